@@ -1,0 +1,58 @@
+"""retention_xl: customer-retention analytics for Excel.
+
+The core API is plain numpy: every KPI of the retention guides as a function (see
+:mod:`retention_xl.kpis`). Importing this package loads neither xlwings nor openpyxl; the
+Excel functions live in :mod:`retention_xl.udfs`, the workbooks in
+:mod:`retention_xl.workbook`.
+
+Examples
+--------
+>>> import retention_xl as rx
+>>> rx.retention_rate(1000, 1100, 500)
+0.6
+"""
+
+from __future__ import annotations
+
+from .definitions import DEFINITIONS, Definition, Parameter
+from .errors import DataError, InputError, TemplateError
+from .kpis import (
+    active_customers,
+    arpc,
+    average_order_value,
+    churn_rate,
+    clv,
+    clv_subscription,
+    loyal_customer_rate,
+    net_revenue_churn,
+    purchase_frequency,
+    repeat_customer_rate,
+    retention_budget_share,
+    retention_rate,
+    revenue_churn,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DEFINITIONS",
+    "DataError",
+    "Definition",
+    "InputError",
+    "Parameter",
+    "TemplateError",
+    "__version__",
+    "active_customers",
+    "arpc",
+    "average_order_value",
+    "churn_rate",
+    "clv",
+    "clv_subscription",
+    "loyal_customer_rate",
+    "net_revenue_churn",
+    "purchase_frequency",
+    "repeat_customer_rate",
+    "retention_budget_share",
+    "retention_rate",
+    "revenue_churn",
+]

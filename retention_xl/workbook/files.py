@@ -1,0 +1,48 @@
+"""Saving workbooks safely.
+
+One idea: a workbook file appears complete or not at all. It is written to a temporary file
+in the target directory and renamed over the target only when the write has finished, so a
+crash leaves no half-written workbook; an existing file is replaced only when asked.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..errors import TemplateError
+
+__all__ = ["save_atomically"]
+
+
+def save_atomically(
+    workbook: Any, path: str | os.PathLike[str], *, overwrite: bool = False
+) -> Path:
+    """Save an openpyxl ``workbook`` to ``path`` via a temporary file and an atomic rename.
+
+    Raises
+    ------
+    TemplateError
+        When ``path`` exists and ``overwrite`` is false, or its folder does not exist.
+    """
+    target = Path(path)
+    if target.exists() and not overwrite:
+        raise TemplateError(
+            f"{target} already exists; choose another path or pass overwrite=True "
+            "(--overwrite on the command line) to replace it."
+        )
+    if not target.parent.is_dir():
+        raise TemplateError(f"cannot write {target}: the folder {target.parent} does not exist.")
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{target.stem}-", suffix=target.suffix + ".part", dir=target.parent
+    )
+    os.close(handle)
+    try:
+        workbook.save(temporary)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target

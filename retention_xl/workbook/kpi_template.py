@@ -1,0 +1,547 @@
+"""The "KPI calculator" workbook: an input block and every KPI beside it.
+
+One idea: lay out the KPI sheet from the definitions table. Each input row takes its label
+and help from the parameter of the same name in :data:`~retention_xl.definitions.DEFINITIONS`;
+each KPI row writes the definition's native Excel formula (``.xlsx``: works with no add-in)
+or its Excel function (``.xlsm``: ``=RETENTION_RATE(...)`` through xlwings), and
+:func:`compute_kpis` evaluates the same bindings with the numpy core, so tests can compare
+LibreOffice's numbers with ours.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .. import kpis
+from ..definitions import DEFINITIONS, Definition, Parameter
+from ..errors import TemplateError
+from .files import save_atomically
+
+__all__ = ["EXAMPLE", "INPUTS", "InputRow", "compute_kpis", "kpi_workbook", "write_kpi_workbook"]
+
+InputKind = Literal["count", "money", "fraction", "days", "date", "unit", "sum"]
+
+
+@dataclass(frozen=True)
+class InputRow:
+    """One input cell of the KPI sheet; label and help come from the parameter ``key``."""
+
+    key: str
+    kind: InputKind
+    section: str
+    parts: tuple[str, ...] = ()  # for kind "sum": the inputs it adds up
+
+    def parameter(self) -> Parameter:
+        """The first KPI parameter of this name: its help text labels the row."""
+        for definition in DEFINITIONS:
+            for param in definition.params:
+                if param.name == self.key:
+                    return param
+        raise TemplateError(f"input {self.key!r} is no parameter of any KPI definition")
+
+
+_SECTIONS = {
+    "customers": ("Customers", "Kunden"),
+    "orders": ("Orders and revenue", "Bestellungen und Umsatz"),
+    "mrr": ("Subscriptions (MRR)", "Abonnements (MRR)"),
+    "value": ("Customer value", "Kundenwert"),
+    "budget": ("Budget rule", "Budgetregel"),
+    "list": ("Customer list settings", "Einstellungen Kundenliste"),
+}
+
+#: The input block, top to bottom.
+INPUTS: tuple[InputRow, ...] = (
+    InputRow("customers_start", "count", "customers"),
+    InputRow("customers_end", "count", "customers"),
+    InputRow("new_customers", "count", "customers"),
+    InputRow("reactivated", "count", "customers"),
+    InputRow("customers_lost", "count", "customers"),
+    InputRow("customers", "count", "orders"),
+    InputRow("returning_customers", "count", "orders"),
+    InputRow("orders", "count", "orders"),
+    InputRow("revenue", "money", "orders"),
+    InputRow("mrr_start", "money", "mrr"),
+    InputRow("mrr_churned", "money", "mrr"),
+    InputRow("mrr_contraction", "money", "mrr"),
+    InputRow("mrr_expansion", "money", "mrr"),
+    InputRow("mrr_reactivation", "money", "mrr"),
+    InputRow("mrr_lost", "sum", "mrr", ("mrr_churned", "mrr_contraction")),
+    InputRow("arpa", "money", "value"),
+    InputRow("churn_rate", "fraction", "value"),
+    InputRow("gross_margin", "fraction", "value"),
+    InputRow("discount_rate", "fraction", "value"),
+    InputRow("purchases_per_customer", "count", "value"),
+    InputRow("acquisition_cost", "money", "value"),
+    InputRow("sales", "count", "budget"),
+    InputRow("per", "unit", "budget"),
+    InputRow("as_of", "date", "list"),
+    InputRow("window_days", "days", "list"),
+    InputRow("min_orders", "count", "list"),
+)
+
+#: Where a KPI argument does not come from the input of the same name: another input, the
+#: result of another KPI (``kpi:``), a column of the customer list (``list:``), or left out
+#: (``None``: the definition's default, e.g. churn over customers at the start).
+BINDINGS: dict[str, dict[str, str | None]] = {
+    "CHURN_RATE": {"new_customers": None},
+    "REPEAT_CUSTOMER_RATE": {"total_customers": "customers"},
+    "LOYAL_CUSTOMER_RATE": {"orders_per_customer": "list:orders"},
+    "ACTIVE_CUSTOMERS": {"last_order_dates": "list:last_order"},
+    "CLV": {"average_order_value": "kpi:AVERAGE_ORDER_VALUE"},
+}
+
+LIST_ROWS = 20  #: rows of the customer list (enough for the example; extend as needed)
+
+#: Example numbers for the demo and the tests: the guide's retention example (S=1000,
+#: E=1100, N=500), consistent churn (1000 + 500 − 400 = 1100), and a small shop.
+EXAMPLE: dict[str, Any] = {
+    "customers_start": 1000,
+    "customers_end": 1100,
+    "new_customers": 500,
+    "reactivated": 0,
+    "customers_lost": 400,
+    "customers": 600,
+    "returning_customers": 150,
+    "orders": 1500,
+    "revenue": 75000,
+    "mrr_start": 10000,
+    "mrr_churned": 500,
+    "mrr_contraction": 500,
+    "mrr_expansion": 500,
+    "mrr_reactivation": 0,
+    "arpa": 100,
+    "churn_rate": 0.05,
+    "gross_margin": 0.4,
+    "discount_rate": 0.01,
+    "purchases_per_customer": 4,
+    "acquisition_cost": 30,
+    "sales": 12,
+    "per": "day",
+    "as_of": dt.date(2024, 6, 30),
+    "window_days": 90,
+    "min_orders": 2,
+    "list:customer": [f"C{i:03d}" for i in range(1, 13)],
+    "list:orders": [1, 1, 2, 5, 1, 3, 1, 2, 1, 1, 4, 1],
+    "list:last_order": [
+        dt.date(2024, 6, 30) - dt.timedelta(days=d)
+        for d in (3, 200, 45, 10, 89, 90, 120, 400, 60, 15, 1, 95)
+    ],
+}
+
+_T = {
+    "title": ("Retention KPI calculator", "Kennzahlen-Rechner Kundenbindung"),
+    "intro": (
+        "Type your numbers into the yellow cells; every KPI on the right is a formula and "
+        "needs no add-in. Results are shown as percentages or amounts.",
+        "Tragen Sie Ihre Zahlen in die gelben Zellen ein; jede Kennzahl rechts ist eine "
+        "Formel und braucht kein Add-in. Ergebnisse erscheinen als Prozent oder Betrag.",
+    ),
+    "intro_xlsm": (
+        "Type your numbers into the yellow cells; the KPIs on the right call the retention_xl "
+        "Excel functions (xlwings add-in: Import Functions once).",
+        "Tragen Sie Ihre Zahlen in die gelben Zellen ein; die Kennzahlen rechts rufen die "
+        "retention_xl-Funktionen auf (xlwings-Add-in: einmal Import Functions).",
+    ),
+    "inputs": ("Input", "Eingabe"),
+    "value": ("Value", "Wert"),
+    "kpi": ("KPI", "Kennzahl"),
+    "result": ("Result", "Ergebnis"),
+    "function": ("With the add-in", "Mit dem Add-in"),
+    "formula": ("Formula", "Formel"),
+    "meaning": ("What it means", "Bedeutung"),
+    "list": (
+        "Customer list (for loyal and active customers)",
+        "Kundenliste (für Treue- und aktive Kunden)",
+    ),
+    "customer": ("Customer", "Kunde"),
+    "orders": ("Orders", "Bestellungen"),
+    "last_order": ("Last order", "Letzte Bestellung"),
+    "sheet": ("KPIs", "Kennzahlen"),
+    "help_sheet": ("Instructions", "Anleitung"),
+    "sum_of": ("Sum of the two rows above.", "Summe der beiden Zeilen darüber."),
+}
+
+_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+_HEAD_FILL = PatternFill("solid", fgColor="1F4E78")
+_HEAD_FONT = Font(bold=True, color="FFFFFF")
+_FORMATS = {
+    "count": "#,##0.##",
+    "money": "#,##0.00",
+    "fraction": "0.0%",
+    "days": "0",
+    "date": "yyyy-mm-dd",
+    "unit": "@",
+    "sum": "#,##0.00",
+}
+_RESULT_FORMATS = {"fraction": "0.0%", "money": "#,##0.00", "number": "#,##0.00"}
+
+
+def _t(key: str, lang: str) -> str:
+    return _T[key][1 if lang == "de" else 0]
+
+
+@dataclass
+class _Layout:
+    """Cell addresses of every input, list column and KPI result of one generated sheet."""
+
+    inputs: dict[str, str]
+    lists: dict[str, str]
+    results: dict[str, str]
+
+
+def _source(definition: Definition, param: Parameter) -> str | None:
+    binding = BINDINGS.get(definition.name, {})
+    return binding[param.name] if param.name in binding else param.name
+
+
+def _cell_refs(definition: Definition, layout: _Layout) -> dict[str, str | None]:
+    refs: dict[str, str | None] = {}
+    for param in definition.params:
+        source = _source(definition, param)
+        if source is None:
+            refs[param.name] = None
+        elif source.startswith("kpi:"):
+            refs[param.name] = layout.results[source[4:]]
+        elif source.startswith("list:"):
+            refs[param.name] = layout.lists[source[5:]]
+        else:
+            refs[param.name] = layout.inputs[source]
+    return refs
+
+
+def _native(definition: Definition, refs: Mapping[str, str | None]) -> str:
+    """The native formula with cell references, blank ("") until its inputs are filled."""
+    values = {
+        name: ref if ref is not None else _literal(_param(definition, name).default)
+        for name, ref in refs.items()
+    }
+    body = definition.native.format(**values)
+    required = [refs[p.name] for p in definition.params if not p.optional and refs[p.name]]
+    checks = [f"COUNT({ref})=0" if ":" in str(ref) else f"ISBLANK({ref})" for ref in required]
+    return f'=IF(OR({",".join(checks)}),"",{body})'
+
+
+def _udf_call(definition: Definition, refs: Mapping[str, str | None], lang: str) -> str:
+    args = [ref for ref in refs.values()]
+    while args and args[-1] is None:
+        args.pop()
+    return f"={definition.excel_name(lang)}({','.join(a or '' for a in args)})"
+
+
+def _param(definition: Definition, name: str) -> Parameter:
+    return next(p for p in definition.params if p.name == name)
+
+
+def _literal(value: float | str | None) -> str:
+    return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
+def _write_inputs(
+    ws: Worksheet, lang: str, values: Mapping[str, Any], row: int
+) -> tuple[dict[str, str], int]:
+    addresses: dict[str, str] = {}
+    section = ""
+    validations = {
+        "count": DataValidation("decimal", operator="greaterThanOrEqual", formula1="0"),
+        "money": DataValidation("decimal", operator="greaterThanOrEqual", formula1="0"),
+        "days": DataValidation("whole", operator="greaterThanOrEqual", formula1="1"),
+        "fraction": DataValidation("decimal", operator="between", formula1="0", formula2="1"),
+        "date": DataValidation("date", operator="greaterThan", formula1="1"),
+        "unit": DataValidation(
+            "list",
+            formula1='"Tag,Woche,Monat,Jahr"' if lang == "de" else '"day,week,month,year"',
+        ),
+    }
+    for validation in validations.values():
+        validation.error = (
+            "Bitte einen gültigen Wert eingeben (siehe Kommentar der Zelle)."
+            if lang == "de"
+            else "Please enter a valid value (see the cell's comment)."
+        )
+        validation.showErrorMessage = True
+        ws.add_data_validation(validation)
+    for item in INPUTS:
+        if item.section != section:
+            section = item.section
+            ws.cell(row, 1, _SECTIONS[section][1 if lang == "de" else 0]).font = Font(bold=True)
+            row += 1
+        param = item.parameter()
+        label = ws.cell(row, 1, param.help(lang).rstrip("."))
+        label.alignment = Alignment(wrap_text=True, vertical="top")
+        cell = ws.cell(row, 2)
+        addresses[item.key] = cell.coordinate
+        cell.number_format = _FORMATS[item.kind]
+        if item.kind == "sum":
+            cell.value = "=" + "+".join(addresses[part] for part in item.parts)
+            ws.cell(row, 3, _t("sum_of", lang))
+        else:
+            cell.fill = _INPUT_FILL
+            value = values.get(item.key)
+            if item.kind == "unit" and isinstance(value, str) and lang == "de":
+                value = {"day": "Tag", "week": "Woche", "month": "Monat", "year": "Jahr"}.get(
+                    value, value
+                )
+            cell.value = value
+            cell.comment = Comment(param.help(lang), "retention_xl", width=260, height=80)
+            validations[item.kind].add(cell)
+            ws.cell(row, 3, item.key).font = Font(color="808080", italic=True)
+        row += 1
+    return addresses, row
+
+
+def _write_list(ws: Worksheet, lang: str, values: Mapping[str, Any], row: int) -> dict[str, str]:
+    ws.cell(row, 1, _t("list", lang)).font = Font(bold=True)
+    row += 1
+    columns = ("customer", "orders", "last_order")
+    for col, key in enumerate(columns, start=1):
+        head = ws.cell(row, col, _t(key, lang))
+        head.fill, head.font = _HEAD_FILL, _HEAD_FONT
+    first = row + 1
+    last = first + LIST_ROWS - 1
+    formats = {"customer": "@", "orders": "0", "last_order": "yyyy-mm-dd"}
+    for col, key in enumerate(columns, start=1):
+        data: Sequence[Any] = values.get(f"list:{key}", ())
+        if len(data) > LIST_ROWS:
+            raise TemplateError(
+                f"the customer list holds {LIST_ROWS} rows; got {len(data)} values for {key}."
+            )
+        for offset in range(LIST_ROWS):
+            cell = ws.cell(first + offset, col, data[offset] if offset < len(data) else None)
+            cell.fill = _INPUT_FILL
+            cell.number_format = formats[key]
+            if key == "customer" and isinstance(cell.value, str):
+                cell.data_type = "s"  # untrusted text is never a formula
+    letters = {key: get_column_letter(col) for col, key in enumerate(columns, start=1)}
+    return {key: f"${letters[key]}${first}:${letters[key]}${last}" for key in columns}
+
+
+def _write_kpis(ws: Worksheet, lang: str, layout: _Layout, xlsm: bool) -> None:
+    row = 4
+    heads = ("kpi", "result", "function", "formula", "meaning")
+    for col, key in enumerate(heads, start=5):
+        head = ws.cell(row, col, _t(key, lang))
+        head.fill, head.font = _HEAD_FILL, _HEAD_FONT
+    for offset, definition in enumerate(DEFINITIONS, start=1):
+        layout.results[definition.name] = f"F{row + offset}"
+    for offset, definition in enumerate(DEFINITIONS, start=1):
+        r = row + offset
+        refs = _cell_refs(definition, layout)
+        ws.cell(r, 5, definition.title(lang)).font = Font(bold=True)
+        call = _udf_call(definition, refs, lang)
+        result = ws.cell(r, 6, call if xlsm else _native(definition, refs))
+        result.number_format = _RESULT_FORMATS[definition.unit]
+        result.font = Font(bold=True)
+        shown = ws.cell(r, 7, call)
+        shown.data_type = "s"
+        ws.cell(r, 8, definition.formula)
+        ws.cell(r, 9, definition.summary(lang))
+
+
+def _write_instructions(ws: Worksheet, lang: str, xlsm: bool) -> None:
+    de = lang == "de"
+    lines = [
+        ("Anleitung" if de else "How to use this workbook", True),
+        (_t("intro_xlsm" if xlsm else "intro", lang), False),
+        ("", False),
+        ("Aus den Leitfäden zur Kundenbindung" if de else "From the retention guides", True),
+        (
+            "Einen Neukunden zu gewinnen kostet 5- bis 25-mal so viel, wie einen Kunden zu halten."
+            if de
+            else "Winning a new customer costs 5 to 25 times as much as keeping one.",
+            False,
+        ),
+        (
+            "Monatlich prüfen: Kundenbindungsrate, Abwanderungsrate, Wiederholungskundenrate, "
+            "Bestellwert, Kaufhäufigkeit, Kundenwert."
+            if de
+            else "Review monthly: retention rate, churn rate, repeat-customer rate, order value, "
+            "purchase frequency, customer lifetime value.",
+            False,
+        ),
+        ("", False),
+        ("Konventionen" if de else "Conventions", True),
+        (
+            "Kundenbindungsrate: Neukunden und reaktivierte Kunden zählen nicht als gehalten."
+            if de
+            else "Retention rate: new and reactivated customers do not count as retained.",
+            False,
+        ),
+        (
+            "Abwanderungsrate: verlorene Kunden / Kunden zu Beginn (mit Neukunden-Argument: / (S+N))."
+            if de
+            else "Churn rate: customers lost / customers at the start (with the "
+            "new_customers argument: / (S + N)).",
+            False,
+        ),
+        (
+            "Kundenwert: 'Wiederholungskaufrate' = erwartete Käufe je Kunde im Zeitraum."
+            if de
+            else "CLV: the guides' 'repeat purchase rate' is the expected number of "
+            "purchases per customer over the horizon.",
+            False,
+        ),
+        (
+            "Kundenwert im Abo: Zahlung zu Beginn jeder Periode; Zins und Abwanderung je Periode."
+            if de
+            else "Subscription CLV: payment at the start of each period; discount and churn "
+            "rates per period.",
+            False,
+        ),
+        (
+            "Aktive Kunden: letzte Bestellung in den window_days Tagen bis einschließlich as_of."
+            if de
+            else "Active customers: last order within the window_days days up to and "
+            "including as_of.",
+            False,
+        ),
+        ("", False),
+        (
+            "Budgetregel (Verkäufe je Woche → Anteil)"
+            if de
+            else "Budget rule (sales per week → share)",
+            True,
+        ),
+    ]
+    lower = 0.0
+    for bound, share in kpis.BUDGET_BANDS:
+        if np.isinf(bound):
+            band = f"> {lower:g}"
+        else:
+            band = f"> {lower:g} … ≤ {bound:g}" if lower else f"≤ {bound:g}"
+        lines.append((f"{band}: {share:.0%}", False))
+        lower = bound
+    for r, (text, bold) in enumerate(lines, start=1):
+        cell = ws.cell(r, 1, text)
+        cell.font = Font(bold=bold, size=14 if r == 1 else 11)
+    ws.column_dimensions["A"].width = 110
+
+
+def _xlsm_base() -> Any:
+    """The installed xlwings' quickstart workbook (its VBA), ready for classic UDFs."""
+    import xlwings  # only for the path of its quickstart.xlsm; imported lazily
+
+    quickstart = Path(xlwings.__file__).parent / "quickstart.xlsm"
+    wb = load_workbook(quickstart, keep_vba=True)
+    conf = wb["_xlwings.conf"]
+    conf.title = "xlwings.conf"
+    conf.delete_rows(1, conf.max_row)
+    conf["A1"], conf["B1"] = "UDF Modules", "retention_xl.udfs"
+    return wb
+
+
+def kpi_workbook(
+    lang: str = "en", values: Mapping[str, Any] | None = None, *, xlsm: bool = False
+) -> Any:
+    """Build the KPI calculator as an openpyxl workbook (blank inputs unless ``values``).
+
+    Parameters
+    ----------
+    lang : {"en", "de"}
+        Language of labels, help and (for ``xlsm``) of the Excel function names.
+    values : mapping, optional
+        Input values by key (see :data:`INPUTS` and :data:`EXAMPLE`).
+    xlsm : bool
+        Build the xlwings-ready variant whose KPI column calls the Excel functions.
+    """
+    if lang not in ("en", "de"):
+        raise TemplateError(f"lang must be 'en' or 'de'; got {lang!r}.")
+    values = values or {}
+    unknown = (
+        set(values)
+        - {i.key for i in INPUTS}
+        - {f"list:{k}" for k in ("customer", "orders", "last_order")}
+    )
+    if unknown:
+        raise TemplateError(f"unknown input keys {sorted(unknown)}; see INPUTS.")
+    if xlsm:
+        wb = _xlsm_base()
+        ws = wb["Sheet1"]
+    else:
+        wb = Workbook()
+        ws = wb.active
+    ws.title = _t("sheet", lang)
+    ws["A1"] = _t("title", lang)
+    ws["A1"].font = Font(bold=True, size=16)
+    ws["A2"] = _t("intro_xlsm" if xlsm else "intro", lang)
+    for col, key in enumerate(("inputs", "value"), start=1):
+        head = ws.cell(4, col, _t(key, lang))
+        head.fill, head.font = _HEAD_FILL, _HEAD_FONT
+    inputs, row = _write_inputs(ws, lang, values, 5)
+    lists = _write_list(ws, lang, values, row + 1)
+    layout = _Layout(inputs, lists, {})
+    _write_kpis(ws, lang, layout, xlsm)
+    for letter, width in zip("ABCDEFGHI", (52, 14, 22, 3, 30, 14, 44, 48, 70), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A5"
+    help_ws = wb.create_sheet(_t("help_sheet", lang))
+    _write_instructions(help_ws, lang, xlsm)
+    wb.properties.creator = "retention_xl"
+    fixed = dt.datetime(2024, 1, 1)
+    wb.properties.created = wb.properties.modified = fixed
+    return wb
+
+
+def write_kpi_workbook(
+    path: str | Path,
+    lang: str = "en",
+    values: Mapping[str, Any] | None = None,
+    *,
+    xlsm: bool = False,
+    overwrite: bool = False,
+) -> Path:
+    """Build the KPI workbook and save it atomically to ``path`` (never over a file unasked)."""
+    suffix = ".xlsm" if xlsm else ".xlsx"
+    if Path(path).suffix.lower() != suffix:
+        raise TemplateError(
+            f"{path}: the {'xlwings' if xlsm else 'plain'} KPI workbook must end in {suffix}."
+        )
+    return save_atomically(kpi_workbook(lang, values, xlsm=xlsm), path, overwrite=overwrite)
+
+
+def _argument(
+    definition: Definition,
+    param: Parameter,
+    values: Mapping[str, Any],
+    results: Mapping[str, float],
+) -> Any:
+    source = _source(definition, param)
+    if source is None:
+        return param.default
+    if source.startswith("kpi:"):
+        return results[source[4:]]
+    if source.startswith("list:"):
+        data = values[source]
+        return np.array(data, dtype="datetime64[D]") if param.kind == "dates" else np.array(data)
+    row = next(i for i in INPUTS if i.key == source)
+    if row.kind == "sum":
+        return sum(values[part] for part in row.parts)
+    if row.kind == "date":
+        return np.datetime64(values[source], "D")
+    return values[source]
+
+
+def compute_kpis(values: Mapping[str, Any]) -> dict[str, float]:
+    """Every KPI of the sheet computed by the numpy core from the same inputs and bindings.
+
+    Examples
+    --------
+    >>> round(compute_kpis(EXAMPLE)["RETENTION_RATE"], 4)
+    0.6
+    """
+    results: dict[str, float] = {}
+    for definition in DEFINITIONS:
+        args = [_argument(definition, p, values, results) for p in definition.params]
+        results[definition.name] = float(definition.function(*args))
+    return results
