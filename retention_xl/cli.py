@@ -46,8 +46,11 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument("kind", choices=("kpis",), help="which template")
     template.add_argument("--lang", choices=("en", "de"), default="en")
     template.add_argument("--out", required=True, type=Path, help="file to write")
-    template.add_argument("--xlsm", action="store_true",
-                          help="xlwings-ready variant whose KPIs call the Excel functions")
+    template.add_argument(
+        "--xlsm",
+        action="store_true",
+        help="xlwings-ready variant whose KPIs call the Excel functions",
+    )
     template.add_argument("--overwrite", action="store_true", help="replace an existing file")
 
     demo = commands.add_parser("demo", help="write example KPI workbooks and print the KPIs")

@@ -87,9 +87,9 @@ def to_serial_days(values: Any, *, name: str) -> np.ndarray:
         _check_serial_range(out, name)
         return out.reshape(arr.shape)
     if np.issubdtype(arr.dtype, np.number) and not np.issubdtype(arr.dtype, np.complexfloating):
-        out = np.floor(arr.astype("float64"))
-        _check_serial_range(out, name)
-        return out
+        floored: np.ndarray = np.floor(arr.astype("float64"))
+        _check_serial_range(floored, name)
+        return floored
     flat = arr.ravel() if arr.dtype == object else arr.astype(object).ravel()
     result = np.empty(flat.shape, dtype="float64")
     for i, item in enumerate(flat):

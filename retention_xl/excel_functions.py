@@ -86,9 +86,7 @@ def _elementwise(param: Parameter, value: Any) -> np.ndarray:
     for i, row in enumerate(grid):
         for j, cell in enumerate(row):
             parsed = parser(cell)
-            if parsed is BLANK:
-                parsed = param.default if param.optional else "#N/A"
-            out[i, j] = parsed
+            out[i, j] = (param.default if param.optional else "#N/A") if parsed is BLANK else parsed
     return out
 
 
@@ -127,7 +125,10 @@ def _compute(definition: Definition, args: Sequence[Any]) -> Any:
 
 
 def _is_error_cell(grid: np.ndarray) -> np.ndarray:
-    return np.vectorize(lambda c: isinstance(c, str) and c.startswith("#"), otypes=[bool])(grid)
+    mask: np.ndarray = np.vectorize(
+        lambda c: isinstance(c, str) and c.startswith("#"), otypes=[bool]
+    )(grid)
+    return mask
 
 
 def _groups(

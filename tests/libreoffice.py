@@ -45,8 +45,15 @@ def convert(files: list[Path], out_dir: Path, fmt: str = "xlsx") -> list[Path]:
     """Recalculate ``files`` and save them in ``out_dir`` as ``fmt`` (xlsx or pdf)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     command = [
-        soffice(), f"-env:UserInstallation={_profile(out_dir)}", "--headless", "--norestore",
-        "--convert-to", fmt, "--outdir", str(out_dir), *map(str, files),
+        soffice(),
+        f"-env:UserInstallation={_profile(out_dir)}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        fmt,
+        "--outdir",
+        str(out_dir),
+        *map(str, files),
     ]
     run = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
     outputs = [out_dir / (f.stem + "." + fmt) for f in files]

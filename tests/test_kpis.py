@@ -85,8 +85,10 @@ def test_nan_input_propagates_to_nan() -> None:
         (lambda: rx.retention_budget_share(1, per="fortnight"), ("per", "fortnight")),
         (lambda: rx.average_order_value(np.inf, 1), ("revenue", "inf")),
         (lambda: rx.arpc("many", 1), ("revenue", "many")),
-        (lambda: rx.active_customers([dt.date(2024, 1, 1)], dt.date(2024, 2, 1), 0),
-         ("window_days", "0")),
+        (
+            lambda: rx.active_customers([dt.date(2024, 1, 1)], dt.date(2024, 2, 1), 0),
+            ("window_days", "0"),
+        ),
     ],
 )
 def test_invalid_values_raise_input_error_naming_argument_and_value(call, names) -> None:  # type: ignore[no-untyped-def]

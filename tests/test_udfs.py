@@ -15,15 +15,95 @@ from retention_xl import udfs
 from retention_xl.definitions import DEFINITIONS, by_name
 
 VBA_KEYWORDS = {
-    "and", "as", "boolean", "byref", "byte", "byval", "call", "case", "const", "currency",
-    "date", "decimal", "declare", "dim", "do", "double", "each", "else", "elseif", "empty",
-    "end", "enum", "eqv", "erase", "error", "event", "exit", "false", "for", "friend",
-    "function", "get", "global", "gosub", "goto", "if", "imp", "implements", "in", "integer",
-    "is", "let", "like", "long", "loop", "lset", "me", "mod", "new", "next", "not", "nothing",
-    "null", "on", "optional", "or", "paramarray", "preserve", "private", "property",
-    "public", "raiseevent", "redim", "resume", "return", "rset", "select", "set", "single",
-    "static", "step", "stop", "string", "sub", "then", "to", "true", "type", "typeof",
-    "until", "variant", "wend", "while", "with", "xor", "caller", "object", "print", "width",
+    "and",
+    "as",
+    "boolean",
+    "byref",
+    "byte",
+    "byval",
+    "call",
+    "case",
+    "const",
+    "currency",
+    "date",
+    "decimal",
+    "declare",
+    "dim",
+    "do",
+    "double",
+    "each",
+    "else",
+    "elseif",
+    "empty",
+    "end",
+    "enum",
+    "eqv",
+    "erase",
+    "error",
+    "event",
+    "exit",
+    "false",
+    "for",
+    "friend",
+    "function",
+    "get",
+    "global",
+    "gosub",
+    "goto",
+    "if",
+    "imp",
+    "implements",
+    "in",
+    "integer",
+    "is",
+    "let",
+    "like",
+    "long",
+    "loop",
+    "lset",
+    "me",
+    "mod",
+    "new",
+    "next",
+    "not",
+    "nothing",
+    "null",
+    "on",
+    "optional",
+    "or",
+    "paramarray",
+    "preserve",
+    "private",
+    "property",
+    "public",
+    "raiseevent",
+    "redim",
+    "resume",
+    "return",
+    "rset",
+    "select",
+    "set",
+    "single",
+    "static",
+    "step",
+    "stop",
+    "string",
+    "sub",
+    "then",
+    "to",
+    "true",
+    "type",
+    "typeof",
+    "until",
+    "variant",
+    "wend",
+    "while",
+    "with",
+    "xor",
+    "caller",
+    "object",
+    "print",
+    "width",
 }
 
 
@@ -34,8 +114,10 @@ def _excel_args(case: Case) -> list[Any]:
     for param in definition.params:
         value = case.args.get(param.name)
         if isinstance(value, list):
-            value = [[dt.datetime.combine(v, dt.time()) if isinstance(v, dt.date) else float(v)]
-                     for v in value]
+            value = [
+                [dt.datetime.combine(v, dt.time()) if isinstance(v, dt.date) else float(v)]
+                for v in value
+            ]
         elif isinstance(value, dt.date):
             value = [[dt.datetime.combine(value, dt.time(12, 30))]]
         elif value is not None:
@@ -62,8 +144,16 @@ def test_ranges_spill_in_their_own_shape_with_one_error_per_bad_cell() -> None:
     result = udfs.RETENTION_RATE(start, [[1100.0]], [[500.0]], None)
     # hand: 600/1000; blank -> #N/A; text -> #VALUE!; negative -> #NUM!; E-N=600 > S=0 ->
     # #NUM!; errors propagate; TRUE is no count; "1.000,0" is German for 1000
-    assert result == [[0.6], ["#N/A"], ["#VALUE!"], ["#NUM!"], ["#NUM!"], ["#REF!"],
-                      ["#VALUE!"], [0.6]]
+    assert result == [
+        [0.6],
+        ["#N/A"],
+        ["#VALUE!"],
+        ["#NUM!"],
+        ["#NUM!"],
+        ["#REF!"],
+        ["#VALUE!"],
+        [0.6],
+    ]
 
 
 def test_zero_denominator_cell_is_div0() -> None:
@@ -73,8 +163,7 @@ def test_zero_denominator_cell_is_div0() -> None:
 
 def test_a_row_and_a_column_give_a_table() -> None:
     # hand: lost / start for lost in (10, 20) x start in (100, 200)
-    assert udfs.CHURN_RATE([[10.0], [20.0]], [[100.0, 200.0]], None) == [[0.1, 0.05],
-                                                                        [0.2, 0.1]]
+    assert udfs.CHURN_RATE([[10.0], [20.0]], [[100.0, 200.0]], None) == [[0.1, 0.05], [0.2, 0.1]]
 
 
 def test_mismatched_shapes_give_value_error() -> None:
@@ -84,7 +173,9 @@ def test_mismatched_shapes_give_value_error() -> None:
 def test_blank_optional_argument_takes_its_default() -> None:
     # hand: (1100 - 500 - 0) / 1000 with reactivated blank, and with 50: 550 / 1000
     assert udfs.RETENTION_RATE([[1000.0]], [[1100.0]], [[500.0]], [[None], [50.0]]) == [
-        [0.6], [0.55]]
+        [0.6],
+        [0.55],
+    ]
 
 
 def test_excel_table_column_with_trailing_blanks_is_aggregated_without_them() -> None:
@@ -133,7 +224,12 @@ def test_udfs_import_without_openpyxl_or_pywin32() -> None:
         print(KUNDENBINDUNGSRATE(1000, 1100, 500))
         """
     )
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=False, env={"PATH": "/usr/bin:/bin"})
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": "/usr/bin:/bin"},
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "0.6"

@@ -203,7 +203,7 @@ class _Layout:
 
 def _source(definition: Definition, param: Parameter) -> str | None:
     binding = BINDINGS.get(definition.name, {})
-    return binding[param.name] if param.name in binding else param.name
+    return binding.get(param.name, param.name)
 
 
 def _cell_refs(definition: Definition, layout: _Layout) -> dict[str, str | None]:
@@ -345,8 +345,8 @@ def _write_kpis(ws: Worksheet, lang: str, layout: _Layout, xlsm: bool) -> None:
         result.font = Font(bold=True)
         shown = ws.cell(r, 7, call)
         shown.data_type = "s"
-        ws.cell(r, 8, definition.formula)
-        ws.cell(r, 9, definition.summary(lang))
+        for col, text in ((8, definition.formula), (9, definition.summary(lang))):
+            ws.cell(r, col, text).alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _write_instructions(ws: Worksheet, lang: str, xlsm: bool) -> None:
@@ -379,7 +379,8 @@ def _write_instructions(ws: Worksheet, lang: str, xlsm: bool) -> None:
             False,
         ),
         (
-            "Abwanderungsrate: verlorene Kunden / Kunden zu Beginn (mit Neukunden-Argument: / (S+N))."
+            "Abwanderungsrate: verlorene Kunden / Kunden zu Beginn "
+            "(mit Neukunden-Argument: / (S+N))."
             if de
             else "Churn rate: customers lost / customers at the start (with the "
             "new_customers argument: / (S + N)).",
@@ -426,6 +427,15 @@ def _write_instructions(ws: Worksheet, lang: str, xlsm: bool) -> None:
         cell = ws.cell(r, 1, text)
         cell.font = Font(bold=bold, size=14 if r == 1 else 11)
     ws.column_dimensions["A"].width = 110
+    _fit_to_one_page(ws)
+
+
+def _fit_to_one_page(ws: Worksheet) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _xlsm_base() -> Any:
@@ -482,9 +492,10 @@ def kpi_workbook(
     lists = _write_list(ws, lang, values, row + 1)
     layout = _Layout(inputs, lists, {})
     _write_kpis(ws, lang, layout, xlsm)
-    for letter, width in zip("ABCDEFGHI", (52, 14, 22, 3, 30, 14, 44, 48, 70), strict=True):
+    for letter, width in zip("ABCDEFGHI", (52, 14, 22, 3, 30, 14, 44, 60, 70), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A5"
+    _fit_to_one_page(ws)
     help_ws = wb.create_sheet(_t("help_sheet", lang))
     _write_instructions(help_ws, lang, xlsm)
     wb.properties.creator = "retention_xl"

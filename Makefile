@@ -1,0 +1,42 @@
+# retention_xl — `make demo` and `make test` set up everything on a fresh Linux machine
+# (Python 3.10+ with venv; LibreOffice for the spreadsheet-engine tests: see .ci/run).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: demo test lint templates docs clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/retention-xl demo --out-dir demo_output --overwrite
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest
+
+# Regenerate the committed templates and the function reference after changing the
+# definitions table or the template code (a test fails while they are stale).
+templates: $(STAMP)
+	for lang in en de; do \
+	  $(BIN)/retention-xl template kpis --lang $$lang --overwrite \
+	    --out workbook_templates/retention_kpis_$$lang.xlsx; \
+	  $(BIN)/retention-xl template kpis --lang $$lang --overwrite --xlsm \
+	    --out workbook_templates/retention_kpis_$$lang.xlsm; \
+	done
+
+docs: $(STAMP)
+	$(BIN)/retention-xl functions --format markdown > docs/functions.md
+
+clean:
+	rm -rf $(VENV) demo_output .pytest_cache .mypy_cache .ruff_cache
