@@ -79,7 +79,8 @@ def _demo(args: argparse.Namespace) -> int:
     results = compute_kpis(EXAMPLE)
     for definition in DEFINITIONS:
         value = results[definition.name]
-        shown = f"{value:.1%}" if definition.unit == "fraction" else f"{value:,.2f}"
+        formats = {"fraction": "{:.1%}", "count": "{:,.0f}"}
+        shown = formats.get(definition.unit, "{:,.2f}").format(value)
         print(f"  {definition.name:<24}{definition.alias:<32}{shown:>12}")
     return 0
 

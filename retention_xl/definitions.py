@@ -23,8 +23,8 @@ __all__ = ["DEFINITIONS", "Definition", "Parameter", "by_name"]
 #: How an argument's cells are read: one number per cell, one date per cell, a text choice
 #: (such as ``per``), or a whole range of numbers or dates that the function aggregates.
 Kind = Literal["number", "date", "choice", "numbers", "dates"]
-#: How a result is shown: a fraction as percent, money, or a plain number.
-Unit = Literal["fraction", "money", "number"]
+#: How a result is shown: a fraction as percent, money, a plain number or a whole count.
+Unit = Literal["fraction", "money", "number", "count"]
 
 
 @dataclass(frozen=True)
@@ -387,7 +387,7 @@ DEFINITIONS: tuple[Definition, ...] = (
         "COUNT(as_of − window_days < last_order_dates ≤ as_of)",
         "Kundenbindung guides",
         'COUNTIFS({last_order_dates},">"&({as_of}-{window_days}),{last_order_dates},"<="&{as_of})',
-        unit="number",
+        unit="count",
     ),
     Definition(
         "CLV",

@@ -160,3 +160,12 @@ def test_bad_language_and_suffix_are_refused(tmp_path: Path) -> None:
         kpi_workbook("fr")
     with pytest.raises(TemplateError, match=r"\.xlsm"):
         write_kpi_workbook(tmp_path / "kpis.xlsx", "en", xlsm=True)
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_opens_the_xlsm_templates(tmp_path: Path) -> None:
+    # a structurally broken .xlsm would make LibreOffice write nothing (convert raises)
+    sources = [TEMPLATES / f"retention_kpis_{lang}.xlsm" for lang in ("en", "de")]
+    for output in convert(sources, tmp_path):
+        book = openpyxl.load_workbook(output)
+        assert book["xlwings.conf"]["B1"].value == "retention_xl.udfs"

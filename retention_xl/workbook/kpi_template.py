@@ -185,7 +185,12 @@ _FORMATS = {
     "unit": "@",
     "sum": "#,##0.00",
 }
-_RESULT_FORMATS = {"fraction": "0.0%", "money": "#,##0.00", "number": "#,##0.00"}
+_RESULT_FORMATS = {
+    "fraction": "0.0%",
+    "money": "#,##0.00",
+    "number": "#,##0.00",
+    "count": "#,##0",
+}
 
 
 def _t(key: str, lang: str) -> str:
