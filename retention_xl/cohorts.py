@@ -398,7 +398,8 @@ def _customer_counts(
     """Distinct customers per (cohort, offset) under ``kind``, from active order rows."""
     if n_cohorts == 0 or width == 0:
         return np.zeros((n_cohorts, width), dtype=np.int64)
-    keys = np.unique(codes * width + offsets)  # distinct (customer, offset)
+    keys = np.sort(codes * width + offsets)
+    keys = keys[np.r_[True, keys[1:] != keys[:-1]]]  # distinct (customer, offset), sorted
     customer, offset = keys // width, keys % width
     cohort = cohort_of[customer]
     if kind == "on":

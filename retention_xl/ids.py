@@ -80,24 +80,34 @@ def _id_text(value: Any, name: str, position: int) -> str:
 
 
 def factorize(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return ``(codes, uniques)`` with ``uniques[codes] == ids``; codes in first-seen order.
+    """Return ``(codes, uniques)`` with ``uniques[codes] == ids``.
+
+    Codes follow the sort order of the grouping keys (the hashes, for text), not the ids.
 
     Examples
     --------
     >>> codes, uniques = factorize(np.array(["b", "a", "b"]))
-    >>> codes.tolist(), uniques.tolist()
-    ([0, 1, 0], ['b', 'a'])
+    >>> (uniques[codes] == np.array(["b", "a", "b"])).all(), codes[0] == codes[2] != codes[1]
+    (np.True_, np.True_)
     """
     if ids.size == 0:
         return np.zeros(0, dtype=np.int64), ids[:0]
-    keys = _fnv1a(ids) if ids.dtype.kind == "U" else ids
-    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    if ids.dtype.kind == "U" and not np.array_equal(ids, ids[first[inverse]]):
-        _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)  # collision
-    order = np.argsort(first, kind="stable")  # number groups in order of first appearance
-    rank = np.empty_like(order)
-    rank[order] = np.arange(order.size)
-    return rank[inverse].astype(np.int64), ids[first[order]]
+    codes, first = _groups(_fnv1a(ids) if ids.dtype.kind == "U" else ids)
+    if ids.dtype.kind == "U" and not np.array_equal(ids, ids[first[codes]]):
+        codes, first = _groups(ids)  # two different ids shared a hash: group the text itself
+    return codes, ids[first]
+
+
+def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Group equal keys with one sort: (group of each key, an index of each group)."""
+    order = np.argsort(keys)
+    ordered = keys[order]
+    boundary = np.empty(keys.size, dtype=bool)
+    boundary[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=boundary[1:])
+    codes = np.empty(keys.size, dtype=np.int64)
+    codes[order] = np.cumsum(boundary) - 1
+    return codes, order[boundary]
 
 
 def _fnv1a(text: np.ndarray) -> np.ndarray:
