@@ -1,0 +1,416 @@
+"""Reading orders: CSV files (English or German Excel exports), pandas DataFrames and Excel
+ranges, into arrays for :func:`retention_xl.cohorts.cohort_table`.
+
+One idea: every order row is either read or reported — with file, line, column and value —
+never silently dropped. By default the first unreadable row stops the read with a
+:class:`~retention_xl.errors.DataError`; with ``on_error="skip"`` such rows are left out and
+counted in the :class:`ReadReport`. Imports numpy, :mod:`.excel_values`, :mod:`.errors`;
+pandas only if a DataFrame is passed.
+
+What a CSV file may look like:
+
+- a header row naming the columns (matched exactly, else ignoring case and spaces);
+- UTF-8 with or without BOM, else Windows-1252 (as German Excel saves "CSV (Trennzeichen-
+  getrennt)");
+- comma, semicolon or tab separated (detected from the header);
+- dates as ``YYYY-MM-DD`` (a time may follow), German ``DD.MM.YYYY`` or Excel serial numbers;
+- amounts with a decimal point, or — in semicolon files, or with ``decimal=","`` — a decimal
+  comma; thousands separators, currency signs and spaces are ignored. Negative amounts are
+  refunds (see :mod:`retention_xl.cohorts` for how they count).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import DataError
+from .excel_values import parse_date, parse_number
+from .ids import ids_array
+
+__all__ = ["Orders", "ReadReport", "orders_from_cells", "read_orders"]
+
+_MAX_PROBLEMS = 50
+_DATE_HELP = "use YYYY-MM-DD, DD.MM.YYYY or an Excel serial number"
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?(?:Z|[+-]\d{2}:?\d{2})?")
+_GERMAN = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?: [\d:]+)?")
+_SERIAL = re.compile(r"\d{1,7}(?:[.,]\d+)?")
+_NOISE = re.compile(r"[\s\u00a0\u202f'€$£]|EUR|USD|CHF")
+_EPOCH = dt.date(1970, 1, 1)
+
+
+@dataclass
+class ReadReport:
+    """What a read did: rows read, used and rejected, and why rows were rejected."""
+
+    source: str
+    rows_read: int = 0
+    rows_used: int = 0
+    rows_rejected: int = 0
+    blank_rows: int = 0
+    problems: list[str] = field(default_factory=list)
+    encoding: str = ""
+    delimiter: str = ""
+    decimal: str = ""
+    has_amounts: bool = False
+
+    def reject(self, message: str) -> None:
+        """Count one rejected row and keep its message (the first 50 are kept)."""
+        self.rows_rejected += 1
+        if len(self.problems) < _MAX_PROBLEMS:
+            self.problems.append(message)
+
+    def summary(self) -> str:
+        """One line: rows read, used, rejected (and blank rows skipped)."""
+        text = (
+            f"{self.source}: {self.rows_read} rows read, {self.rows_used} used, "
+            f"{self.rows_rejected} rejected"
+        )
+        if self.blank_rows:
+            text += f", {self.blank_rows} blank rows skipped"
+        return text
+
+
+@dataclass
+class Orders:
+    """One row per order: ids (text or int), dates (``datetime64[D]``), amounts or None."""
+
+    customer_ids: np.ndarray
+    order_dates: np.ndarray
+    amounts: np.ndarray | None
+    report: ReadReport
+
+    def __len__(self) -> int:
+        return int(self.order_dates.size)
+
+
+def parse_date_text(text: str) -> int | None:
+    """Day number (days since 1970-01-01) of a date written as text, or None.
+
+    Examples
+    --------
+    >>> parse_date_text("2024-01-31"), parse_date_text("31.01.2024"), parse_date_text("45322")
+    (19753, 19753, 19753)
+    >>> parse_date_text("31/01/2024") is None
+    True
+    """
+    text = text.strip()
+    iso = _ISO.fullmatch(text)
+    german = None if iso else _GERMAN.fullmatch(text)
+    try:
+        if iso:
+            day = dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
+        elif german:
+            day = dt.date(int(german[3]), int(german[2]), int(german[1]))
+        elif _SERIAL.fullmatch(text):
+            serial = int(float(text.replace(",", ".")))
+            if not 1 <= serial <= 2958465 or serial == 60:
+                return None
+            # Excel counts a fictitious 1900-02-29 (serial 60)
+            return serial - 25569 + (1 if serial < 60 else 0)
+        else:
+            return None
+    except ValueError:
+        return None
+    return (day - _EPOCH).days
+
+
+def parse_amount_text(text: str, decimal: str) -> float | None:
+    """A money amount written as text with the given decimal separator, or None.
+
+    Examples
+    --------
+    >>> parse_amount_text("1.234,50 €", ","), parse_amount_text("-1,234.50", ".")
+    (1234.5, -1234.5)
+    """
+    cleaned = _NOISE.sub("", text)
+    if decimal == ",":
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    else:
+        cleaned = cleaned.replace(",", "")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        return None
+    return value if np.isfinite(value) else None
+
+
+def _decode(raw: bytes, encoding: str | None) -> tuple[str, str]:
+    if encoding:
+        return raw.decode(encoding), encoding
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8"), "utf-8-sig"
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return raw.decode("cp1252"), "cp1252"
+
+
+def _delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in (";", ",", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _find(header: list[str], wanted: str, option: str, source: str) -> int:
+    names = [h.strip() for h in header]
+    if wanted in names:
+        return names.index(wanted)
+    folded = [re.sub(r"[\s_-]", "", n).lower() for n in names]
+    key = re.sub(r"[\s_-]", "", wanted).lower()
+    if key in folded:
+        return folded.index(key)
+    raise DataError(
+        f"{source}: no column {wanted!r}; the header has {', '.join(map(repr, names))}. "
+        f"Name the right one with {option}."
+    )
+
+
+def read_orders(
+    source: Any,
+    *,
+    customer_col: str = "customer_id",
+    date_col: str = "order_date",
+    amount_col: str | None = "amount",
+    require_amount: bool = False,
+    delimiter: str | None = None,
+    decimal: str | None = None,
+    encoding: str | None = None,
+    on_error: str = "raise",
+) -> Orders:
+    """Read orders from a CSV file or a pandas DataFrame.
+
+    Parameters
+    ----------
+    source : str, Path or pandas.DataFrame
+    customer_col, date_col : str
+        Column names (defaults ``customer_id``, ``order_date``).
+    amount_col : str or None
+        Amount column (default ``amount``); if the file has no such column the orders have no
+        amounts (the report says so), unless ``require_amount``.
+    delimiter, decimal, encoding : str, optional
+        Override the detection (decimal: "." or ",").
+    on_error : {"raise", "skip"}
+        Stop at the first unreadable row (default) or leave such rows out and report them.
+
+    Raises
+    ------
+    DataError
+        Naming file, line, column and value of the first unreadable row (``on_error="raise"``),
+        a missing column, or an unreadable file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "orders.csv"
+    >>> _ = path.write_text("customer_id;order_date;amount\\nK1;31.01.2024;1.234,50\\n",
+    ...                     encoding="cp1252")
+    >>> orders = read_orders(path)
+    >>> orders.customer_ids.tolist(), str(orders.order_dates[0]), orders.amounts.tolist()
+    (['K1'], '2024-01-31', [1234.5])
+    """
+    if on_error not in ("raise", "skip"):
+        raise DataError(f"on_error must be 'raise' or 'skip'; got {on_error!r}.")
+    if hasattr(source, "columns") and hasattr(source, "iloc"):
+        return _from_dataframe(source, customer_col, date_col, amount_col, require_amount, on_error)
+    path = Path(source)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise DataError(f"{path}: cannot read the file ({error.strerror}).") from None
+    text, used_encoding = _decode(raw, encoding)
+    first_line = text.split("\n", 1)[0]
+    sep = delimiter or _delimiter(first_line)
+    report = ReadReport(
+        str(path),
+        encoding=used_encoding,
+        delimiter=sep,
+        decimal=decimal or ("," if sep == ";" else "."),
+    )
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    header = next(reader, None)
+    if not header:
+        raise DataError(f"{path}: the file is empty; expected a header row with column names.")
+    columns = [
+        _find(header, customer_col, "--customer-col / customer_col", str(path)),
+        _find(header, date_col, "--date-col / date_col", str(path)),
+    ]
+    amount_at = None
+    if amount_col is not None:
+        try:
+            amount_at = _find(header, amount_col, "--amount-col / amount_col", str(path))
+        except DataError:
+            if require_amount:
+                raise
+    report.has_amounts = amount_at is not None
+    names = [customer_col, date_col, amount_col or ""]
+    return _collect(
+        ((reader.line_num, row) for row in reader), columns, amount_at, names, report, on_error
+    )
+
+
+def _collect(
+    rows: Iterable[tuple[int | str, list[Any]]],
+    columns: list[int],
+    amount_at: int | None,
+    names: list[str],
+    report: ReadReport,
+    on_error: str,
+) -> Orders:
+    id_at, date_at = columns
+    need = max(columns + ([amount_at] if amount_at is not None else []))
+    ids: list[str] = []
+    days: list[int] = []
+    amounts: list[float] = []
+    date_cache: dict[str, int | None] = {}
+    for line, row in rows:
+        if not any(str(cell).strip() for cell in row):
+            report.blank_rows += 1
+            continue
+        report.rows_read += 1
+        problem = None
+        if len(row) <= need:
+            problem = f"has {len(row)} fields; the columns need at least {need + 1}"
+        else:
+            customer = str(row[id_at]).strip()
+            date_text = str(row[date_at])
+            day = date_cache.get(date_text, -1)
+            if day == -1:
+                day = date_cache[date_text] = parse_date_text(date_text)
+            if not customer:
+                problem = f"column {names[0]!r} is empty; every order needs a customer id"
+            elif day is None:
+                problem = f"column {names[1]!r}: cannot read {date_text!r} as a date; {_DATE_HELP}"
+            elif amount_at is not None:
+                amount = parse_amount_text(str(row[amount_at]), report.decimal)
+                if amount is None:
+                    problem = (
+                        f"column {names[2]!r}: cannot read {row[amount_at]!r} as an "
+                        f"amount (decimal separator {report.decimal!r})"
+                    )
+                else:
+                    amounts.append(amount)
+        if problem is not None:
+            message = f"{report.source}:{line}: {problem}"
+            if on_error == "raise":
+                raise DataError(
+                    message + ". Fix the row or read with on_error='skip' "
+                    "(--skip-bad-rows) to leave it out and report it."
+                )
+            report.reject(message)
+            continue
+        ids.append(customer)
+        days.append(day)  # type: ignore[arg-type]
+    report.rows_used = len(ids)
+    return Orders(
+        customer_ids=np.array(ids, dtype=str) if ids else np.array([], dtype="<U1"),
+        order_dates=np.array(days, dtype="int64").astype("datetime64[D]"),
+        amounts=np.array(amounts, dtype="float64") if amount_at is not None else None,
+        report=report,
+    )
+
+
+def _from_dataframe(
+    frame: Any,
+    customer_col: str,
+    date_col: str,
+    amount_col: str | None,
+    require_amount: bool,
+    on_error: str,
+) -> Orders:
+    header = [str(c) for c in frame.columns]
+    source = "DataFrame"
+    columns = [
+        _find(header, customer_col, "customer_col", source),
+        _find(header, date_col, "date_col", source),
+    ]
+    amount_at = None
+    if amount_col is not None:
+        try:
+            amount_at = _find(header, amount_col, "amount_col", source)
+        except DataError:
+            if require_amount:
+                raise
+    report = ReadReport(source, has_amounts=amount_at is not None, decimal=".")
+    picked = [columns[0], columns[1]] + ([amount_at] if amount_at is not None else [])
+    lists = []
+    for position in picked:
+        column = frame.iloc[:, position]
+        if str(column.dtype).startswith("datetime64"):
+            column = column.dt.strftime("%Y-%m-%d")
+        lists.append([_text(v) for v in column.tolist()])
+    rows = (
+        (f"row {label}", list(cells)) for label, *cells in zip(frame.index, *lists, strict=True)
+    )
+    return _collect(
+        rows,
+        [0, 1],
+        2 if amount_at is not None else None,
+        [customer_col, date_col, amount_col or ""],
+        report,
+        on_error,
+    )
+
+
+def _text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and not np.isfinite(value)):
+        return ""
+    if type(value).__name__ in ("NaTType", "NAType"):
+        return ""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def orders_from_cells(
+    customer_ids: list[Any], order_dates: list[Any], amounts: list[Any] | None
+) -> Orders:
+    """Orders from Excel columns (one cell per order; rows blank in every column are skipped).
+
+    Raises ``DataError`` naming the row (1-based within the range) of the first bad cell.
+    """
+    n = max(len(customer_ids), len(order_dates), len(amounts or []))
+
+    def at(cells: list[Any] | None, i: int) -> Any:
+        return cells[i] if cells is not None and i < len(cells) else None
+
+    ids: list[Any] = []
+    days: list[float] = []
+    money: list[float] = []
+    report = ReadReport("range", decimal=".", has_amounts=amounts is not None)
+    for i in range(n):
+        cid, date, amount = at(customer_ids, i), at(order_dates, i), at(amounts, i)
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in (cid, date, amount)):
+            report.blank_rows += 1
+            continue
+        report.rows_read += 1
+        serial = parse_date(date)
+        value = parse_number(amount) if amounts is not None else 0.0
+        if cid is None or (isinstance(cid, str) and (not cid.strip() or cid.startswith("#"))):
+            raise DataError(f"row {i + 1}: customer id {cid!r} is missing or an error.")
+        if not isinstance(serial, float):
+            raise DataError(f"row {i + 1}: order date {date!r} is not a date.")
+        if not isinstance(value, float):
+            raise DataError(f"row {i + 1}: amount {amount!r} is not a number.")
+        ids.append(int(cid) if isinstance(cid, float) and cid.is_integer() else cid)
+        days.append(serial)
+        money.append(value)
+    report.rows_used = len(ids)
+    serials = np.array(days, dtype="float64")
+    serials = np.where(serials < 61, serials + 1, serials)
+    return Orders(
+        customer_ids=ids_array(ids) if ids else np.array([], dtype="<U1"),
+        order_dates=(serials - 25569).astype("int64").astype("datetime64[D]"),
+        amounts=np.array(money) if amounts is not None else None,
+        report=report,
+    )
