@@ -14,6 +14,8 @@ Examples
 
 from __future__ import annotations
 
+from .cohorts import CohortTable, cohort_table
+from .data import Orders, ReadReport, read_orders
 from .definitions import DEFINITIONS, Definition, Parameter
 from .errors import DataError, InputError, TemplateError
 from .kpis import (
@@ -36,10 +38,13 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DEFINITIONS",
+    "CohortTable",
     "DataError",
     "Definition",
     "InputError",
+    "Orders",
     "Parameter",
+    "ReadReport",
     "TemplateError",
     "__version__",
     "active_customers",
@@ -48,9 +53,11 @@ __all__ = [
     "churn_rate",
     "clv",
     "clv_subscription",
+    "cohort_table",
     "loyal_customer_rate",
     "net_revenue_churn",
     "purchase_frequency",
+    "read_orders",
     "repeat_customer_rate",
     "retention_budget_share",
     "retention_rate",

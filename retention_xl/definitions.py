@@ -16,13 +16,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from . import kpis
+from . import cohorts, kpis
 
-__all__ = ["DEFINITIONS", "Definition", "Parameter", "by_name"]
+__all__ = [
+    "ALL_DEFINITIONS",
+    "DEFINITIONS",
+    "TABLE_DEFINITIONS",
+    "Definition",
+    "Parameter",
+    "by_name",
+]
 
 #: How an argument's cells are read: one number per cell, one date per cell, a text choice
 #: (such as ``per``), or a whole range of numbers or dates that the function aggregates.
-Kind = Literal["number", "date", "choice", "numbers", "dates"]
+Kind = Literal["number", "date", "choice", "numbers", "dates", "ids", "text"]
 #: How a result is shown: a fraction as percent, money, a plain number or a whole count.
 Unit = Literal["fraction", "money", "number", "count"]
 
@@ -45,7 +52,7 @@ class Parameter:
     @property
     def aggregated(self) -> bool:
         """True for a range the function reduces (one result for the whole range)."""
-        return self.kind in ("numbers", "dates")
+        return self.kind in ("numbers", "dates", "ids")
 
     def help(self, lang: str) -> str:
         """Help text in ``lang`` ("en" or "de")."""
@@ -69,6 +76,7 @@ class Definition:
     source: str
     native: str
     unit: Unit = "fraction"
+    table: bool = False  # spills a labelled table built from whole ranges (COHORT_TABLE)
 
     def title(self, lang: str) -> str:
         """Short human name in ``lang`` ("en" or "de")."""
@@ -147,7 +155,7 @@ def _budget_native() -> str:
     return expr
 
 
-#: Every KPI Excel function, in the order of kpi-spec §1.
+#: Every elementwise KPI Excel function, in the order of kpi-spec §1.
 DEFINITIONS: tuple[Definition, ...] = (
     Definition(
         "RETENTION_RATE",
@@ -480,6 +488,78 @@ DEFINITIONS: tuple[Definition, ...] = (
 )
 
 
+#: Excel functions that spill a labelled table; not elementwise KPIs, so the KPI sheet
+#: leaves them out.
+TABLE_DEFINITIONS: tuple[Definition, ...] = (
+    Definition(
+        "COHORT_TABLE",
+        "KOHORTENTABELLE",
+        "Cohort table",
+        "Kohortentabelle",
+        cohorts.cohort_table,
+        (
+            _p(
+                "customer_ids",
+                "Range with the customer id of each order (e.g. a Table column).",
+                "Bereich mit der Kunden-ID jeder Bestellung (z. B. eine Tabellenspalte).",
+                "ids",
+            ),
+            _p(
+                "order_dates",
+                "Range with the date of each order.",
+                "Bereich mit dem Datum jeder Bestellung.",
+                "dates",
+            ),
+            _p(
+                "amounts",
+                "Optional range with each order's amount (negative = refund).",
+                "Optional: Bereich mit dem Betrag jeder Bestellung (negativ = Erstattung).",
+                "numbers",
+                default="",
+            ),
+            _p(
+                "period",
+                'Period: "M" (default), "W", "Q", "Y", "D" or rolling like "30D".',
+                'Periode: "M" (Standard), "W", "Q", "Y", "D" oder rollierend wie "30D".',
+                "text",
+                default="M",
+            ),
+            _p(
+                "kind",
+                'Counted when active: "on" period k (default), "on_or_after", "rolling".',
+                'Gezählt, wenn aktiv: "on" in Periode k (Standard), "on_or_after", "rolling".',
+                "text",
+                default="on",
+            ),
+            _p(
+                "value",
+                '"retention" (default), "customers", "revenue", "revenue_per_customer".',
+                '"retention" (Standard), "customers", "revenue", "revenue_per_customer".',
+                "text",
+                default="retention",
+            ),
+            _p(
+                "as_of",
+                "Observation end (a date); default the last order date.",
+                "Beobachtungsende (Datum); Standard das letzte Bestelldatum.",
+                "date",
+                default="",
+            ),
+        ),
+        "Cohorts",
+        "Cohort triangle: one row per first-purchase period, one column per period since.",
+        "Kohortendreieck: eine Zeile je Periode des Erstkaufs, eine Spalte je Folgeperiode.",
+        "customers of cohort c active in period c + k / customers of cohort c",
+        "kpi-spec §2",
+        "",
+        table=True,
+    ),
+)
+
+#: Every Excel function: the KPIs and the table functions.
+ALL_DEFINITIONS: tuple[Definition, ...] = DEFINITIONS + TABLE_DEFINITIONS
+
+
 def by_name(name: str) -> Definition:
     """Return the definition whose Excel name or German alias is ``name`` (any case).
 
@@ -489,7 +569,7 @@ def by_name(name: str) -> Definition:
     'RETENTION_RATE'
     """
     wanted = name.upper()
-    for definition in DEFINITIONS:
+    for definition in ALL_DEFINITIONS:
         if wanted in (definition.name, definition.alias):
             return definition
     raise KeyError(f"no Excel function named {name!r}; see `retention-xl functions`.")

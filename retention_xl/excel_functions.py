@@ -29,12 +29,23 @@ from typing import Any
 
 import numpy as np
 
+from .data import orders_from_cells
+from .dates import serial_to_date
 from .definitions import Definition, Parameter
-from .errors import InputError
-from .excel_values import BLANK, Blank, as_grid, flatten, parse_date, parse_number, to_cells
+from .errors import DataError, InputError
+from .excel_values import (
+    BLANK,
+    ERRORS,
+    Blank,
+    as_grid,
+    flatten,
+    parse_date,
+    parse_number,
+    to_cells,
+)
 from .kpis import DAYS_PER
 
-__all__ = ["call", "make_function"]
+__all__ = ["call", "call_table", "make_function"]
 
 logger = logging.getLogger(__name__)
 Cell = float | str | Blank
@@ -189,6 +200,78 @@ def call(definition: Definition, args: Sequence[Any]) -> Any:
         return "#VALUE!"
 
 
+def _text_option(param: Parameter, value: Any) -> str:
+    cell = as_grid(value)[0][0] if value is not None else None
+    if cell is None or (isinstance(cell, str) and not cell.strip()):
+        return str(param.default)
+    if isinstance(cell, str) and cell.strip().upper() in ERRORS:
+        raise _Answer(cell.strip().upper())
+    if isinstance(cell, float) and cell.is_integer():  # "30" typed as a number for 30 days
+        cell = f"{int(cell)}D"
+    return str(cell).strip()
+
+
+def _column(value: Any) -> list[Any] | None:
+    """A one-column (or one-row) range as a flat list; a wider range is #VALUE!."""
+    if value is None:
+        return None
+    grid = as_grid(value)
+    if len(grid[0]) != 1 and len(grid) != 1:
+        raise _Answer("#VALUE!")
+    return flatten(grid)
+
+
+def call_table(definition: Definition, args: Sequence[Any], lang: str = "en") -> Any:
+    """Evaluate a table function (COHORT_TABLE) on Excel ranges; a 2-D list or an error.
+
+    The result is the labelled triangle of :meth:`~retention_xl.cohorts.CohortTable.rows`
+    (labels in ``lang``), blanks as ``None``. An unreadable order row or an invalid option
+    gives ``#VALUE!``; no orders at all ``#N/A``.
+
+    Examples
+    --------
+    >>> from retention_xl.definitions import by_name
+    >>> rows = call_table(by_name("COHORT_TABLE"), [[["a"], ["a"], [None]],
+    ...            [[45296.0], [45327.0], [None]], None, None, None, "customers", "2024-02-29"])
+    >>> rows[:2], rows[-1]
+    ([['Cohort', 'Customers', 0, 1], ['2024-01', 1, 1.0, 1.0]], ['Average', 1, 1.0, 1.0])
+    """
+    padded = list(args) + [None] * (len(definition.params) - len(args))
+    try:
+        values = dict(zip((p.name for p in definition.params), padded, strict=True))
+        ids, dates = _column(values["customer_ids"]), _column(values["order_dates"])
+        amounts = _column(values["amounts"])
+        if ids is None or dates is None:
+            return "#N/A"
+        options = {
+            p.name: _text_option(p, values[p.name]) for p in definition.params if p.kind == "text"
+        }
+        as_of: Any = None
+        if values["as_of"] is not None:
+            serial = parse_date(as_grid(values["as_of"])[0][0])
+            if isinstance(serial, str):
+                return serial
+            as_of = None if serial is BLANK else serial_to_date(float(serial))  # type: ignore[arg-type]
+        try:
+            orders = orders_from_cells(ids, dates, amounts)
+        except DataError:
+            return "#VALUE!"
+        if len(orders) == 0:
+            return "#N/A"
+        table = definition.function(
+            orders.customer_ids, orders.order_dates, orders.amounts, as_of=as_of, **options
+        )
+    except _Answer as answer:
+        return answer.error
+    except InputError:
+        return "#VALUE!"
+    except Exception:  # an Excel cell must never show a traceback
+        logger.exception("%s failed on %r", definition.name, args)
+        return "#VALUE!"
+    rows: list[list[Any]] = table.rows(lang)
+    return rows if len(rows) > 2 else "#N/A"
+
+
 def make_function(definition: Definition, lang: str = "en") -> Callable[..., Any]:
     """A plain function named like the Excel function (or its German alias for ``"de"``).
 
@@ -205,6 +288,8 @@ def make_function(definition: Definition, lang: str = "en") -> Callable[..., Any
     """
 
     def function(*args: Any) -> Any:
+        if definition.table:
+            return call_table(definition, args, lang)
         return call(definition, args)
 
     name = definition.excel_name(lang)

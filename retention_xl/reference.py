@@ -2,12 +2,12 @@
 
 One idea: the text people read about the Excel functions — the terminal listing of
 ``retention-xl functions`` and the Markdown page ``docs/functions.md`` — produced from
-:data:`~retention_xl.definitions.DEFINITIONS`, so it can never drift from the code.
+:data:`~retention_xl.definitions.ALL_DEFINITIONS`, so it can never drift from the code.
 """
 
 from __future__ import annotations
 
-from .definitions import DEFINITIONS
+from .definitions import ALL_DEFINITIONS
 
 __all__ = ["function_list", "markdown"]
 
@@ -27,7 +27,7 @@ def function_list(lang: str = "en") -> str:
     """
     rows = [
         (d.excel_name(lang), d.excel_name("en" if lang == "de" else "de"), d.summary(lang))
-        for d in DEFINITIONS
+        for d in ALL_DEFINITIONS
     ]
     head = _HEAD["de" if lang == "de" else "en"]
     widths = [max(len(r[i]) for r in [*rows, head]) + 2 for i in range(2)]
@@ -51,9 +51,10 @@ def markdown() -> str:
         "|---|---|---|",
     ]
     out += [
-        f"| [`{d.name}`](#{d.name.lower()}) | `{d.alias}` | {d.summary_en} |" for d in DEFINITIONS
+        f"| [`{d.name}`](#{d.name.lower()}) | `{d.alias}` | {d.summary_en} |"
+        for d in ALL_DEFINITIONS
     ]
-    for d in DEFINITIONS:
+    for d in ALL_DEFINITIONS:
         out += [
             "",
             f"## {d.name}",

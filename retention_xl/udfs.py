@@ -24,7 +24,7 @@ from typing import Any
 
 import xlwings as xw
 
-from .definitions import DEFINITIONS, Definition
+from .definitions import ALL_DEFINITIONS, Definition
 from .excel_functions import make_function
 
 #: The category the classic function wizard lists the functions under.
@@ -41,7 +41,7 @@ def _excel_function(definition: Definition, lang: str) -> Callable[..., Any]:
     return decorated
 
 
-for _definition in DEFINITIONS:
+for _definition in ALL_DEFINITIONS:
     for _lang in ("en", "de"):
         _function = _excel_function(_definition, _lang)
         globals()[_function.__name__] = _function

@@ -25,7 +25,7 @@ from xlwings import server
 
 from retention_xl import udfs
 from retention_xl.dates import date_to_serial
-from retention_xl.definitions import DEFINITIONS, by_name
+from retention_xl.definitions import ALL_DEFINITIONS, by_name
 
 
 def excel_call(name: str, *args: Any) -> Any:
@@ -99,8 +99,8 @@ def test_serial_dates_from_lite() -> None:
 def test_registration_metadata_for_lite() -> None:
     meta = server.custom_functions_meta(udfs)
     functions = {f["name"]: f for f in meta["functions"]}
-    assert set(functions) == {d.name for d in DEFINITIONS} | {d.alias for d in DEFINITIONS}
-    for definition in DEFINITIONS:
+    assert set(functions) == {d.name for d in ALL_DEFINITIONS} | {d.alias for d in ALL_DEFINITIONS}
+    for definition in ALL_DEFINITIONS:
         for lang in ("en", "de"):
             entry = functions[definition.excel_name(lang)]
             assert entry["description"] == definition.wizard_text(lang)
@@ -155,7 +155,7 @@ def classic() -> dict[str, Any]:
 
 def test_classic_registration_metadata(classic: dict[str, Any]) -> None:
     meta = classic["meta"]
-    for definition in DEFINITIONS:
+    for definition in ALL_DEFINITIONS:
         for lang in ("en", "de"):
             entry = meta[definition.excel_name(lang)]
             assert entry["doc"] == definition.wizard_text(lang) and len(entry["doc"]) <= 255
@@ -168,10 +168,31 @@ def test_classic_registration_metadata(classic: dict[str, Any]) -> None:
 
 def test_classic_vba_declares_every_function_with_its_parameters(classic: dict[str, Any]) -> None:
     vba = classic["vba"]
-    for definition in DEFINITIONS:
+    for definition in ALL_DEFINITIONS:
         args = ", ".join(("Optional " if p.optional else "") + p.name for p in definition.params)
         for lang in ("en", "de"):
             name = definition.excel_name(lang)
             assert f"Function {name}({args})" in vba
             assert f'XLPy.CallUDF("retention_xl.udfs", "{name}"' in vba
-    assert vba.count("End Function") == 2 * len(DEFINITIONS)
+    assert vba.count("End Function") == 2 * len(ALL_DEFINITIONS)
+
+
+def test_cohort_table_through_office_js() -> None:
+    # an Excel Table column arrives with empty strings for its blank rows; dates as serials
+    ids = [["a"], ["b"], ["a"], [""], [""]]
+    dates = [[45296], [45297], [45327], [""], [""]]  # 2024-01-05, 01-06, 02-05
+    amounts = [[10], [20], [5.5], [""], [""]]
+    result = excel_call(
+        "COHORT_TABLE", ids, dates, amounts, [["M"]], None, [["revenue"]], [[45351]]
+    )  # as_of 2024-02-29
+    # hand: January cohort (a, b) has 10 + 20 in January and 5.5 in February
+    assert result == [
+        ["Cohort", "Customers", 0, 1],
+        ["2024-01", 2, 30.0, 5.5],
+        ["2024-02", 0, "", ""],
+        ["Average", 2, 30.0, 5.5],
+    ]
+
+
+def test_cohort_table_bad_dates_are_a_real_error() -> None:
+    assert excel_call("KOHORTENTABELLE", [["a"]], [["bald"]]) == [[error("Value")]]

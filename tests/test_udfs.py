@@ -12,7 +12,7 @@ import pytest
 from cases import CASES, Case
 
 from retention_xl import udfs
-from retention_xl.definitions import DEFINITIONS, by_name
+from retention_xl.definitions import ALL_DEFINITIONS, by_name
 
 VBA_KEYWORDS = {
     "and",
@@ -134,9 +134,9 @@ def test_excel_function_reproduces_the_worked_example(case: Case, lang: str) -> 
 
 
 def test_every_definition_has_an_english_and_a_german_function() -> None:
-    names = {d.name for d in DEFINITIONS} | {d.alias for d in DEFINITIONS}
+    names = {d.name for d in ALL_DEFINITIONS} | {d.alias for d in ALL_DEFINITIONS}
     assert set(udfs.__all__) == names
-    assert len(DEFINITIONS) == 13
+    assert len(ALL_DEFINITIONS) == 14  # kpi-spec §1's 13 KPIs and §2's COHORT_TABLE
 
 
 def test_ranges_spill_in_their_own_shape_with_one_error_per_bad_cell() -> None:
@@ -204,7 +204,7 @@ def test_budget_unit_accepts_english_and_german_words_elementwise() -> None:
 
 
 def test_parameter_names_are_safe_vba_identifiers_and_help_fits_the_wizard() -> None:
-    for definition in DEFINITIONS:
+    for definition in ALL_DEFINITIONS:
         assert len(definition.wizard_text("en")) <= 255
         assert len(definition.wizard_text("de")) <= 255
         assert definition.alias.isascii() and definition.alias.isupper()
@@ -233,3 +233,61 @@ def test_udfs_import_without_openpyxl_or_pywin32() -> None:
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "0.6"
+
+
+# COHORT_TABLE: the tiny shop of test_cohorts (hand-checked there), as an Excel Table sends it
+SHOP_IDS = ["anna", "ben", "anna", "cleo", "cleo", "ben", "cleo", "dan", "anna", None, None]
+SHOP_DATES = [
+    dt.datetime(2024, 1, 5),
+    dt.datetime(2024, 1, 20),
+    dt.datetime(2024, 2, 2),
+    45332.0,
+    "11.02.2024",
+    "2024-03-03",
+    dt.datetime(2024, 3, 30),
+    dt.datetime(2024, 3, 15),
+    dt.datetime(2024, 4, 9),
+    None,
+    None,
+]  # 45332 = 02-10
+
+
+def test_cohort_table_spills_the_labelled_triangle_from_table_columns() -> None:
+    result = udfs.COHORT_TABLE(
+        SHOP_IDS, SHOP_DATES, None, None, None, None, [[dt.datetime(2024, 4, 30)]]
+    )
+    assert result[0] == ["Cohort", "Customers", 0, 1, 2, 3]
+    # hand (see test_cohorts): Jan 2/2, 1/2, 1/2, 1/2; Feb 1, 1, 0; Mar 1, 0; Apr empty
+    assert result[1] == ["2024-01", 2, 1.0, 0.5, 0.5, 0.5]
+    assert result[2] == ["2024-02", 1, 1.0, 1.0, 0.0, None]
+    assert result[3] == ["2024-03", 1, 1.0, 0.0, None, None]
+    assert result[4] == ["2024-04", 0, None, None, None, None]
+    # weighted over observed cells: k=1 (1 + 1 + 0) / 4; k=2 (1 + 0) / 3; k=3 1/2
+    assert result[5] == ["Average", 4, 1.0, 0.5, pytest.approx(1 / 3), 0.5]
+
+
+def test_kohortentabelle_has_german_labels_and_options() -> None:
+    result = udfs.KOHORTENTABELLE(
+        SHOP_IDS, SHOP_DATES, None, [["Q"]], [["on"]], [["customers"]], [["2024-06-30"]]
+    )
+    assert result[0] == ["Kohorte", "Kunden", 0, 1]
+    assert result[1] == ["2024-Q1", 4, 4.0, 1.0]  # hand: anna is active again in April (Q2)
+    assert result[-1][0] == "Durchschnitt"
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        ((SHOP_IDS, SHOP_DATES, None, [["fortnight"]]), "#VALUE!"),  # bad period
+        ((SHOP_IDS, SHOP_DATES, None, None, [["sometimes"]]), "#VALUE!"),  # bad kind
+        ((SHOP_IDS, SHOP_DATES, None, None, None, [["revenue"]]), "#VALUE!"),  # no amounts
+        ((["a", "b"], [45296.0, "soon"]), "#VALUE!"),  # unreadable date
+        ((["a", "#N/A"], [45296.0, 45297.0]), "#VALUE!"),  # error cell as id
+        (([[None], [None]], [[None], [None]]), "#N/A"),  # nothing to compute
+        (([["a", "b"], ["c", "d"]], [[45296.0, 1.0], [2.0, 3.0]]), "#VALUE!"),  # 2 columns
+        ((SHOP_IDS, SHOP_DATES, None, "#REF!"), "#REF!"),  # error in an option propagates
+        ((SHOP_IDS, SHOP_DATES, None, None, None, None, "someday"), "#VALUE!"),
+    ],
+)
+def test_cohort_table_bad_input_gives_one_excel_error(args: tuple[Any, ...], error: str) -> None:
+    assert udfs.COHORT_TABLE(*args) == error
