@@ -11,6 +11,9 @@ Commands
     ``docs/functions.md``).
 ``template kpis --lang en|de --out PATH [--xlsm] [--overwrite]``
     write the KPI calculator workbook.
+``cohorts ORDERS.csv [--customer-col C] [--date-col D] [--amount-col A] [--period M]
+[--kind on] [--value retention] [--as-of YYYY-MM-DD] [--format csv|table]``
+    print the cohort triangle (CSV on stdout; the read report and conventions on stderr).
 ``demo [--out-dir DIR] [--overwrite]``
     write the English and German KPI workbooks with example numbers and print the KPIs.
 """
@@ -18,11 +21,14 @@ Commands
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .cohorts import KINDS, VALUES, cohort_table
+from .data import Orders, read_orders
 from .definitions import DEFINITIONS
 from .errors import InputError, TemplateError
 from .reference import function_list, markdown
@@ -53,10 +59,133 @@ def _parser() -> argparse.ArgumentParser:
     )
     template.add_argument("--overwrite", action="store_true", help="replace an existing file")
 
+    cohorts = commands.add_parser(
+        "cohorts",
+        help="print the cohort triangle of an orders CSV file",
+        description="Print the cohort triangle as CSV (cohort, size, one column per period "
+        "offset, empty when not yet observed; last row the weighted average) or a table.",
+    )
+    cohorts.add_argument("orders", type=Path, help="CSV file with a header row")
+    _column_options(cohorts)
+    cohorts.add_argument(
+        "--period", default="M", help="D, W (ISO), M, Q, Y or rolling days like 30D (default M)"
+    )
+    cohorts.add_argument("--kind", default="on", choices=KINDS)
+    cohorts.add_argument("--value", default="retention", choices=VALUES)
+    cohorts.add_argument("--as-of", help="observation end YYYY-MM-DD (default: last order)")
+    cohorts.add_argument(
+        "--include-incomplete", action="store_true", help="keep the current, incomplete period"
+    )
+    cohorts.add_argument("--format", choices=("csv", "table"), default="csv")
+    cohorts.add_argument("--lang", choices=("en", "de"), default="en", help="labels")
+
     demo = commands.add_parser("demo", help="write example KPI workbooks and print the KPIs")
     demo.add_argument("--out-dir", type=Path, default=Path("demo_output"))
     demo.add_argument("--overwrite", action="store_true", help="replace existing files")
     return parser
+
+
+def _column_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--customer-col", default="customer_id", metavar="C")
+    parser.add_argument("--date-col", default="order_date", metavar="D")
+    parser.add_argument(
+        "--amount-col",
+        default=None,
+        metavar="A",
+        help="amount column (default: 'amount' if the file has one)",
+    )
+    parser.add_argument("--delimiter", help="field separator (default: detected)")
+    parser.add_argument(
+        "--decimal",
+        choices=(".", ","),
+        help="decimal separator (default: ',' in semicolon files, else '.')",
+    )
+    parser.add_argument(
+        "--skip-bad-rows",
+        action="store_true",
+        help="leave unreadable rows out and report them instead of stopping",
+    )
+
+
+def _read(args: argparse.Namespace) -> Orders:
+    orders = read_orders(
+        args.orders,
+        customer_col=args.customer_col,
+        date_col=args.date_col,
+        amount_col=args.amount_col or "amount",
+        require_amount=args.amount_col is not None,
+        delimiter=args.delimiter,
+        decimal=args.decimal,
+        on_error="skip" if args.skip_bad_rows else "raise",
+    )
+    print(orders.report.summary(), file=sys.stderr)
+    for problem in orders.report.problems:
+        print(f"  rejected: {problem}", file=sys.stderr)
+    if orders.report.rows_rejected > len(orders.report.problems):
+        print(
+            f"  … and {orders.report.rows_rejected - len(orders.report.problems)} more",
+            file=sys.stderr,
+        )
+    return orders
+
+
+def _cohorts(args: argparse.Namespace) -> int:
+    orders = _read(args)
+    if len(orders) == 0:
+        raise InputError(f"{args.orders}: no orders to build cohorts from.")
+    table = cohort_table(
+        orders.customer_ids,
+        orders.order_dates,
+        orders.amounts,
+        period=args.period,
+        kind=args.kind,
+        value=args.value,
+        as_of=args.as_of,
+        include_incomplete=args.include_incomplete,
+    )
+    for line in table.conventions(args.lang):
+        print(line, file=sys.stderr)
+    if table.orders_after_as_of or table.orders_unobserved or table.unplaced_refunds:
+        print(
+            f"{table.orders_used} orders in the table; {table.orders_after_as_of} after "
+            f"as_of, {table.orders_unobserved} in periods not yet complete, "
+            f"{table.unplaced_refunds} refunds without an earlier purchase",
+            file=sys.stderr,
+        )
+    rows = table.rows(args.lang)
+    if args.format == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerows([[_csv_cell(v) for v in row] for row in rows])
+    else:
+        _print_table(rows, fraction=args.value == "retention")
+    return 0
+
+
+def _csv_cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(round(value, 12))
+    return value
+
+
+def _print_table(rows: list[list[object]], *, fraction: bool) -> None:
+    def show(value: object) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, float):
+            return f"{value:.1%}" if fraction else f"{value:,.2f}"
+        return str(value)
+
+    cells = [[show(v) for v in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
+    for row in cells:
+        print(
+            "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
 
 
 def _template(args: argparse.Namespace) -> int:
@@ -95,6 +224,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "template":
             return _template(args)
+        if args.command == "cohorts":
+            return _cohorts(args)
         return _demo(args)
     except (InputError, TemplateError, OSError) as error:
         print(f"retention-xl: error: {error}", file=sys.stderr)
