@@ -40,7 +40,7 @@ from .errors import InputError
 from .ids import factorize, ids_array
 from .periods import Period, parse_period
 
-__all__ = ["KINDS", "VALUES", "CohortTable", "cohort_table"]
+__all__ = ["KINDS", "VALUES", "CohortTable", "cohort_table", "describe_conventions"]
 
 Kind = Literal["on", "on_or_after", "rolling"]
 Value = Literal["customers", "retention", "revenue", "revenue_per_customer"]
@@ -81,43 +81,9 @@ class CohortTable:
 
     def conventions(self, lang: str = "en") -> list[str]:
         """The conventions behind the numbers, one sentence each, to print above a table."""
-        de = lang == "de"
-        kind_text = {
-            "on": ("active in exactly period k", "in genau Periode k aktiv"),
-            "on_or_after": ("active in period k or later", "in Periode k oder später aktiv"),
-            "rolling": ("active in every period 1 … k", "in jeder Periode 1 … k aktiv"),
-        }[self.kind][de]
-        value_text = {
-            "retention": ("share of the cohort's customers", "Anteil der Kunden der Kohorte"),
-            "customers": ("number of distinct customers", "Anzahl verschiedener Kunden"),
-            "revenue": (
-                "revenue in the period (refunds included)",
-                "Umsatz der Periode (inkl. Erstattungen)",
-            ),
-            "revenue_per_customer": (
-                "cumulative revenue per cohort customer",
-                "kumulierter Umsatz je Kunde der Kohorte",
-            ),
-        }[self.value][de]
-        if de:
-            lines = [
-                f"Perioden: {self.period.describe('de')}; Kohorte = Periode des ersten Kaufs.",
-                f"Werte: {value_text}; gezählt wird, wer {kind_text} ist.",
-                f"Beobachtet bis {self.as_of.isoformat()}; leere Zellen sind noch nicht "
-                "vollständig beobachtet (nicht 0).",
-            ]
-            if not self.include_incomplete:
-                lines.append("Die laufende, unvollständige Periode ist ausgeschlossen.")
-            return lines
-        lines = [
-            f"Periods: {self.period.describe('en')}; cohort = period of the first purchase.",
-            f"Values: {value_text}; a customer counts when {kind_text}.",
-            f"Observed until {self.as_of.isoformat()}; blank cells are not yet fully "
-            "observed (not 0).",
-        ]
-        if not self.include_incomplete:
-            lines.append("The current, incomplete period is excluded.")
-        return lines
+        return describe_conventions(
+            self.period, self.kind, self.value, self.as_of, self.include_incomplete, lang
+        )
 
     def rows(self, lang: str = "en", *, average: str = "weighted") -> list[list[Any]]:
         """The labelled table: header, one row per cohort, the average row; blanks are None.
@@ -141,6 +107,60 @@ class CohortTable:
         }
         out.append([name[average][de], int(self.sizes.sum()), *(_cell(v) for v in mean)])
         return out
+
+
+def describe_conventions(
+    period: str | Period,
+    kind: str,
+    value: str,
+    as_of: dt.date | None,
+    include_incomplete: bool,
+    lang: str = "en",
+) -> list[str]:
+    """The conventions of a cohort table as sentences (``as_of`` None: "the last order").
+
+    Examples
+    --------
+    >>> describe_conventions("M", "on", "retention", None, False)[0]
+    'Periods: calendar months; cohort = period of the first purchase.'
+    """
+    unit = parse_period(period)
+    de = lang == "de"
+    kind_text = {
+        "on": ("active in exactly period k", "in genau Periode k aktiv"),
+        "on_or_after": ("active in period k or later", "in Periode k oder später aktiv"),
+        "rolling": ("active in every period 1 … k", "in jeder Periode 1 … k aktiv"),
+    }[kind][de]
+    value_text = {
+        "retention": ("share of the cohort's customers", "Anteil der Kunden der Kohorte"),
+        "customers": ("number of distinct customers", "Anzahl verschiedener Kunden"),
+        "revenue": (
+            "revenue in the period (refunds included)",
+            "Umsatz der Periode (inkl. Erstattungen)",
+        ),
+        "revenue_per_customer": (
+            "cumulative revenue per cohort customer",
+            "kumulierter Umsatz je Kunde der Kohorte",
+        ),
+    }[value][de]
+    end = as_of.isoformat() if as_of else ("zur letzten Bestellung" if de else "the last order")
+    if de:
+        lines = [
+            f"Perioden: {unit.describe('de')}; Kohorte = Periode des ersten Kaufs.",
+            f"Werte: {value_text}; gezählt wird, wer {kind_text} ist.",
+            f"Beobachtet bis {end}; leere Zellen sind noch nicht vollständig beobachtet (nicht 0).",
+        ]
+        if not include_incomplete:
+            lines.append("Die laufende, unvollständige Periode ist ausgeschlossen.")
+        return lines
+    lines = [
+        f"Periods: {unit.describe('en')}; cohort = period of the first purchase.",
+        f"Values: {value_text}; a customer counts when {kind_text}.",
+        f"Observed until {end}; blank cells are not yet fully observed (not 0).",
+    ]
+    if not include_incomplete:
+        lines.append("The current, incomplete period is excluded.")
+    return lines
 
 
 def _cell(value: float) -> float | None:

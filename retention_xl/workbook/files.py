@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,15 @@ __all__ = ["save_atomically"]
 
 
 def save_atomically(
-    workbook: Any, path: str | os.PathLike[str], *, overwrite: bool = False
+    workbook: Any,
+    path: str | os.PathLike[str],
+    *,
+    overwrite: bool = False,
+    finish: Callable[[Path], None] | None = None,
 ) -> Path:
     """Save an openpyxl ``workbook`` to ``path`` via a temporary file and an atomic rename.
+
+    ``finish``, if given, post-processes the complete temporary file before the rename.
 
     Raises
     ------
@@ -42,6 +49,8 @@ def save_atomically(
     try:
         os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
         workbook.save(temporary)
+        if finish is not None:
+            finish(Path(temporary))
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -28,6 +28,7 @@ from .. import kpis
 from ..definitions import DEFINITIONS, Definition, Parameter
 from ..errors import TemplateError
 from .files import save_atomically
+from .xlsm import xlwings_base
 
 __all__ = ["EXAMPLE", "INPUTS", "InputRow", "compute_kpis", "kpi_workbook", "write_kpi_workbook"]
 
@@ -443,19 +444,6 @@ def _fit_to_one_page(ws: Worksheet) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def _xlsm_base() -> Any:
-    """The installed xlwings' quickstart workbook (its VBA), ready for classic UDFs."""
-    import xlwings  # only for the path of its quickstart.xlsm; imported lazily
-
-    quickstart = Path(xlwings.__file__).parent / "quickstart.xlsm"
-    wb = load_workbook(quickstart, keep_vba=True)
-    conf = wb["_xlwings.conf"]
-    conf.title = "xlwings.conf"
-    conf.delete_rows(1, conf.max_row)
-    conf["A1"], conf["B1"] = "UDF Modules", "retention_xl.udfs"
-    return wb
-
-
 def kpi_workbook(
     lang: str = "en", values: Mapping[str, Any] | None = None, *, xlsm: bool = False
 ) -> Any:
@@ -481,7 +469,7 @@ def kpi_workbook(
     if unknown:
         raise TemplateError(f"unknown input keys {sorted(unknown)}; see INPUTS.")
     if xlsm:
-        wb = _xlsm_base()
+        wb = xlwings_base()
         ws = wb["Sheet1"]
     else:
         wb = Workbook()
