@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint templates docs clean
+.PHONY: demo test lint templates docs images clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,15 +28,19 @@ test: lint
 # Regenerate the committed templates and the function reference after changing the
 # definitions table or the template code (a test fails while they are stale).
 templates: $(STAMP)
-	for lang in en de; do \
-	  $(BIN)/retention-xl template kpis --lang $$lang --overwrite \
-	    --out workbook_templates/retention_kpis_$$lang.xlsx; \
-	  $(BIN)/retention-xl template kpis --lang $$lang --overwrite --xlsm \
-	    --out workbook_templates/retention_kpis_$$lang.xlsm; \
-	done
+	for kind in kpis cohorts; do for lang in en de; do \
+	  $(BIN)/retention-xl template $$kind --lang $$lang --overwrite \
+	    --out workbook_templates/retention_$${kind}_$$lang.xlsx; \
+	  $(BIN)/retention-xl template $$kind --lang $$lang --overwrite --xlsm \
+	    --out workbook_templates/retention_$${kind}_$$lang.xlsm; \
+	done; done
 
 docs: $(STAMP)
 	$(BIN)/retention-xl functions --format markdown > docs/functions.md
+
+# Pictures of the demo workbooks for the README (LibreOffice -> PDF -> pdftoppm).
+images: $(STAMP)
+	$(BIN)/python docs/make_images.py
 
 clean:
 	rm -rf $(VENV) demo_output .pytest_cache .mypy_cache .ruff_cache

@@ -49,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     functions.add_argument("--format", choices=("text", "markdown"), default="text")
 
     template = commands.add_parser("template", help="write a template workbook")
-    template.add_argument("kind", choices=("kpis",), help="which template")
+    template.add_argument("kind", choices=("kpis", "cohorts"), help="which template")
     template.add_argument("--lang", choices=("en", "de"), default="en")
     template.add_argument("--out", required=True, type=Path, help="file to write")
     template.add_argument(
@@ -189,15 +189,17 @@ def _print_table(rows: list[list[object]], *, fraction: bool) -> None:
 
 
 def _template(args: argparse.Namespace) -> int:
-    from .workbook import write_kpi_workbook
+    from .workbook import write_cohort_workbook, write_kpi_workbook
 
-    path = write_kpi_workbook(args.out, args.lang, xlsm=args.xlsm, overwrite=args.overwrite)
+    write = write_kpi_workbook if args.kind == "kpis" else write_cohort_workbook
+    path = write(args.out, args.lang, xlsm=args.xlsm, overwrite=args.overwrite)
     print(f"wrote {path}")
     return 0
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from .workbook import EXAMPLE, compute_kpis, write_kpi_workbook
+    from .samples import SHOP_ORDERS
+    from .workbook import EXAMPLE, compute_kpis, write_cohort_workbook, write_kpi_workbook
 
     args.out_dir.mkdir(parents=True, exist_ok=True)
     for lang in ("en", "de"):
@@ -211,6 +213,18 @@ def _demo(args: argparse.Namespace) -> int:
         formats = {"fraction": "{:.1%}", "count": "{:,.0f}"}
         shown = formats.get(definition.unit, "{:,.2f}").format(value)
         print(f"  {definition.name:<24}{definition.alias:<32}{shown:>12}")
+
+    orders = read_orders(SHOP_ORDERS)
+    print(f"\nCohorts of the sample shop ({orders.report.summary()}):")
+    for lang in ("en", "de"):
+        path = args.out_dir / f"retention_cohorts_example_{lang}.xlsx"
+        write_cohort_workbook(path, lang, orders, overwrite=args.overwrite)
+        print(f"wrote {path}")
+    table = cohort_table(orders.customer_ids, orders.order_dates, orders.amounts)
+    rows = table.rows()
+    _print_table(
+        [row[:9] for row in rows[:7]] + [["…"] + [None] * 8] + [rows[-1][:9]], fraction=True
+    )
     return 0
 
 

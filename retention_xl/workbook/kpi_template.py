@@ -19,7 +19,7 @@ from typing import Any, Literal
 import numpy as np
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -284,8 +284,7 @@ def _write_inputs(
             ws.cell(row, 1, _SECTIONS[section][1 if lang == "de" else 0]).font = Font(bold=True)
             row += 1
         param = item.parameter()
-        label = ws.cell(row, 1, param.help(lang).rstrip("."))
-        label.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(row, 1, param.help(lang).rstrip("."))
         cell = ws.cell(row, 2)
         addresses[item.key] = cell.coordinate
         cell.number_format = _FORMATS[item.kind]
@@ -352,7 +351,7 @@ def _write_kpis(ws: Worksheet, lang: str, layout: _Layout, xlsm: bool) -> None:
         shown = ws.cell(r, 7, call)
         shown.data_type = "s"
         for col, text in ((8, definition.formula), (9, definition.summary(lang))):
-            ws.cell(r, col, text).alignment = Alignment(wrap_text=True, vertical="top")
+            ws.cell(r, col, text)
 
 
 def _write_instructions(ws: Worksheet, lang: str, xlsm: bool) -> None:
@@ -485,7 +484,7 @@ def kpi_workbook(
     lists = _write_list(ws, lang, values, row + 1)
     layout = _Layout(inputs, lists, {})
     _write_kpis(ws, lang, layout, xlsm)
-    for letter, width in zip("ABCDEFGHI", (52, 14, 22, 3, 30, 14, 44, 60, 70), strict=True):
+    for letter, width in zip("ABCDEFGHI", (52, 14, 22, 3, 30, 14, 44, 76, 70), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A5"
     _fit_to_one_page(ws)

@@ -1,0 +1,73 @@
+"""Render the demo workbooks to the PNG pictures in docs/images (``make images``).
+
+LibreOffice prints each workbook's first sheet to PDF (the sheets are set to fit one page),
+pdftoppm turns the first page into a PNG, cropped to the printed area.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from libreoffice import convert  # noqa: E402
+
+from retention_xl import read_orders  # noqa: E402
+from retention_xl.samples import SHOP_ORDERS  # noqa: E402
+from retention_xl.workbook import EXAMPLE, write_cohort_workbook, write_kpi_workbook  # noqa: E402
+
+# file: (dpi, crop x, y, width, height in pixels) — the part of the page with content
+PICTURES = {
+    "cohorts_en": (110, 60, 95, 1135, 575),
+    "kpis_de": (180, 125, 170, 1800, 760),
+}
+
+
+def main(out_dir: Path = ROOT / "docs" / "images") -> list[Path]:
+    """Write the pictures into ``out_dir``; return their paths."""
+    written = []
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        shop = read_orders(SHOP_ORDERS)
+        books = [
+            write_cohort_workbook(work / "cohorts_en.xlsx", "en", shop),
+            write_kpi_workbook(work / "kpis_de.xlsx", "de", EXAMPLE),
+        ]
+        for pdf in convert(books, work / "pdf", "pdf"):
+            dpi, x, y, w, h = PICTURES[pdf.stem]
+            target = out_dir / pdf.stem
+            subprocess.run(
+                [
+                    "pdftoppm",
+                    "-png",
+                    "-r",
+                    str(dpi),
+                    "-f",
+                    "1",
+                    "-l",
+                    "1",
+                    "-singlefile",
+                    "-x",
+                    str(x),
+                    "-y",
+                    str(y),
+                    "-W",
+                    str(w),
+                    "-H",
+                    str(h),
+                    str(pdf),
+                    str(target),
+                ],
+                check=True,
+            )
+            written.append(target.with_suffix(".png"))
+            print(f"wrote {target}.png")
+    return written
+
+
+if __name__ == "__main__":
+    main()

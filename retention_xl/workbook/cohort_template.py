@@ -1,0 +1,665 @@
+"""The cohort workbook: orders in an Excel Table, the triangle with a heatmap, retention
+curves, a KPI summary and instructions — English or German, ``.xlsx`` or ``.xlsm``.
+
+One idea: lay out one cohort analysis as a workbook.
+
+- ``.xlsx`` (no add-in): the triangle, cohort sizes and summary are **values** computed by
+  :func:`retention_xl.cohorts.cohort_table` when the workbook is written; the two average
+  rows are native formulas over those values (they stay live when a value is edited). Re-run
+  the fill to update it with new orders.
+- ``.xlsm`` (classic xlwings): ``=COHORT_TABLE(Orders[customer_id], …)`` spills the triangle
+  live from the Orders table; helper formulas (INDEX/MATCH) feed the chart and the summary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from openpyxl import Workbook
+from openpyxl.chart import LineChart, Reference, Series
+from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.formula import ArrayFormula
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .. import kpis
+from ..cohorts import CohortTable, cohort_table, describe_conventions
+from ..data import Orders
+from ..errors import TemplateError
+from ..periods import parse_period
+from .files import save_atomically
+from .xlsm import mark_dynamic_arrays, xlwings_base
+
+__all__ = ["HEADER_ROW", "cohort_summary", "cohort_workbook", "write_cohort_workbook"]
+
+#: Row of the triangle's header on the cohort sheet; cohorts start one row below.
+HEADER_ROW = 8
+MAX_ROWS, MAX_COLUMNS, MAX_TEXT = 1_048_576, 16_384, 32_767
+_XLSM_ROWS, _XLSM_COLUMNS = 400, 120  # the block the spilled COHORT_TABLE is formatted for
+LATEST = 6  #: how many of the newest cohorts the chart shows beside the average
+
+_T: dict[str, tuple[str, str]] = {
+    "cohorts": ("Cohorts", "Kohorten"),
+    "summary": ("Summary", "Übersicht"),
+    "orders": ("Orders", "Bestellungen"),
+    "help": ("Instructions", "Anleitung"),
+    "title": ("Cohort analysis", "Kohortenanalyse"),
+    "axis": ("Periods since the first purchase →", "Perioden seit dem ersten Kauf →"),
+    "weighted": ("Average (weighted)", "Durchschnitt (gewichtet)"),
+    "unweighted": ("Average (unweighted)", "Durchschnitt (ungewichtet)"),
+    "chart": (
+        "Retention curves: average and newest cohorts",
+        "Bindungskurven: Durchschnitt und neueste Kohorten",
+    ),
+    "period": ("Period", "Periode"),
+    "curves": (
+        "Chart data (average and newest cohorts)",
+        "Diagrammdaten (Durchschnitt und neueste Kohorten)",
+    ),
+    "kpi": ("KPI", "Kennzahl"),
+    "value": ("Value", "Wert"),
+    "meaning": ("What it means", "Bedeutung"),
+}
+TABLE_NAME = {"en": "Orders", "de": "Bestellungen"}
+COLUMNS = {
+    "en": ("customer_id", "order_date", "amount"),
+    "de": ("Kunden_ID", "Bestelldatum", "Betrag"),
+}
+_FORMATS = {
+    "retention": "0.0%",
+    "customers": "#,##0",
+    "revenue": "#,##0.00",
+    "revenue_per_customer": "#,##0.00",
+}
+_HEAD_FILL = PatternFill("solid", fgColor="1F4E78")
+_HEAD_FONT = Font(bold=True, color="FFFFFF")
+
+
+def _t(key: str, lang: str) -> str:
+    return _T[key][1 if lang == "de" else 0]
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One KPI of the summary sheet: label, value (None = blank) and explanation."""
+
+    label: str
+    value: float | None
+    meaning: str
+    number_format: str
+
+
+def cohort_summary(table: CohortTable, orders: Orders, lang: str = "en") -> list[SummaryRow]:
+    """The KPI summary of a cohort analysis, computed with the numpy core.
+
+    Cohort sizes, retention after 1, 3, 6 and 12 periods (weighted average row), and over
+    all orders up to ``as_of``: repeat-customer rate (customers with at least two purchases
+    / customers), average order value (net revenue / purchases) and purchase frequency
+    (purchases / customers). Refund rows are not purchases.
+    """
+    de = lang == "de"
+    seen = orders.order_dates <= np.datetime64(table.as_of, "D")
+    purchase = seen if orders.amounts is None else seen & (orders.amounts >= 0)
+    _, counts = np.unique(orders.customer_ids[purchase], return_counts=True)
+    n_customers, n_purchases = counts.size, int(purchase.sum())
+    rows = [
+        SummaryRow(
+            "Customers in the cohorts" if not de else "Kunden in den Kohorten",
+            float(table.sizes.sum()),
+            "sum of the cohort sizes" if not de else "Summe der Kohortengrößen",
+            "#,##0",
+        ),
+        SummaryRow(
+            "Cohorts" if not de else "Kohorten",
+            float(len(table.labels)),
+            "complete first-purchase periods" if not de else "vollständige Perioden des Erstkaufs",
+            "0",
+        ),
+    ]
+    if table.value == "retention":
+        for k in (1, 3, 6, 12):
+            observed = k < table.weighted_average.size and not np.isnan(table.weighted_average[k])
+            rows.append(
+                SummaryRow(
+                    f"Retention after {k} periods" if not de else f"Bindung nach {k} Perioden",
+                    float(table.weighted_average[k]) if observed else None,
+                    "weighted average over the cohorts observed that long"
+                    if not de
+                    else "gewichteter Durchschnitt der so lange beobachteten Kohorten",
+                    "0.0%",
+                )
+            )
+    rows.append(
+        SummaryRow(
+            "Repeat-customer rate" if not de else "Wiederholungskundenrate",
+            float(kpis.repeat_customer_rate(int((counts >= 2).sum()), n_customers)),
+            "customers with 2+ purchases / customers"
+            if not de
+            else "Kunden mit 2+ Käufen / Kunden",
+            "0.0%",
+        )
+    )
+    if orders.amounts is not None:
+        rows.append(
+            SummaryRow(
+                "Average order value" if not de else "Durchschnittlicher Bestellwert",
+                float(
+                    kpis.average_order_value(
+                        max(float(orders.amounts[seen].sum()), 0.0), n_purchases
+                    )
+                ),
+                "net revenue (refunds deducted) / purchases"
+                if not de
+                else "Nettoumsatz (nach Erstattungen) / Käufe",
+                "#,##0.00",
+            )
+        )
+    rows.append(
+        SummaryRow(
+            "Purchase frequency" if not de else "Kaufhäufigkeit",
+            float(kpis.purchase_frequency(n_purchases, n_customers)),
+            "purchases / customers" if not de else "Käufe / Kunden",
+            "0.00",
+        )
+    )
+    return [
+        r
+        if r.value is None or np.isfinite(r.value)
+        else SummaryRow(r.label, None, r.meaning, r.number_format)
+        for r in rows
+    ]
+
+
+def _check_limits(orders: Orders | None, table: CohortTable | None) -> None:
+    if orders is not None and len(orders) + 1 > MAX_ROWS:
+        raise TemplateError(
+            f"{len(orders):,} orders do not fit on one sheet (Excel holds {MAX_ROWS - 1:,} rows "
+            "below a header); split the data (e.g. by store or year)."
+        )
+    if table is not None:
+        if HEADER_ROW + len(table.labels) + 2 > MAX_ROWS:
+            raise TemplateError(f"{len(table.labels):,} cohorts exceed Excel's {MAX_ROWS:,} rows.")
+        if table.values.shape[1] + 2 > MAX_COLUMNS:
+            raise TemplateError(
+                f"{table.values.shape[1]:,} periods exceed Excel's {MAX_COLUMNS:,} columns; "
+                "choose a longer period (W or M instead of D)."
+            )
+    if orders is not None and orders.customer_ids.dtype.kind == "U" and orders.customer_ids.size:
+        longest = int(np.char.str_len(orders.customer_ids).max())
+        if longest > MAX_TEXT:
+            raise TemplateError(
+                f"a customer id has {longest:,} characters; Excel cells hold at most {MAX_TEXT:,}."
+            )
+
+
+def _check_span(orders: Orders, period: str) -> None:
+    """Refuse, before any computing, a triangle wider than Excel's columns."""
+    unit = parse_period(period)
+    days = orders.order_dates.astype("datetime64[D]").astype(np.int64)
+    low, high = int(days.min()), int(days.max())
+    if unit.rolling:
+        span = (high - low) // unit.days + 1
+    else:
+        span = int(unit.index(np.array([high]))[0] - unit.index(np.array([low]))[0]) + 1
+    if span + 2 > MAX_COLUMNS:
+        raise TemplateError(
+            f"the orders span {span:,} periods of {period!r}, more than Excel's {MAX_COLUMNS:,} "
+            "columns; choose a longer period (W or M instead of D)."
+        )
+
+
+def _head(ws: Worksheet, row: int, values: Sequence[Any], col: int = 1) -> None:
+    for offset, value in enumerate(values):
+        cell = ws.cell(row, col + offset, value)
+        cell.fill, cell.font = _HEAD_FILL, _HEAD_FONT
+
+
+def _write_orders(ws: Worksheet, lang: str, orders: Orders | None) -> str:
+    """The Orders sheet with its Excel Table; returns the table's reference."""
+    names = COLUMNS[lang]
+    for col, name in enumerate(names, start=1):
+        ws.cell(1, col, name)
+    n = len(orders) if orders is not None else 0
+    if orders is not None:
+        dates = orders.order_dates.astype("datetime64[D]").astype(object)
+        amounts = orders.amounts
+        for i in range(n):
+            cid = orders.customer_ids[i]
+            cell = ws.cell(i + 2, 1, str(cid) if isinstance(cid, str) else int(cid))
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # an id like "=cmd" stays text, never a formula
+            ws.cell(i + 2, 2, dates[i]).number_format = "yyyy-mm-dd"
+            if amounts is not None:
+                ws.cell(i + 2, 3, float(amounts[i])).number_format = "#,##0.00"
+    ref = f"A1:C{max(n, 1) + 1}"
+    table = Table(displayName=TABLE_NAME[lang], ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    ws.add_table(table)
+    for letter, width in zip("ABC", (18, 14, 12), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+    return ref
+
+
+def _conventions_block(ws: Worksheet, lines: list[str], note: str) -> None:
+    ws["A1"].font = Font(bold=True, size=16)
+    ws["A2"] = note
+    ws["A2"].font = Font(italic=True, color="555555")
+    for offset, line in enumerate(lines[:4]):
+        ws.cell(3 + offset, 1, line)
+
+
+def _heatmap(ws: Worksheet, area: str) -> None:
+    ws.conditional_formatting.add(
+        area,
+        ColorScaleRule(
+            start_type="min",
+            start_color="F8696B",
+            mid_type="percentile",
+            mid_value=50,
+            mid_color="FFEB84",
+            end_type="max",
+            end_color="63BE7B",
+        ),
+    )
+
+
+def _line_chart(lang: str, value: str) -> LineChart:
+    chart = LineChart()
+    chart.title = _t("chart", lang) if value == "retention" else None
+    chart.y_axis.number_format = _FORMATS[value]
+    chart.y_axis.title = None
+    chart.x_axis.title = _t("axis", lang).rstrip(" →")
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.display_blanks = "gap"
+    chart.width, chart.height = 26, 11
+    return chart
+
+
+def _write_triangle(ws: Worksheet, lang: str, table: CohortTable) -> int:
+    """Values of the triangle and the two native average rows; returns the last row."""
+    rows = table.rows(lang)
+    width = table.values.shape[1]
+    _head(ws, HEADER_ROW, rows[0])
+    first, last = HEADER_ROW + 1, HEADER_ROW + len(table.labels)
+    number_format = _FORMATS[table.value]
+    for r, row in enumerate(rows[1:-1], start=first):
+        ws.cell(r, 1, row[0]).data_type = "s"
+        ws.cell(r, 2, row[1])
+        for c, cell_value in enumerate(row[2:], start=3):
+            cell = ws.cell(r, c, cell_value)
+            cell.number_format = number_format
+    sizes = f"$B${first}:$B${last}"
+    for r, key in ((last + 1, "weighted"), (last + 2, "unweighted")):
+        ws.cell(r, 1, _t(key, lang)).font = Font(bold=True)
+        ws.cell(r, 2, f"=SUM({sizes})").font = Font(bold=True)
+        for c in range(3, width + 3):
+            col = get_column_letter(c)
+            area = f"{col}{first}:{col}{last}"
+            if key == "weighted":
+                formula = (
+                    f'=IF(COUNT({area})=0,"",SUMPRODUCT({sizes},{area})/SUMIF({area},"<>",{sizes}))'
+                )
+            else:
+                formula = f'=IF(COUNT({area})=0,"",AVERAGE({area}))'
+            cell = ws.cell(r, c, formula)
+            cell.number_format, cell.font = number_format, Font(bold=True)
+    start_col = 4 if table.value == "retention" else 3
+    if width + 2 >= start_col and last >= first:
+        _heatmap(ws, f"{get_column_letter(start_col)}{first}:{get_column_letter(width + 2)}{last}")
+    chart = _line_chart(lang, table.value)
+    header = Reference(ws, min_col=3, max_col=width + 2, min_row=HEADER_ROW)
+    newest = [
+        r
+        for r in range(last, first - 1, -1)
+        if table.sizes[r - first] > 0
+        and width > 1
+        and not np.isnan(table.values[r - first, min(1, width - 1)])
+    ][:LATEST]
+    for r in [last + 1, *sorted(newest)]:
+        values = Reference(ws, min_col=3, max_col=width + 2, min_row=r)
+        title = _t("weighted", lang) if r == last + 1 else str(ws.cell(r, 1).value)
+        chart.series.append(Series(values, title=title))
+    chart.set_categories(header)
+    ws.add_chart(chart, f"A{last + 4}")
+    return last + 2
+
+
+def _write_spilling_triangle(
+    ws: Worksheet, summary: Worksheet, lang: str, period: str, kind: str, value: str
+) -> None:
+    """xlsm: one spilling COHORT_TABLE formula; helper rows on the summary sheet."""
+    name = "KOHORTENTABELLE" if lang == "de" else "COHORT_TABLE"
+    table, (ids, dates, amounts) = TABLE_NAME[lang], COLUMNS[lang]
+    formula = (
+        f'={name}({table}[{ids}],{table}[{dates}],{table}[{amounts}],"{period}","{kind}","{value}")'
+    )
+    ws[f"A{HEADER_ROW}"] = ArrayFormula(f"A{HEADER_ROW}", formula)
+    last_col = get_column_letter(_XLSM_COLUMNS)
+    block = f"C{HEADER_ROW + 1}:{last_col}{HEADER_ROW + _XLSM_ROWS}"
+    for row in ws[block]:
+        for cell in row:
+            cell.number_format = _FORMATS[value]
+    _heatmap(
+        ws,
+        block if value != "retention" else f"D{HEADER_ROW + 1}:{last_col}{HEADER_ROW + _XLSM_ROWS}",
+    )
+    # helper rows: the average (the spill's last row) and the newest cohorts above it
+    sheet = f"'{ws.title}'"
+    labels = f"{sheet}!$A${HEADER_ROW}:$A${HEADER_ROW + _XLSM_ROWS}"
+    grid = f"{sheet}!$C${HEADER_ROW}:${last_col}${HEADER_ROW + _XLSM_ROWS}"
+    average = "Durchschnitt" if lang == "de" else "Average"
+    top = 20
+    summary.cell(top, 1, _t("curves", lang)).font = Font(bold=True)
+    summary.cell(top + 1, 1, "row")
+    summary.cell(top + 1, 2, _t("period", lang))
+    for k in range(_XLSM_COLUMNS - 2):
+        summary.cell(top + 1, 3 + k, k)
+    for j in range(LATEST + 1):
+        r = top + 2 + j
+        summary.cell(r, 1, f'=MATCH("{average}",{labels},0)-{j}')
+        summary.cell(r, 2, f'=IF($A{r}>1,INDEX({labels},$A{r}),"")')
+        for k in range(_XLSM_COLUMNS - 2):
+            at = f"INDEX({grid},$A{r},{k + 1})"
+            summary.cell(r, 3 + k, f'=IF($A{r}>1,IF({at}="",NA(),{at}),NA())')
+    chart = _line_chart(lang, value)
+    for j in range(LATEST + 1):
+        r = top + 2 + j
+        values = Reference(summary, min_col=3, max_col=_XLSM_COLUMNS, min_row=r)
+        chart.series.append(Series(values, title=f"{average}" if j == 0 else f"-{j}"))
+    chart.set_categories(Reference(summary, min_col=3, max_col=_XLSM_COLUMNS, min_row=top + 1))
+    ws.add_chart(chart, "P2")
+
+
+def _write_summary(ws: Worksheet, lang: str, rows: list[SummaryRow]) -> None:
+    ws["A1"] = _t("summary", lang)
+    ws["A1"].font = Font(bold=True, size=16)
+    _head(ws, 3, (_t("kpi", lang), _t("value", lang), _t("meaning", lang)))
+    for r, row in enumerate(rows, start=4):
+        ws.cell(r, 1, row.label)
+        cell = ws.cell(r, 2, row.value)
+        cell.number_format = row.number_format
+        ws.cell(r, 3, row.meaning)
+    for letter, width in zip("ABC", (34, 14, 60), strict=True):
+        ws.column_dimensions[letter].width = width
+
+
+def _xlsm_summary(lang: str, cohorts_title: str) -> list[tuple[str, str, str, str]]:
+    """Summary rows of the xlsm: live formulas over the spilled table and the Orders table."""
+    de = lang == "de"
+    table, (ids, _, amounts) = TABLE_NAME[lang], COLUMNS[lang]
+    average = "Durchschnitt" if de else "Average"
+    sheet = f"'{cohorts_title}'"
+    labels = f"{sheet}!$A${HEADER_ROW}:$A${HEADER_ROW + _XLSM_ROWS}"
+    avg_row = f'MATCH("{average}",{labels},0)'
+    grid = f"{sheet}!$B${HEADER_ROW}:$BZ${HEADER_ROW + _XLSM_ROWS}"
+    purchases = f'COUNTIF({table}[{amounts}],">=0")'
+    customers = f"INDEX({grid},{avg_row},1)"
+    rows = [
+        (
+            "Kunden in den Kohorten" if de else "Customers in the cohorts",
+            f"={customers}",
+            "Summe der Kohortengrößen" if de else "sum of the cohort sizes",
+            "#,##0",
+        ),
+        (
+            "Kohorten" if de else "Cohorts",
+            f"={avg_row}-2",
+            "vollständige Perioden des Erstkaufs" if de else "complete first-purchase periods",
+            "0",
+        ),
+    ]
+    for k in (1, 3, 6, 12):
+        cell = f"INDEX({grid},{avg_row},{k + 2})"
+        rows.append(
+            (
+                f"Bindung nach {k} Perioden" if de else f"Retention after {k} periods",
+                f'=IFERROR(IF({cell}="","",{cell}),"")',
+                "gewichteter Durchschnitt" if de else "weighted average",
+                "0.0%",
+            )
+        )
+    rows += [
+        (
+            "Wiederholungskundenrate" if de else "Repeat-customer rate",
+            f'=SUMPRODUCT(({table}[{ids}]<>"")*(COUNTIF({table}[{ids}],{table}[{ids}])>1)'
+            f'/COUNTIF({table}[{ids}],{table}[{ids}]&""))/{customers}',
+            "Kunden mit 2+ Bestellungen / Kunden (langsam bei sehr vielen Zeilen)"
+            if de
+            else "customers with 2+ orders / customers (slow for very many rows)",
+            "0.0%",
+        ),
+        (
+            "Durchschnittlicher Bestellwert" if de else "Average order value",
+            f"=SUM({table}[{amounts}])/{purchases}",
+            "Nettoumsatz / Käufe" if de else "net revenue / purchases",
+            "#,##0.00",
+        ),
+        (
+            "Kaufhäufigkeit" if de else "Purchase frequency",
+            f"={purchases}/{customers}",
+            "Käufe / Kunden" if de else "purchases / customers",
+            "0.00",
+        ),
+    ]
+    return rows
+
+
+def _write_instructions(ws: Worksheet, lang: str, xlsm: bool) -> None:
+    de = lang == "de"
+    table, columns = TABLE_NAME[lang], ", ".join(COLUMNS[lang])
+    if xlsm:
+        how = (
+            f"Bestellungen in die Tabelle '{table}' ({columns}) einfügen; die Kohortentabelle "
+            "rechnet live mit =KOHORTENTABELLE(...) (xlwings-Add-in: einmal Import "
+            "Functions, Excel 365 für das Überlaufen)."
+            if de
+            else f"Paste orders into the table '{table}' ({columns}); the cohort sheet computes "
+            "live with =COHORT_TABLE(...) (xlwings add-in: Import Functions once; Excel 365 "
+            "spills the result)."
+        )
+    else:
+        how = (
+            "Die Zahlen wurden von retention_xl aus den Bestellungen berechnet und als Werte "
+            "eingetragen; sie gelten für alle Programme ohne Add-in. Für neue Bestellungen die "
+            "Arbeitsmappe neu füllen (retention-xl) oder die .xlsm-Vorlage verwenden."
+            if de
+            else "The numbers were computed by retention_xl from the orders and written as "
+            "values, so they show in any spreadsheet program without an add-in. For new "
+            "orders fill the workbook again (retention-xl) or use the .xlsm template."
+        )
+    lines = [
+        ("Anleitung" if de else "How to use this workbook", True),
+        (how, False),
+        ("", False),
+        ("So liest man die Kohortentabelle" if de else "Reading the cohort table", True),
+        (
+            "Jede Zeile ist eine Kohorte: die Kunden, die in dieser Periode zum ersten Mal "
+            "gekauft haben. Spalte k zeigt, wie viele davon k Perioden später wieder gekauft "
+            "haben. Gezählt werden Kunden, nie Bestellungen."
+            if de
+            else "Each row is a cohort: the customers whose first purchase fell in that period. "
+            "Column k shows how many of them bought again k periods later. Customers are "
+            "counted, never orders.",
+            False,
+        ),
+        (
+            "Leere Zellen sind noch nicht vollständig beobachtet – sie sind nicht 0 und fließen "
+            "nicht in die Durchschnitte ein."
+            if de
+            else "Blank cells are not yet fully observed — they are not 0 and do not enter the "
+            "averages.",
+            False,
+        ),
+        (
+            "Gewichteter Durchschnitt: nach Kohortengröße; ungewichtet: jede Kohorte zählt gleich."
+            if de
+            else "Weighted average: by cohort size; unweighted: every cohort counts the same.",
+            False,
+        ),
+        (
+            "Negative Beträge sind Erstattungen: Sie mindern den Umsatz ihrer Periode, machen "
+            "einen Kunden aber nicht aktiv."
+            if de
+            else "Negative amounts are refunds: they reduce their period's revenue but do not "
+            "make a customer active.",
+            False,
+        ),
+        ("", False),
+        ("Aus den Leitfäden zur Kundenbindung" if de else "From the retention guides", True),
+        (
+            "Einen Neukunden zu gewinnen kostet 5- bis 25-mal so viel, wie einen Kunden zu halten."
+            if de
+            else "Winning a new customer costs 5 to 25 times as much as keeping one.",
+            False,
+        ),
+    ]
+    for r, (text, bold) in enumerate(lines, start=1):
+        cell = ws.cell(r, 1, text)
+        cell.font = Font(bold=bold, size=14 if r == 1 else 11)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.column_dimensions["A"].width = 110
+
+
+def _fit_to_page(ws: Worksheet) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def cohort_workbook(
+    lang: str = "en",
+    orders: Orders | None = None,
+    *,
+    period: str = "M",
+    kind: str = "on",
+    value: str = "retention",
+    as_of: Any = None,
+    include_incomplete: bool = False,
+    xlsm: bool = False,
+) -> Any:
+    """Build the cohort workbook as an openpyxl workbook.
+
+    Parameters
+    ----------
+    lang : {"en", "de"}
+    orders : Orders, optional
+        Orders to fill in; without them the workbook is the empty template.
+    period, kind, value, as_of, include_incomplete
+        The conventions of :func:`retention_xl.cohorts.cohort_table`.
+    xlsm : bool
+        Build the xlwings variant that computes the triangle with ``=COHORT_TABLE``.
+
+    Raises
+    ------
+    TemplateError
+        For an unknown language, or data beyond Excel's limits (checked before writing).
+    """
+    if lang not in ("en", "de"):
+        raise TemplateError(f"lang must be 'en' or 'de'; got {lang!r}.")
+    table = None
+    if orders is not None and len(orders):
+        _check_span(orders, period)
+    if orders is not None and len(orders) and not xlsm:
+        table = cohort_table(
+            orders.customer_ids,
+            orders.order_dates,
+            orders.amounts,
+            period=period,
+            kind=kind,
+            value=value,
+            as_of=as_of,
+            include_incomplete=include_incomplete,
+        )
+    _check_limits(orders, table)
+    if xlsm:
+        book = xlwings_base()
+        cohorts_ws = book["Sheet1"]
+    else:
+        book = Workbook()
+        cohorts_ws = book.active
+    cohorts_ws.title = _t("cohorts", lang)
+    summary_ws = book.create_sheet(_t("summary", lang), 1)
+    orders_ws = book.create_sheet(_t("orders", lang), 2)
+    help_ws = book.create_sheet(_t("help", lang), 3)
+    cohorts_ws["A1"] = _t("title", lang)
+    if table is not None:
+        assert orders is not None
+        report = orders.report
+        source = Path(report.source).name
+        note = (
+            f"{source}: {table.orders_used:,} Bestellungen in der Tabelle, "
+            f"{report.rows_rejected:,} abgelehnt"
+            if lang == "de"
+            else f"{source}: {table.orders_used:,} orders in the table, "
+            f"{report.rows_rejected:,} rejected"
+        )
+        _conventions_block(cohorts_ws, table.conventions(lang), note)
+        _write_triangle(cohorts_ws, lang, table)
+        _write_summary(summary_ws, lang, cohort_summary(table, orders, lang))
+    else:
+        stated = describe_conventions(period, kind, value, None, include_incomplete, lang)
+        _conventions_block(cohorts_ws, stated, _t("axis", lang))
+        if xlsm:
+            _write_spilling_triangle(cohorts_ws, summary_ws, lang, period, kind, value)
+            _write_summary(summary_ws, lang, [])
+            for r, (label, formula, meaning, fmt) in enumerate(
+                _xlsm_summary(lang, cohorts_ws.title), start=4
+            ):
+                summary_ws.cell(r, 1, label)
+                summary_ws.cell(r, 2, formula).number_format = fmt
+                summary_ws.cell(r, 3, meaning)
+        else:
+            _head(
+                cohorts_ws,
+                HEADER_ROW,
+                [
+                    "Kohorte" if lang == "de" else "Cohort",
+                    "Kunden" if lang == "de" else "Customers",
+                    0,
+                ],
+            )
+            _write_summary(summary_ws, lang, [])
+    cohorts_ws.column_dimensions["A"].width = 24
+    cohorts_ws.column_dimensions["B"].width = 11
+    cohorts_ws.freeze_panes = f"C{HEADER_ROW + 1}"
+    _fit_to_page(cohorts_ws)
+    _write_orders(orders_ws, lang, orders)
+    _write_instructions(help_ws, lang, xlsm)
+    book.properties.creator = "retention_xl"
+    book.properties.created = book.properties.modified = dt.datetime(2024, 1, 1)
+    return book
+
+
+def write_cohort_workbook(
+    path: str | Path,
+    lang: str = "en",
+    orders: Orders | None = None,
+    *,
+    overwrite: bool = False,
+    xlsm: bool = False,
+    **conventions: Any,
+) -> Path:
+    """Build the cohort workbook and save it atomically (never over a file unasked)."""
+    suffix = ".xlsm" if xlsm else ".xlsx"
+    if Path(path).suffix.lower() != suffix:
+        raise TemplateError(
+            f"{path}: the {'xlwings' if xlsm else 'plain'} cohort workbook must end in {suffix}."
+        )
+    book = cohort_workbook(lang, orders, xlsm=xlsm, **conventions)
+
+    def spill(temporary: Path) -> None:
+        if xlsm:
+            mark_dynamic_arrays(temporary, 1, [f"A{HEADER_ROW}"])
+
+    return save_atomically(book, path, overwrite=overwrite, finish=spill)
