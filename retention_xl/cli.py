@@ -14,6 +14,9 @@ Commands
 ``cohorts ORDERS.csv [--customer-col C] [--date-col D] [--amount-col A] [--period M]
 [--kind on] [--value retention] [--as-of YYYY-MM-DD] [--format csv|table]``
     print the cohort triangle (CSV on stdout; the read report and conventions on stderr).
+``fill ORDERS.csv... --template cohorts|kpis --out-dir DIR [--by COL] [--lang de] [--jobs N]
+[--overwrite]``
+    one finished workbook per file or per value of ``--by``; a summary table at the end.
 ``demo [--out-dir DIR] [--overwrite]``
     write the English and German KPI workbooks with example numbers and print the KPIs.
 """
@@ -27,8 +30,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .batch import FillResult
 from .cohorts import KINDS, VALUES, cohort_table
-from .data import Orders, read_orders
+from .data import Orders, ReadReport, read_orders
 from .definitions import DEFINITIONS
 from .errors import InputError, TemplateError
 from .reference import function_list, markdown
@@ -79,10 +83,109 @@ def _parser() -> argparse.ArgumentParser:
     cohorts.add_argument("--format", choices=("csv", "table"), default="csv")
     cohorts.add_argument("--lang", choices=("en", "de"), default="en", help="labels")
 
+    fill = commands.add_parser(
+        "fill",
+        help="fill one workbook per file or per segment (no Excel needed)",
+        description="Fill a finished workbook for every orders file, or with --by for every "
+        "value of a column (a store, a segment). Exit code 0 when all were written.",
+    )
+    fill.add_argument("orders", type=Path, nargs="+", help="CSV files with a header row")
+    fill.add_argument("--template", choices=("cohorts", "kpis"), default="cohorts")
+    fill.add_argument("--out-dir", type=Path, required=True, help="folder for the workbooks")
+    fill.add_argument("--by", metavar="COL", help="column to split by, one workbook per value")
+    fill.add_argument("--lang", choices=("en", "de"), default="en")
+    _column_options(fill)
+    fill.add_argument("--period", default="M", help="cohort period (default M)")
+    fill.add_argument("--kind", default="on", choices=KINDS)
+    fill.add_argument("--value", default="retention", choices=VALUES)
+    fill.add_argument("--as-of", help="observation end YYYY-MM-DD (default: last order)")
+    fill.add_argument(
+        "--jobs", type=int, default=None, help="worker processes (default: the machine's cores)"
+    )
+    fill.add_argument("--overwrite", action="store_true", help="replace existing workbooks")
+
     demo = commands.add_parser("demo", help="write example KPI workbooks and print the KPIs")
     demo.add_argument("--out-dir", type=Path, default=Path("demo_output"))
     demo.add_argument("--overwrite", action="store_true", help="replace existing files")
     return parser
+
+
+def _print_summary(results: list[FillResult], template: str) -> None:
+    """The table at the end of a batch: workbook, rows read/used/rejected, cohorts, status."""
+    head = ["workbook", "rows read", "used", "rejected", "cohorts", "status"]
+    rows = [
+        [
+            r.path.name if r.path else r.name,
+            str(r.rows_read),
+            str(r.rows_used),
+            str(r.rows_rejected),
+            str(r.cohorts) if template == "cohorts" else "-",
+            r.status,
+        ]
+        for r in results
+    ]
+    widths = [max(len(row[i]) for row in [head, *rows]) for i in range(len(head))]
+    for row in [head, *rows]:
+        cells = zip(row, widths, strict=True)
+        print(
+            "  ".join(c.ljust(w) if i in (0, 5) else c.rjust(w) for i, (c, w) in enumerate(cells))
+        )
+
+
+def _print_report(report: ReadReport) -> None:
+    print(report.summary(), file=sys.stderr)
+    for problem in report.problems:
+        print(f"  rejected: {problem}", file=sys.stderr)
+    if report.rows_rejected > len(report.problems):
+        print(f"  … and {report.rows_rejected - len(report.problems)} more", file=sys.stderr)
+
+
+def _fill(args: argparse.Namespace) -> int:
+    from .batch import fill_many
+
+    if args.jobs is not None and args.jobs < 1:
+        raise InputError(f"--jobs must be at least 1; got {args.jobs}.")
+    terminal = sys.stderr.isatty()
+
+    def progress(done: int, total: int, result: FillResult) -> None:
+        if terminal:
+            bar = "#" * (30 * done // total)
+            sys.stderr.write(f"\r[{bar:<30}] {done}/{total} {result.name[:30]:<30}")
+            sys.stderr.flush()
+
+    conventions: dict[str, object] = {"as_of": args.as_of}
+    if args.template == "cohorts":
+        conventions.update(period=args.period, kind=args.kind, value=args.value)
+    results = fill_many(
+        args.orders,
+        template=args.template,
+        out_dir=args.out_dir,
+        by=args.by,
+        lang=args.lang,
+        jobs=args.jobs,
+        overwrite=args.overwrite,
+        progress=progress,
+        on_read=_print_report,
+        read_options={
+            "customer_col": args.customer_col,
+            "date_col": args.date_col,
+            "amount_col": args.amount_col or "amount",
+            "require_amount": args.amount_col is not None,
+            "delimiter": args.delimiter,
+            "decimal": args.decimal,
+            "on_error": "skip" if args.skip_bad_rows else "raise",
+        },
+        **conventions,
+    )
+    if terminal:
+        sys.stderr.write("\n")
+    _print_summary(results, args.template)
+    failed = [r for r in results if not r.ok]
+    written = len(results) - len(failed)
+    print(f"{written} of {len(results)} workbooks written to {args.out_dir}")
+    for result in failed:
+        print(f"retention-xl: failed: {result.name}: {result.error}", file=sys.stderr)
+    return 1 if failed or not results else 0
 
 
 def _column_options(parser: argparse.ArgumentParser) -> None:
@@ -118,14 +221,7 @@ def _read(args: argparse.Namespace) -> Orders:
         decimal=args.decimal,
         on_error="skip" if args.skip_bad_rows else "raise",
     )
-    print(orders.report.summary(), file=sys.stderr)
-    for problem in orders.report.problems:
-        print(f"  rejected: {problem}", file=sys.stderr)
-    if orders.report.rows_rejected > len(orders.report.problems):
-        print(
-            f"  … and {orders.report.rows_rejected - len(orders.report.problems)} more",
-            file=sys.stderr,
-        )
+    _print_report(orders.report)
     return orders
 
 
@@ -198,6 +294,7 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from .batch import fill_many
     from .samples import SHOP_ORDERS
     from .workbook import EXAMPLE, compute_kpis, write_cohort_workbook, write_kpi_workbook
 
@@ -207,9 +304,9 @@ def _demo(args: argparse.Namespace) -> int:
         write_kpi_workbook(path, lang, EXAMPLE, overwrite=args.overwrite)
         print(f"wrote {path}")
     print("\nKPIs of the example numbers, computed with numpy (the workbooks show the same):")
-    results = compute_kpis(EXAMPLE)
+    kpi_results = compute_kpis(EXAMPLE)
     for definition in DEFINITIONS:
-        value = results[definition.name]
+        value = kpi_results[definition.name]
         formats = {"fraction": "{:.1%}", "count": "{:,.0f}"}
         shown = formats.get(definition.unit, "{:,.2f}").format(value)
         print(f"  {definition.name:<24}{definition.alias:<32}{shown:>12}")
@@ -225,7 +322,12 @@ def _demo(args: argparse.Namespace) -> int:
     _print_table(
         [row[:9] for row in rows[:7]] + [["…"] + [None] * 8] + [rows[-1][:9]], fraction=True
     )
-    return 0
+
+    folder = args.out_dir / "by_store"
+    print(f"\nOne cohort workbook per store in {folder}:")
+    batch = fill_many([SHOP_ORDERS], by="store", out_dir=folder, overwrite=args.overwrite)
+    _print_summary(batch, "cohorts")
+    return 0 if all(r.ok for r in batch) else 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -240,6 +342,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _template(args)
         if args.command == "cohorts":
             return _cohorts(args)
+        if args.command == "fill":
+            return _fill(args)
         return _demo(args)
     except (InputError, TemplateError, OSError) as error:
         print(f"retention-xl: error: {error}", file=sys.stderr)

@@ -87,9 +87,29 @@ class Orders:
     order_dates: np.ndarray
     amounts: np.ndarray | None
     report: ReadReport
+    segments: np.ndarray | None = None  # text per order when read with segment_col
 
     def __len__(self) -> int:
         return int(self.order_dates.size)
+
+    def select(self, mask: np.ndarray, source: str) -> Orders:
+        """The orders where ``mask`` is true, with a report of their own named ``source``."""
+        report = ReadReport(
+            source,
+            rows_read=int(mask.sum()),
+            rows_used=int(mask.sum()),
+            encoding=self.report.encoding,
+            delimiter=self.report.delimiter,
+            decimal=self.report.decimal,
+            has_amounts=self.amounts is not None,
+        )
+        return Orders(
+            self.customer_ids[mask],
+            self.order_dates[mask],
+            None if self.amounts is None else self.amounts[mask],
+            report,
+            None if self.segments is None else self.segments[mask],
+        )
 
 
 def parse_date_text(text: str) -> int | None:
@@ -185,6 +205,7 @@ def read_orders(
     decimal: str | None = None,
     encoding: str | None = None,
     on_error: str = "raise",
+    segment_col: str | None = None,
 ) -> Orders:
     """Read orders from a CSV file or a pandas DataFrame.
 
@@ -200,6 +221,9 @@ def read_orders(
         Override the detection (decimal: "." or ",").
     on_error : {"raise", "skip"}
         Stop at the first unreadable row (default) or leave such rows out and report them.
+    segment_col : str, optional
+        A column to split by later (a store, a product line): kept as text in
+        :attr:`Orders.segments`; an empty value is the segment ``"(blank)"``.
 
     Raises
     ------
@@ -220,7 +244,9 @@ def read_orders(
     if on_error not in ("raise", "skip"):
         raise DataError(f"on_error must be 'raise' or 'skip'; got {on_error!r}.")
     if hasattr(source, "columns") and hasattr(source, "iloc"):
-        return _from_dataframe(source, customer_col, date_col, amount_col, require_amount, on_error)
+        return _from_dataframe(
+            source, customer_col, date_col, amount_col, require_amount, on_error, segment_col
+        )
     path = Path(source)
     try:
         raw = path.read_bytes()
@@ -251,9 +277,18 @@ def read_orders(
             if require_amount:
                 raise
     report.has_amounts = amount_at is not None
+    segment_at = None
+    if segment_col is not None:
+        segment_at = _find(header, segment_col, "--by / segment_col", str(path))
     names = [customer_col, date_col, amount_col or ""]
     return _collect(
-        ((reader.line_num, row) for row in reader), columns, amount_at, names, report, on_error
+        ((reader.line_num, row) for row in reader),
+        columns,
+        amount_at,
+        names,
+        report,
+        on_error,
+        segment_at,
     )
 
 
@@ -264,9 +299,12 @@ def _collect(
     names: list[str],
     report: ReadReport,
     on_error: str,
+    segment_at: int | None = None,
 ) -> Orders:
     id_at, date_at = columns
-    need = max(columns + ([amount_at] if amount_at is not None else []))
+    optional = [i for i in (amount_at, segment_at) if i is not None]
+    need = max(columns + optional)
+    segments: list[str] = []
     ids: list[str] = []
     days: list[int] = []
     amounts: list[float] = []
@@ -309,12 +347,17 @@ def _collect(
             continue
         ids.append(customer)
         days.append(day)  # type: ignore[arg-type]
+        if segment_at is not None:
+            segments.append(str(row[segment_at]).strip() or "(blank)")
     report.rows_used = len(ids)
     return Orders(
         customer_ids=np.array(ids, dtype=str) if ids else np.array([], dtype="<U1"),
         order_dates=np.array(days, dtype="int64").astype("datetime64[D]"),
         amounts=np.array(amounts, dtype="float64") if amount_at is not None else None,
         report=report,
+        segments=(np.array(segments, dtype=str) if segments else np.array([], dtype="<U1"))
+        if segment_at is not None
+        else None,
     )
 
 
@@ -325,10 +368,11 @@ def _from_dataframe(
     amount_col: str | None,
     require_amount: bool,
     on_error: str,
+    segment_col: str | None = None,
 ) -> Orders:
     header = [str(c) for c in frame.columns]
     source = "DataFrame"
-    columns = [
+    picked = [
         _find(header, customer_col, "customer_col", source),
         _find(header, date_col, "date_col", source),
     ]
@@ -340,7 +384,17 @@ def _from_dataframe(
             if require_amount:
                 raise
     report = ReadReport(source, has_amounts=amount_at is not None, decimal=".")
-    picked = [columns[0], columns[1]] + ([amount_at] if amount_at is not None else [])
+    at: dict[str, int | None] = {"amount": None, "segment": None}
+    for key, position in (
+        ("amount", amount_at),
+        (
+            "segment",
+            None if segment_col is None else _find(header, segment_col, "segment_col", source),
+        ),
+    ):
+        if position is not None:
+            at[key] = len(picked)
+            picked.append(position)
     lists = []
     for position in picked:
         column = frame.iloc[:, position]
@@ -353,10 +407,11 @@ def _from_dataframe(
     return _collect(
         rows,
         [0, 1],
-        2 if amount_at is not None else None,
+        at["amount"],
         [customer_col, date_col, amount_col or ""],
         report,
         on_error,
+        at["segment"],
     )
 
 

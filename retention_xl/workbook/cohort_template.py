@@ -33,11 +33,18 @@ from .. import kpis
 from ..cohorts import CohortTable, cohort_table, describe_conventions
 from ..data import Orders
 from ..errors import TemplateError
+from ..names import safe_sheet_name
 from ..periods import parse_period
 from .files import save_atomically
 from .xlsm import mark_dynamic_arrays, xlwings_base
 
-__all__ = ["HEADER_ROW", "cohort_summary", "cohort_workbook", "write_cohort_workbook"]
+__all__ = [
+    "HEADER_ROW",
+    "check_span",
+    "cohort_summary",
+    "cohort_workbook",
+    "write_cohort_workbook",
+]
 
 #: Row of the triangle's header on the cohort sheet; cohorts start one row below.
 HEADER_ROW = 8
@@ -80,6 +87,11 @@ _FORMATS = {
 }
 _HEAD_FILL = PatternFill("solid", fgColor="1F4E78")
 _HEAD_FONT = Font(bold=True, color="FFFFFF")
+
+
+def _quoted(title: str) -> str:
+    """A sheet name as a formula reference: quoted, inner apostrophes doubled."""
+    return "'" + title.replace("'", "''") + "'"
 
 
 def _t(key: str, lang: str) -> str:
@@ -199,7 +211,7 @@ def _check_limits(orders: Orders | None, table: CohortTable | None) -> None:
             )
 
 
-def _check_span(orders: Orders, period: str) -> None:
+def check_span(orders: Orders, period: str) -> None:
     """Refuse, before any computing, a triangle wider than Excel's columns."""
     unit = parse_period(period)
     days = orders.order_dates.astype("datetime64[D]").astype(np.int64)
@@ -353,7 +365,7 @@ def _write_spilling_triangle(
         block if value != "retention" else f"D{HEADER_ROW + 1}:{last_col}{HEADER_ROW + _XLSM_ROWS}",
     )
     # helper rows: the average (the spill's last row) and the newest cohorts above it
-    sheet = f"'{ws.title}'"
+    sheet = _quoted(ws.title)
     labels = f"{sheet}!$A${HEADER_ROW}:$A${HEADER_ROW + _XLSM_ROWS}"
     grid = f"{sheet}!$C${HEADER_ROW}:${last_col}${HEADER_ROW + _XLSM_ROWS}"
     average = "Durchschnitt" if lang == "de" else "Average"
@@ -397,7 +409,7 @@ def _xlsm_summary(lang: str, cohorts_title: str) -> list[tuple[str, str, str, st
     de = lang == "de"
     table, (ids, _, amounts) = TABLE_NAME[lang], COLUMNS[lang]
     average = "Durchschnitt" if de else "Average"
-    sheet = f"'{cohorts_title}'"
+    sheet = _quoted(cohorts_title)
     labels = f"{sheet}!$A${HEADER_ROW}:$A${HEADER_ROW + _XLSM_ROWS}"
     avg_row = f'MATCH("{average}",{labels},0)'
     grid = f"{sheet}!$B${HEADER_ROW}:$BZ${HEADER_ROW + _XLSM_ROWS}"
@@ -547,6 +559,8 @@ def cohort_workbook(
     as_of: Any = None,
     include_incomplete: bool = False,
     xlsm: bool = False,
+    segment: str | None = None,
+    table: CohortTable | None = None,
 ) -> Any:
     """Build the cohort workbook as an openpyxl workbook.
 
@@ -559,6 +573,10 @@ def cohort_workbook(
         The conventions of :func:`retention_xl.cohorts.cohort_table`.
     xlsm : bool
         Build the xlwings variant that computes the triangle with ``=COHORT_TABLE``.
+    segment : str, optional
+        Store or segment name: added (as text) to the title and the cohort sheet's name.
+    table : CohortTable, optional
+        The triangle of ``orders`` when the caller has computed it already.
 
     Raises
     ------
@@ -567,10 +585,9 @@ def cohort_workbook(
     """
     if lang not in ("en", "de"):
         raise TemplateError(f"lang must be 'en' or 'de'; got {lang!r}.")
-    table = None
-    if orders is not None and len(orders):
-        _check_span(orders, period)
-    if orders is not None and len(orders) and not xlsm:
+    if orders is not None and len(orders) and table is None:
+        check_span(orders, period)
+    if orders is not None and len(orders) and not xlsm and table is None:
         table = cohort_table(
             orders.customer_ids,
             orders.order_dates,
@@ -589,10 +606,13 @@ def cohort_workbook(
         book = Workbook()
         cohorts_ws = book.active
     cohorts_ws.title = _t("cohorts", lang)
+    if segment is not None:
+        cohorts_ws.title = safe_sheet_name(f"{_t('cohorts', lang)} {segment}")
     summary_ws = book.create_sheet(_t("summary", lang), 1)
     orders_ws = book.create_sheet(_t("orders", lang), 2)
     help_ws = book.create_sheet(_t("help", lang), 3)
-    cohorts_ws["A1"] = _t("title", lang)
+    cohorts_ws["A1"] = _t("title", lang) + (f" — {segment}" if segment is not None else "")
+    cohorts_ws["A1"].data_type = "s"  # a segment name is data: never a formula
     if table is not None:
         assert orders is not None
         report = orders.report

@@ -25,12 +25,21 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import kpis
+from ..data import Orders
 from ..definitions import DEFINITIONS, Definition, Parameter
 from ..errors import TemplateError
 from .files import save_atomically
 from .xlsm import xlwings_base
 
-__all__ = ["EXAMPLE", "INPUTS", "InputRow", "compute_kpis", "kpi_workbook", "write_kpi_workbook"]
+__all__ = [
+    "EXAMPLE",
+    "INPUTS",
+    "InputRow",
+    "compute_kpis",
+    "kpi_values",
+    "kpi_workbook",
+    "write_kpi_workbook",
+]
 
 InputKind = Literal["count", "money", "fraction", "days", "date", "unit", "sum"]
 
@@ -103,7 +112,8 @@ BINDINGS: dict[str, dict[str, str | None]] = {
     "CLV": {"average_order_value": "kpi:AVERAGE_ORDER_VALUE"},
 }
 
-LIST_ROWS = 20  #: rows of the customer list (enough for the example; extend as needed)
+LIST_ROWS = 20  #: rows of the empty customer list; a longer list gets as many rows as it needs
+_MAX_LIST = 1_048_576 - 60  # the rows of a sheet below the input block
 
 #: Example numbers for the demo and the tests: the guide's retention example (S=1000,
 #: E=1100, N=500), consistent churn (1000 + 500 − 400 = 1100), and a small shop.
@@ -235,7 +245,7 @@ def _native(definition: Definition, refs: Mapping[str, str | None]) -> str:
     }
     body = definition.native.format(**values)
     required = [refs[p.name] for p in definition.params if not p.optional and refs[p.name]]
-    checks = [f"COUNT({ref})=0" if ":" in str(ref) else f"ISBLANK({ref})" for ref in required]
+    checks = [f"COUNT({ref})=0" if ":" in str(ref) else f'{ref}=""' for ref in required]
     return f'=IF(OR({",".join(checks)}),"",{body})'
 
 
@@ -314,15 +324,17 @@ def _write_list(ws: Worksheet, lang: str, values: Mapping[str, Any], row: int) -
         head = ws.cell(row, col, _t(key, lang))
         head.fill, head.font = _HEAD_FILL, _HEAD_FONT
     first = row + 1
-    last = first + LIST_ROWS - 1
+    size = max([LIST_ROWS, *(len(values.get(f"list:{key}", ())) for key in columns)])
+    if size > _MAX_LIST:
+        raise TemplateError(
+            f"{size:,} customers do not fit in the customer list of one sheet "
+            f"(at most {_MAX_LIST:,}); split the data."
+        )
+    last = first + size - 1
     formats = {"customer": "@", "orders": "0", "last_order": "yyyy-mm-dd"}
     for col, key in enumerate(columns, start=1):
         data: Sequence[Any] = values.get(f"list:{key}", ())
-        if len(data) > LIST_ROWS:
-            raise TemplateError(
-                f"the customer list holds {LIST_ROWS} rows; got {len(data)} values for {key}."
-            )
-        for offset in range(LIST_ROWS):
+        for offset in range(size):
             cell = ws.cell(first + offset, col, data[offset] if offset < len(data) else None)
             cell.fill = _INPUT_FILL
             cell.number_format = formats[key]
@@ -444,7 +456,11 @@ def _fit_to_one_page(ws: Worksheet) -> None:
 
 
 def kpi_workbook(
-    lang: str = "en", values: Mapping[str, Any] | None = None, *, xlsm: bool = False
+    lang: str = "en",
+    values: Mapping[str, Any] | None = None,
+    *,
+    xlsm: bool = False,
+    segment: str | None = None,
 ) -> Any:
     """Build the KPI calculator as an openpyxl workbook (blank inputs unless ``values``).
 
@@ -456,6 +472,8 @@ def kpi_workbook(
         Input values by key (see :data:`INPUTS` and :data:`EXAMPLE`).
     xlsm : bool
         Build the xlwings-ready variant whose KPI column calls the Excel functions.
+    segment : str, optional
+        Store or segment name, added (as text) to the title.
     """
     if lang not in ("en", "de"):
         raise TemplateError(f"lang must be 'en' or 'de'; got {lang!r}.")
@@ -474,7 +492,8 @@ def kpi_workbook(
         wb = Workbook()
         ws = wb.active
     ws.title = _t("sheet", lang)
-    ws["A1"] = _t("title", lang)
+    ws["A1"] = _t("title", lang) + (f" — {segment}" if segment is not None else "")
+    ws["A1"].data_type = "s"  # a segment name is data: never a formula
     ws["A1"].font = Font(bold=True, size=16)
     ws["A2"] = _t("intro_xlsm" if xlsm else "intro", lang)
     for col, key in enumerate(("inputs", "value"), start=1):
@@ -503,6 +522,7 @@ def write_kpi_workbook(
     *,
     xlsm: bool = False,
     overwrite: bool = False,
+    segment: str | None = None,
 ) -> Path:
     """Build the KPI workbook and save it atomically to ``path`` (never over a file unasked)."""
     suffix = ".xlsm" if xlsm else ".xlsx"
@@ -510,18 +530,19 @@ def write_kpi_workbook(
         raise TemplateError(
             f"{path}: the {'xlwings' if xlsm else 'plain'} KPI workbook must end in {suffix}."
         )
-    return save_atomically(kpi_workbook(lang, values, xlsm=xlsm), path, overwrite=overwrite)
+    book = kpi_workbook(lang, values, xlsm=xlsm, segment=segment)
+    return save_atomically(book, path, overwrite=overwrite)
 
 
 def _argument(
     definition: Definition,
     param: Parameter,
     values: Mapping[str, Any],
-    results: Mapping[str, float],
+    results: Mapping[str, float | None],
 ) -> Any:
     source = _source(definition, param)
-    if source is None:
-        return param.default
+    if source is None or (param.optional and source not in values and ":" not in source):
+        return param.default  # a blank optional input counts as its default, as in the sheet
     if source.startswith("kpi:"):
         return results[source[4:]]
     if source.startswith("list:"):
@@ -529,22 +550,66 @@ def _argument(
         return np.array(data, dtype="datetime64[D]") if param.kind == "dates" else np.array(data)
     row = next(i for i in INPUTS if i.key == source)
     if row.kind == "sum":
-        return sum(values[part] for part in row.parts)
+        return sum(values.get(part, 0) for part in row.parts)  # blank cells add 0
     if row.kind == "date":
         return np.datetime64(values[source], "D")
     return values[source]
 
 
-def compute_kpis(values: Mapping[str, Any]) -> dict[str, float]:
+def kpi_values(orders: Orders, as_of: Any = None, window_days: int = 90) -> dict[str, Any]:
+    """The KPI sheet's order-based inputs computed from orders (up to ``as_of``).
+
+    Fills customers (distinct buyers), returning customers (2+ purchases), orders
+    (purchases; refund rows are not orders), revenue (net of refunds), ``as_of`` (default the
+    last order date), the window and the customer list (orders and last purchase per
+    customer). Inputs that orders cannot tell — customers at the start and end of a period,
+    MRR figures, margins, costs — stay blank, and so do the KPIs that need them.
+    """
+    days = orders.order_dates.astype("datetime64[D]")
+    end = days.max() if as_of is None else np.datetime64(as_of, "D")
+    seen = days <= end
+    purchase = seen if orders.amounts is None else seen & (orders.amounts >= 0)
+    ids, inverse, counts = np.unique(
+        orders.customer_ids[purchase], return_inverse=True, return_counts=True
+    )
+    last = np.full(ids.size, np.datetime64("NaT"), dtype="datetime64[D]")
+    order = np.argsort(days[purchase], kind="stable")
+    last[inverse[order]] = days[purchase][order]  # later dates overwrite earlier ones
+    values: dict[str, Any] = {
+        "customers": int(ids.size),
+        "returning_customers": int((counts >= 2).sum()),
+        "orders": int(purchase.sum()),
+        "as_of": end.astype(object),
+        "window_days": window_days,
+        "min_orders": 2,
+        "list:customer": [str(i) for i in ids.tolist()],
+        "list:orders": counts.tolist(),
+        "list:last_order": last.astype(object).tolist(),
+    }
+    if orders.amounts is not None:
+        values["revenue"] = max(float(orders.amounts[seen].sum()), 0.0)
+    return values
+
+
+def compute_kpis(values: Mapping[str, Any]) -> dict[str, float | None]:
     """Every KPI of the sheet computed by the numpy core from the same inputs and bindings.
+
+    A KPI whose required inputs are not all given is None (the sheet shows it blank).
 
     Examples
     --------
     >>> round(compute_kpis(EXAMPLE)["RETENTION_RATE"], 4)
     0.6
     """
-    results: dict[str, float] = {}
+    results: dict[str, float | None] = {}
     for definition in DEFINITIONS:
-        args = [_argument(definition, p, values, results) for p in definition.params]
+        try:
+            args = [_argument(definition, p, values, results) for p in definition.params]
+        except KeyError:
+            results[definition.name] = None
+            continue
+        if any(arg is None for arg in args):
+            results[definition.name] = None
+            continue
         results[definition.name] = float(definition.function(*args))
     return results

@@ -1,0 +1,291 @@
+"""Batch filling: one finished workbook per file, store or segment — in parallel, safely.
+
+One idea: turn orders (CSV files, DataFrames or :class:`~retention_xl.data.Orders`) into
+many filled workbooks with no Excel running. Each workbook is written atomically (a
+temporary file renamed when complete), never over an existing file unless asked; a segment
+that fails is reported and does not stop the others; names from the data become safe file
+and sheet names. Imports the workbook package, :mod:`.data` and :mod:`.names`.
+
+Templates: ``"cohorts"`` (the cohort workbook: triangle, heatmap, curves, summary, orders)
+and ``"kpis"`` (the KPI calculator with the inputs orders can tell: customers, returning
+customers, orders, revenue and the customer list).
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .data import Orders, ReadReport, read_orders
+from .errors import DataError, InputError, TemplateError
+from .names import safe_filename, unique_names
+
+__all__ = ["FillResult", "fill_many", "fill_workbook"]
+
+TEMPLATES = ("cohorts", "kpis")
+Progress = Callable[[int, int, "FillResult"], None]
+
+
+@dataclass
+class FillResult:
+    """What happened to one workbook of a batch."""
+
+    name: str
+    path: Path | None
+    rows_read: int = 0
+    rows_used: int = 0
+    rows_rejected: int = 0
+    cohorts: int = 0
+    status: str = "written"  # "written" or "failed"
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True when the workbook was written."""
+        return self.status == "written"
+
+
+@dataclass
+class _Job:
+    name: str
+    orders: Orders | None
+    target: Path
+    template: str
+    lang: str
+    overwrite: bool
+    conventions: dict[str, Any] = field(default_factory=dict)
+    error: str = ""
+
+
+def fill_workbook(
+    orders: Orders,
+    template: str = "cohorts",
+    out: str | Path = "retention.xlsx",
+    lang: str = "en",
+    *,
+    overwrite: bool = False,
+    segment: str | None = None,
+    **conventions: Any,
+) -> FillResult:
+    """Write one filled workbook; raises on any problem (see :func:`fill_many` to collect).
+
+    Parameters
+    ----------
+    orders : Orders
+        From :func:`retention_xl.read_orders` (or built from arrays).
+    template : {"cohorts", "kpis"}
+    out : path
+        ``.xlsx`` file to write (atomically; an existing file only with ``overwrite``).
+    lang : {"en", "de"}
+    segment : str, optional
+        Name of the store or segment, shown in the workbook's title.
+    **conventions
+        ``period``, ``kind``, ``value``, ``as_of``, ``include_incomplete`` for cohorts;
+        ``as_of`` and ``window_days`` for the KPI sheet.
+    """
+    from .cohorts import cohort_table
+    from .workbook import write_cohort_workbook, write_kpi_workbook
+    from .workbook.cohort_template import check_span
+    from .workbook.kpi_template import kpi_values
+
+    if template not in TEMPLATES:
+        raise TemplateError(f"template must be one of {', '.join(TEMPLATES)}; got {template!r}.")
+    if len(orders) == 0:
+        raise InputError(f"{orders.report.source}: no orders to fill the workbook with.")
+    report = orders.report
+    result = FillResult(
+        segment or Path(str(out)).stem,
+        Path(out),
+        report.rows_read,
+        report.rows_used,
+        report.rows_rejected,
+    )
+    if template == "cohorts":
+        check_span(orders, conventions.get("period", "M"))  # before computing anything
+        table = cohort_table(orders.customer_ids, orders.order_dates, orders.amounts, **conventions)
+        write_cohort_workbook(
+            out, lang, orders, overwrite=overwrite, segment=segment, table=table, **conventions
+        )
+        result.cohorts = len(table.labels)
+    else:
+        values = kpi_values(
+            orders, as_of=conventions.get("as_of"), window_days=conventions.get("window_days", 90)
+        )
+        write_kpi_workbook(out, lang, values, overwrite=overwrite, segment=segment)
+    return result
+
+
+def _run(job: _Job) -> FillResult:
+    """One job, in a worker process or in this one; every failure becomes a result."""
+    if job.error or job.orders is None:
+        report = job.orders.report if job.orders is not None else None
+        return FillResult(
+            job.name,
+            None,
+            report.rows_read if report else 0,
+            report.rows_used if report else 0,
+            report.rows_rejected if report else 0,
+            status="failed",
+            error=job.error,
+        )
+    try:
+        return fill_workbook(
+            job.orders,
+            job.template,
+            job.target,
+            job.lang,
+            overwrite=job.overwrite,
+            segment=job.name,
+            **job.conventions,
+        )
+    except (InputError, TemplateError, OSError) as error:
+        report = job.orders.report
+        return FillResult(
+            job.name,
+            None,
+            report.rows_read,
+            report.rows_used,
+            report.rows_rejected,
+            status="failed",
+            error=str(error),
+        )
+    except Exception as error:  # a bug must not stop the other segments
+        return FillResult(
+            job.name, None, status="failed", error=f"unexpected {type(error).__name__}: {error}"
+        )
+
+
+def _segments(name: str, orders: Orders) -> list[tuple[str, Orders]]:
+    assert orders.segments is not None
+    out = []
+    for segment in sorted(set(orders.segments.tolist())):
+        out.append((segment, orders.select(orders.segments == segment, f"{name} [{segment}]")))
+    return out
+
+
+def _sources(
+    sources: Sequence[Any],
+    by: str | None,
+    read_options: dict[str, Any],
+    on_read: Callable[[ReadReport], None] | None = None,
+) -> list[tuple[str, Orders | None, str]]:
+    """(name, orders or None, error) for every file, frame or segment."""
+    items: list[tuple[str, Orders | None, str]] = []
+    many = len(sources) > 1
+    for source in sources:
+        if isinstance(source, tuple):
+            label, data = source
+        else:
+            label, data = Path(source).stem, source
+        try:
+            if isinstance(data, Orders):
+                orders = data
+                if by is not None and orders.segments is None:
+                    raise DataError(f"{label}: these orders were read without a segment column.")
+            else:
+                orders = read_orders(data, segment_col=by, **read_options)
+                if on_read is not None:
+                    on_read(orders.report)
+        except (DataError, InputError, OSError) as error:
+            items.append((str(label), None, str(error)))
+            continue
+        if by is None:
+            items.append((str(label), orders, ""))
+        else:
+            for segment, part in _segments(str(label), orders):
+                items.append((f"{label}-{segment}" if many else segment, part, ""))
+    return items
+
+
+def _clean_stale_parts(folder: Path, stems: list[str]) -> None:
+    """Remove temporary files a killed earlier run left for the targets of this run."""
+    for stem in stems:
+        for stale in folder.glob(f".{glob.escape(stem)}-*.part"):
+            stale.unlink(missing_ok=True)
+
+
+def fill_many(
+    sources: Sequence[Any],
+    *,
+    template: str = "cohorts",
+    out_dir: str | Path = ".",
+    by: str | None = None,
+    lang: str = "en",
+    jobs: int | None = None,
+    overwrite: bool = False,
+    read_options: dict[str, Any] | None = None,
+    progress: Progress | None = None,
+    on_read: Callable[[ReadReport], None] | None = None,
+    **conventions: Any,
+) -> list[FillResult]:
+    """Fill one workbook per source (CSV path, ``(name, DataFrame)`` or ``(name, Orders)``)
+    or, with ``by``, per value of that column; never raises for a bad source or segment.
+
+    Parameters
+    ----------
+    sources : sequence
+        CSV paths, or ``(name, DataFrame | Orders)`` pairs.
+    template : {"cohorts", "kpis"}
+    out_dir : path
+        Folder for the workbooks (created if missing); names come from the sources and
+        segments, made safe and unique (``Berlin.xlsx``, ``orders-Berlin.xlsx``).
+    by : str, optional
+        Column to split each source by (a store, a segment).
+    jobs : int, optional
+        Worker processes; default the machine's cores; 1 runs in this process.
+    overwrite : bool
+        Replace existing workbooks; otherwise such segments fail with a clear message.
+    read_options : dict, optional
+        Passed to :func:`retention_xl.read_orders` (column names, ``on_error`` …).
+    progress : callable, optional
+        ``progress(done, total, result)`` after each workbook.
+    on_read : callable, optional
+        ``on_read(report)`` after each file is read (rows read, used, rejected, problems).
+
+    Returns
+    -------
+    list of FillResult, in the order of the sources and segments.
+    """
+    if template not in TEMPLATES:
+        raise TemplateError(f"template must be one of {', '.join(TEMPLATES)}; got {template!r}.")
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    items = _sources(sources, by, dict(read_options or {}), on_read)
+    stems = unique_names([safe_filename(name) for name, _, _ in items])
+    work = []
+    for (name, orders, error), stem in zip(items, stems, strict=True):
+        target = folder / f"{stem}.xlsx"
+        if not error and target.exists() and not overwrite:
+            error = f"{target} already exists; pass overwrite=True (--overwrite) to replace it."
+        work.append(_Job(name, orders, target, template, lang, overwrite, dict(conventions), error))
+    _clean_stale_parts(folder, stems)
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    results: list[FillResult | None] = [None] * len(work)
+
+    def done(index: int, result: FillResult) -> None:
+        results[index] = result
+        if progress is not None:
+            progress(sum(r is not None for r in results), len(work), result)
+
+    runnable = [i for i, job in enumerate(work) if not job.error]
+    for i, job in enumerate(work):
+        if job.error:
+            done(i, _run(job))
+    if workers <= 1 or len(runnable) <= 1:
+        for i in runnable:
+            done(i, _run(work[i]))
+    else:
+        with ProcessPoolExecutor(max_workers=min(workers, len(runnable))) as pool:
+            futures: dict[Future[FillResult], int] = {
+                pool.submit(_run, work[i]): i for i in runnable
+            }
+            from concurrent.futures import as_completed
+
+            for future in as_completed(futures):
+                done(futures[future], future.result())
+    return [r for r in results if r is not None]
