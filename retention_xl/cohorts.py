@@ -321,7 +321,7 @@ def _build(
         origin = int(cust_first[has_first].min()) if has_first.any() else 0
         cohort_of = (cust_first - origin) // unit.days
         offset = (days - cust_first[codes]) // unit.days
-        n_windows = max((end - origin) // unit.days + 1, 0)  # windows that start by as_of
+        n_windows = max((end - origin) // unit.days + 1, 0) if has_first.any() else 0
         window_end = origin + (np.arange(n_windows) + 1) * unit.days - 1
         # the last offset observed for every possible member of each cohort window
         span = (
@@ -416,7 +416,7 @@ def _customer_counts(
     observed: np.ndarray,
 ) -> np.ndarray:
     """Distinct customers per (cohort, offset) under ``kind``, from active order rows."""
-    if n_cohorts == 0 or width == 0:
+    if n_cohorts == 0 or width == 0 or codes.size == 0:
         return np.zeros((n_cohorts, width), dtype=np.int64)
     keys = np.sort(codes * width + offsets)
     keys = keys[np.r_[True, keys[1:] != keys[:-1]]]  # distinct (customer, offset), sorted

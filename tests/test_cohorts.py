@@ -297,3 +297,11 @@ def test_inputs_are_not_mutated() -> None:
     cohort_table(ids, dates, amounts, value="revenue")
     for original, copy in zip((ids, dates, amounts), copies, strict=True):
         np.testing.assert_array_equal(original, copy)
+
+
+@pytest.mark.parametrize("period", ["M", "7D"])
+def test_only_refunds_give_an_empty_table(period: str) -> None:
+    # a refund never starts a cohort (found by the reference test for rolling windows)
+    table = cohort_table([1], [D(2019, 1, 1)], [-10.0], period=period)
+    assert table.labels == [] and table.values.shape == (0, 0)
+    assert table.unplaced_refunds == 1

@@ -14,7 +14,7 @@ One idea: lay out one cohort analysis as a workbook.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ from ..errors import TemplateError
 from ..names import safe_sheet_name
 from ..periods import parse_period
 from .files import save_atomically
+from .parts import append_rows, excel_text, rewrite_parts
 from .xlsm import mark_dynamic_arrays, xlwings_base
 
 __all__ = [
@@ -233,8 +234,12 @@ def _head(ws: Worksheet, row: int, values: Sequence[Any], col: int = 1) -> None:
         cell.fill, cell.font = _HEAD_FILL, _HEAD_FONT
 
 
-def _write_orders(ws: Worksheet, lang: str, orders: Orders | None) -> str:
-    """The Orders sheet with its Excel Table; returns the table's reference."""
+def _write_orders(ws: Worksheet, lang: str, orders: Orders | None, limit: int | None) -> str:
+    """The Orders sheet with its Excel Table; returns the table's reference.
+
+    Only the first ``limit`` rows are written here (all when None); the rest are appended
+    as XML after saving (see :func:`.parts.append_rows`), in the same styles.
+    """
     names = COLUMNS[lang]
     for col, name in enumerate(names, start=1):
         ws.cell(1, col, name)
@@ -242,9 +247,9 @@ def _write_orders(ws: Worksheet, lang: str, orders: Orders | None) -> str:
     if orders is not None:
         dates = orders.order_dates.astype("datetime64[D]").astype(object)
         amounts = orders.amounts
-        for i in range(n):
+        for i in range(n if limit is None else min(limit, n)):
             cid = orders.customer_ids[i]
-            cell = ws.cell(i + 2, 1, str(cid) if isinstance(cid, str) else int(cid))
+            cell = ws.cell(i + 2, 1, excel_text(cid) if isinstance(cid, str) else int(cid))
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # an id like "=cmd" stays text, never a formula
             ws.cell(i + 2, 2, dates[i]).number_format = "yyyy-mm-dd"
@@ -549,7 +554,31 @@ def _fit_to_page(ws: Worksheet) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def cohort_workbook(
+def cohort_workbook(lang: str = "en", orders: Orders | None = None, **options: Any) -> Any:
+    """Build the cohort workbook as an openpyxl workbook.
+
+    Parameters
+    ----------
+    lang : {"en", "de"}
+    orders : Orders, optional
+        Orders to fill in; without them the workbook is the empty template.
+    **options
+        ``period``, ``kind``, ``value``, ``as_of``, ``include_incomplete`` (the conventions of
+        :func:`retention_xl.cohorts.cohort_table`); ``xlsm`` (build the xlwings variant that
+        computes the triangle with ``=COHORT_TABLE``); ``segment`` (a store or segment name,
+        added as text to the title and the cohort sheet's name); ``table`` (the triangle of
+        ``orders`` when the caller has computed it already).
+
+    Raises
+    ------
+    TemplateError
+        For an unknown language, or data beyond Excel's limits (checked before writing).
+    """
+    book, _ = _build(lang, orders, fast_rows=False, **options)
+    return book
+
+
+def _build(
     lang: str = "en",
     orders: Orders | None = None,
     *,
@@ -561,8 +590,10 @@ def cohort_workbook(
     xlsm: bool = False,
     segment: str | None = None,
     table: CohortTable | None = None,
-) -> Any:
-    """Build the cohort workbook as an openpyxl workbook.
+    fast_rows: bool = False,
+) -> tuple[Any, Callable[[dict[str, bytes]], None]]:
+    """The workbook and the edit to apply to its saved parts (rows appended as XML when
+    ``fast_rows``; the spilling formula marked for ``xlsm``).
 
     Parameters
     ----------
@@ -607,11 +638,11 @@ def cohort_workbook(
         cohorts_ws = book.active
     cohorts_ws.title = _t("cohorts", lang)
     if segment is not None:
-        cohorts_ws.title = safe_sheet_name(f"{_t('cohorts', lang)} {segment}")
+        cohorts_ws.title = safe_sheet_name(excel_text(f"{_t('cohorts', lang)} {segment}"))
     summary_ws = book.create_sheet(_t("summary", lang), 1)
     orders_ws = book.create_sheet(_t("orders", lang), 2)
     help_ws = book.create_sheet(_t("help", lang), 3)
-    cohorts_ws["A1"] = _t("title", lang) + (f" — {segment}" if segment is not None else "")
+    cohorts_ws["A1"] = _t("title", lang) + (f" — {excel_text(segment)}" if segment else "")
     cohorts_ws["A1"].data_type = "s"  # a segment name is data: never a formula
     if table is not None:
         assert orders is not None
@@ -654,11 +685,27 @@ def cohort_workbook(
     cohorts_ws.column_dimensions["B"].width = 11
     cohorts_ws.freeze_panes = f"C{HEADER_ROW + 1}"
     _fit_to_page(cohorts_ws)
-    _write_orders(orders_ws, lang, orders)
+    limit = 1 if fast_rows else None
+    _write_orders(orders_ws, lang, orders, limit)
     _write_instructions(help_ws, lang, xlsm)
     book.properties.creator = "retention_xl"
     book.properties.created = book.properties.modified = dt.datetime(2024, 1, 1)
-    return book
+    orders_part = f"xl/worksheets/sheet{book.worksheets.index(orders_ws) + 1}.xml"
+
+    def edit(parts: dict[str, bytes]) -> None:
+        if fast_rows and orders is not None and len(orders) > 1:
+            append_rows(
+                parts,
+                orders_part,
+                3,
+                orders.customer_ids[1:],
+                orders.order_dates[1:],
+                None if orders.amounts is None else orders.amounts[1:],
+            )
+        if xlsm:
+            mark_dynamic_arrays(parts, book.worksheets.index(cohorts_ws) + 1, [f"A{HEADER_ROW}"])
+
+    return book, edit
 
 
 def write_cohort_workbook(
@@ -676,10 +723,7 @@ def write_cohort_workbook(
         raise TemplateError(
             f"{path}: the {'xlwings' if xlsm else 'plain'} cohort workbook must end in {suffix}."
         )
-    book = cohort_workbook(lang, orders, xlsm=xlsm, **conventions)
-
-    def spill(temporary: Path) -> None:
-        if xlsm:
-            mark_dynamic_arrays(temporary, 1, [f"A{HEADER_ROW}"])
-
-    return save_atomically(book, path, overwrite=overwrite, finish=spill)
+    book, edit = _build(lang, orders, xlsm=xlsm, fast_rows=True, **conventions)
+    return save_atomically(
+        book, path, overwrite=overwrite, finish=lambda saved: rewrite_parts(saved, edit)
+    )

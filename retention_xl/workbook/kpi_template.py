@@ -29,6 +29,7 @@ from ..data import Orders
 from ..definitions import DEFINITIONS, Definition, Parameter
 from ..errors import TemplateError
 from .files import save_atomically
+from .parts import excel_text
 from .xlsm import xlwings_base
 
 __all__ = [
@@ -335,7 +336,10 @@ def _write_list(ws: Worksheet, lang: str, values: Mapping[str, Any], row: int) -
     for col, key in enumerate(columns, start=1):
         data: Sequence[Any] = values.get(f"list:{key}", ())
         for offset in range(size):
-            cell = ws.cell(first + offset, col, data[offset] if offset < len(data) else None)
+            value = data[offset] if offset < len(data) else None
+            cell = ws.cell(
+                first + offset, col, excel_text(value) if isinstance(value, str) else value
+            )
             cell.fill = _INPUT_FILL
             cell.number_format = formats[key]
             if key == "customer" and isinstance(cell.value, str):
@@ -492,7 +496,7 @@ def kpi_workbook(
         wb = Workbook()
         ws = wb.active
     ws.title = _t("sheet", lang)
-    ws["A1"] = _t("title", lang) + (f" — {segment}" if segment is not None else "")
+    ws["A1"] = _t("title", lang) + (f" — {excel_text(segment)}" if segment else "")
     ws["A1"].data_type = "s"  # a segment name is data: never a formula
     ws["A1"].font = Font(bold=True, size=16)
     ws["A2"] = _t("intro_xlsm" if xlsm else "intro", lang)

@@ -10,9 +10,6 @@ writes it), which openpyxl cannot write itself.
 from __future__ import annotations
 
 import re
-import shutil
-import tempfile
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -54,16 +51,15 @@ def xlwings_base() -> Any:
     return book
 
 
-def mark_dynamic_arrays(path: Path, sheet_number: int, cells: list[str]) -> None:
+def mark_dynamic_arrays(parts: dict[str, bytes], sheet_number: int, cells: list[str]) -> None:
     """Mark array formulas in ``cells`` of sheet ``sheet_number`` (1-based) as spilling.
 
-    The cells must hold single-cell array formulas (openpyxl ``ArrayFormula(ref=cell)``);
-    they get ``cm="1"``, pointing at a dynamic-array entry in ``xl/metadata.xml``, which is
-    added with its relationship and content type. Excel 365 then spills the result; older
-    Excel and LibreOffice show the top-left value.
+    ``parts`` are the workbook's zip parts (see :func:`.parts.rewrite_parts`). The cells
+    must hold single-cell array formulas (openpyxl ``ArrayFormula(ref=cell)``); they get
+    ``cm="1"``, pointing at a dynamic-array entry in ``xl/metadata.xml``, which is added with
+    its relationship and content type. Excel 365 then spills the result; older Excel and
+    LibreOffice show the top-left value.
     """
-    with zipfile.ZipFile(path) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
     sheet = f"xl/worksheets/sheet{sheet_number}.xml"
     xml = parts[sheet].decode("utf-8")
     for cell in cells:
@@ -88,14 +84,3 @@ def mark_dynamic_arrays(path: Path, sheet_number: int, cells: list[str]) -> None
             "</Relationships>",
         )
     parts["xl/_rels/workbook.xml.rels"] = rels.encode("utf-8")
-    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".zip", delete=False) as handle:
-        temporary = Path(handle.name)
-    try:
-        with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, data in parts.items():
-                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, data)
-        shutil.move(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
