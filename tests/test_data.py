@@ -152,3 +152,26 @@ def test_excel_cells_with_trailing_blank_rows() -> None:
     assert orders.report.blank_rows == 2
     with pytest.raises(DataError, match="row 2: order date 'soon' is not a date"):
         orders_from_cells(["a", "b"], [45322.0, "soon"], None)
+
+
+def test_line_numbers_count_line_breaks_inside_quoted_fields(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path, 'customer_id,order_date,amount\n"multi\nline",2024-01-31,1\nb,never,2\n'
+    )
+    with pytest.raises(DataError, match=r"orders.csv:4: column 'order_date'"):
+        read_orders(path)
+
+
+def test_fast_and_row_by_row_reading_agree(tmp_path: Path) -> None:
+    clean = _write(
+        tmp_path, "customer_id,order_date,amount\na,2024-01-31,1.5\nb,45322,2\n", "clean.csv"
+    )
+    # a blank line sends the same rows through the row-by-row path
+    blank = _write(
+        tmp_path, "customer_id,order_date,amount\na,2024-01-31,1.5\n\nb,45322,2\n", "blank.csv"
+    )
+    fast, slow = read_orders(clean), read_orders(blank)
+    assert slow.report.blank_rows == 1 and fast.report.blank_rows == 0
+    np.testing.assert_array_equal(fast.customer_ids, slow.customer_ids)
+    np.testing.assert_array_equal(fast.order_dates, slow.order_dates)
+    np.testing.assert_array_equal(fast.amounts, slow.amounts)  # type: ignore[arg-type]
