@@ -141,17 +141,15 @@ def test_existing_file_is_not_overwritten_unless_asked(tmp_path: Path) -> None:
 def test_failed_save_leaves_no_partial_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    workbook = kpi_workbook("en")
+    from retention_xl.workbook import files
 
-    def crash(path: str) -> None:
-        Path(path).write_bytes(b"half a workbook")
+    def crash(workbook: object, path: Path, edit: object = None) -> None:
+        path.write_bytes(b"half a workbook")
         raise OSError("disk full")
 
-    monkeypatch.setattr(workbook, "save", crash)
-    from retention_xl.workbook.files import save_atomically
-
+    monkeypatch.setattr(files, "write_workbook", crash)
     with pytest.raises(OSError, match="disk full"):
-        save_atomically(workbook, tmp_path / "kpis.xlsx")
+        files.save_atomically(kpi_workbook("en"), tmp_path / "kpis.xlsx")
     assert list(tmp_path.iterdir()) == []
 
 

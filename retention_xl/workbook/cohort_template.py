@@ -14,7 +14,7 @@ One idea: lay out one cohort analysis as a workbook.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,7 @@ from ..errors import TemplateError
 from ..names import safe_sheet_name
 from ..periods import parse_period
 from .files import save_atomically
-from .parts import append_rows, excel_text, rewrite_parts
+from .parts import Edit, append_rows, excel_text, resize_table
 from .xlsm import mark_dynamic_arrays, xlwings_base
 
 __all__ = [
@@ -255,14 +255,16 @@ def _write_orders(ws: Worksheet, lang: str, orders: Orders | None, limit: int | 
             ws.cell(i + 2, 2, dates[i]).number_format = "yyyy-mm-dd"
             if amounts is not None:
                 ws.cell(i + 2, 3, float(amounts[i])).number_format = "#,##0.00"
-    ref = f"A1:C{max(n, 1) + 1}"
-    table = Table(displayName=TABLE_NAME[lang], ref=ref)
+    written = n if limit is None else min(limit, n)
+    # openpyxl visits every cell of a table's range when saving: give it only the rows it
+    # wrote; the rows appended later extend the range in the saved table part
+    table = Table(displayName=TABLE_NAME[lang], ref=f"A1:C{max(written, 1) + 1}")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
     ws.add_table(table)
     for letter, width in zip("ABC", (18, 14, 12), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
-    return ref
+    return f"A1:C{max(n, 1) + 1}"
 
 
 def _conventions_block(ws: Worksheet, lines: list[str], note: str) -> None:
@@ -591,7 +593,7 @@ def _build(
     segment: str | None = None,
     table: CohortTable | None = None,
     fast_rows: bool = False,
-) -> tuple[Any, Callable[[dict[str, bytes]], None]]:
+) -> tuple[Any, Edit]:
     """The workbook and the edit to apply to its saved parts (rows appended as XML when
     ``fast_rows``; the spilling formula marked for ``xlsm``).
 
@@ -690,6 +692,8 @@ def _build(
     _write_instructions(help_ws, lang, xlsm)
     book.properties.creator = "retention_xl"
     book.properties.created = book.properties.modified = dt.datetime(2024, 1, 1)
+    if orders is not None:  # a filled workbook is dated; templates stay reproducible
+        book.properties.modified = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     orders_part = f"xl/worksheets/sheet{book.worksheets.index(orders_ws) + 1}.xml"
 
     def edit(parts: dict[str, bytes]) -> None:
@@ -702,6 +706,7 @@ def _build(
                 orders.order_dates[1:],
                 None if orders.amounts is None else orders.amounts[1:],
             )
+            resize_table(parts, TABLE_NAME[lang], f"A1:C{len(orders) + 1}")
         if xlsm:
             mark_dynamic_arrays(parts, book.worksheets.index(cohorts_ws) + 1, [f"A{HEADER_ROW}"])
 
@@ -724,6 +729,4 @@ def write_cohort_workbook(
             f"{path}: the {'xlwings' if xlsm else 'plain'} cohort workbook must end in {suffix}."
         )
     book, edit = _build(lang, orders, xlsm=xlsm, fast_rows=True, **conventions)
-    return save_atomically(
-        book, path, overwrite=overwrite, finish=lambda saved: rewrite_parts(saved, edit)
-    )
+    return save_atomically(book, path, overwrite=overwrite, edit=edit)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ..errors import TemplateError
+from .parts import Edit, write_workbook
 
 __all__ = ["save_atomically"]
 
@@ -23,11 +23,12 @@ def save_atomically(
     path: str | os.PathLike[str],
     *,
     overwrite: bool = False,
-    finish: Callable[[Path], None] | None = None,
+    edit: Edit | None = None,
 ) -> Path:
     """Save an openpyxl ``workbook`` to ``path`` via a temporary file and an atomic rename.
 
-    ``finish``, if given, post-processes the complete temporary file before the rename.
+    ``edit``, if given, changes the workbook's parts before they are written (see
+    :func:`.parts.write_workbook`).
 
     Raises
     ------
@@ -48,9 +49,7 @@ def save_atomically(
     os.close(handle)
     try:
         os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
-        workbook.save(temporary)
-        if finish is not None:
-            finish(Path(temporary))
+        write_workbook(workbook, Path(temporary), edit)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -516,6 +516,8 @@ def kpi_workbook(
     wb.properties.creator = "retention_xl"
     fixed = dt.datetime(2024, 1, 1)
     wb.properties.created = wb.properties.modified = fixed
+    if values:  # a filled workbook is dated; templates stay reproducible
+        wb.properties.modified = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     return wb
 
 
