@@ -21,8 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .data import Orders, ReadReport, read_orders
 from .errors import DataError, InputError, TemplateError
+from .ids import factorize
 from .names import safe_filename, unique_names
 
 __all__ = ["FillResult", "fill_many", "fill_workbook"]
@@ -162,9 +165,14 @@ def _run(job: _Job) -> FillResult:
 
 def _segments(name: str, orders: Orders) -> list[tuple[str, Orders]]:
     assert orders.segments is not None
+    codes, names = factorize(orders.segments)
+    order = np.argsort(codes, kind="stable")  # one sort instead of a scan per segment
+    bounds = np.searchsorted(codes[order], np.arange(names.size + 1))
     out = []
-    for segment in sorted(set(orders.segments.tolist())):
-        out.append((segment, orders.select(orders.segments == segment, f"{name} [{segment}]")))
+    for k in sorted(range(names.size), key=lambda k: str(names[k])):
+        segment = str(names[k])
+        rows = order[bounds[k] : bounds[k + 1]]
+        out.append((segment, orders.select(rows, f"{name} [{segment}]")))
     return out
 
 

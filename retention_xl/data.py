@@ -92,23 +92,25 @@ class Orders:
     def __len__(self) -> int:
         return int(self.order_dates.size)
 
-    def select(self, mask: np.ndarray, source: str) -> Orders:
-        """The orders where ``mask`` is true, with a report of their own named ``source``."""
+    def select(self, rows: np.ndarray, source: str) -> Orders:
+        """The orders at ``rows`` (a boolean mask or indexes, in order), with a report of
+        their own named ``source``."""
+        count = int(rows.sum()) if rows.dtype == bool else int(rows.size)
         report = ReadReport(
             source,
-            rows_read=int(mask.sum()),
-            rows_used=int(mask.sum()),
+            rows_read=count,
+            rows_used=count,
             encoding=self.report.encoding,
             delimiter=self.report.delimiter,
             decimal=self.report.decimal,
             has_amounts=self.amounts is not None,
         )
         return Orders(
-            self.customer_ids[mask],
-            self.order_dates[mask],
-            None if self.amounts is None else self.amounts[mask],
+            self.customer_ids[rows],
+            self.order_dates[rows],
+            None if self.amounts is None else self.amounts[rows],
             report,
-            None if self.segments is None else self.segments[mask],
+            None if self.segments is None else self.segments[rows],
         )
 
 
