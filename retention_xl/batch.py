@@ -58,7 +58,7 @@ class _Job:
     name: str
     orders: Orders | None
     target: Path
-    template: str
+    template: str | Path
     lang: str
     overwrite: bool
     conventions: dict[str, Any] = field(default_factory=dict)
@@ -67,7 +67,7 @@ class _Job:
 
 def fill_workbook(
     orders: Orders,
-    template: str = "cohorts",
+    template: str | Path = "cohorts",
     out: str | Path = "retention.xlsx",
     lang: str = "en",
     *,
@@ -81,9 +81,13 @@ def fill_workbook(
     ----------
     orders : Orders
         From :func:`retention_xl.read_orders` (or built from arrays).
-    template : {"cohorts", "kpis"}
+    template : {"cohorts", "kpis"} or path
+        One of the package's workbooks, or the path of your own ``.xlsx``/``.xlsm`` whose
+        cells named ``rx_…`` receive the results (see
+        :mod:`retention_xl.workbook.user_template`); everything else in it stays as it was.
     out : path
-        ``.xlsx`` file to write (atomically; an existing file only with ``overwrite``).
+        File to write (atomically; an existing file only with ``overwrite``); ``.xlsx``, or
+        the suffix of your template.
     lang : {"en", "de"}
     segment : str, optional
         Name of the store or segment, shown in the workbook's title.
@@ -93,11 +97,12 @@ def fill_workbook(
     """
     from .cohorts import cohort_table
     from .workbook import write_cohort_workbook, write_kpi_workbook
-    from .workbook.cohort_template import check_span
+    from .workbook.cohort_template import check_span, cohort_summary
+    from .workbook.files import write_atomically
     from .workbook.kpi_template import kpi_values
+    from .workbook.user_template import fill_named_cells, named_values
 
-    if template not in TEMPLATES:
-        raise TemplateError(f"template must be one of {', '.join(TEMPLATES)}; got {template!r}.")
+    _check_template(template)
     if len(orders) == 0:
         raise InputError(f"{orders.report.source}: no orders to fill the workbook with.")
     report = orders.report
@@ -108,7 +113,22 @@ def fill_workbook(
         report.rows_used,
         report.rows_rejected,
     )
-    if template == "cohorts":
+    if template not in TEMPLATES:
+        source = Path(template)
+        if Path(out).suffix.lower() != source.suffix.lower():
+            raise TemplateError(
+                f"{out}: a workbook filled from {source.name} must end in {source.suffix}."
+            )
+        check_span(orders, conventions.get("period", "M"))
+        table = cohort_table(orders.customer_ids, orders.order_dates, orders.amounts, **conventions)
+        blocks = named_values(table, cohort_summary(table, orders), orders, segment)
+
+        def fill(temporary: Path) -> None:
+            fill_named_cells(source, temporary, blocks)
+
+        write_atomically(out, fill, overwrite=overwrite)
+        result.cohorts = len(table.labels)
+    elif template == "cohorts":
         check_span(orders, conventions.get("period", "M"))  # before computing anything
         table = cohort_table(orders.customer_ids, orders.order_dates, orders.amounts, **conventions)
         write_cohort_workbook(
@@ -121,6 +141,17 @@ def fill_workbook(
         )
         write_kpi_workbook(out, lang, values, overwrite=overwrite, segment=segment)
     return result
+
+
+def _check_template(template: str | Path) -> None:
+    if isinstance(template, str) and template in TEMPLATES:
+        return
+    path = Path(template)
+    if path.suffix.lower() not in (".xlsx", ".xlsm") or not path.is_file():
+        raise TemplateError(
+            f"template must be {' or '.join(TEMPLATES)} or the path of an existing .xlsx/.xlsm "
+            f"workbook; got {str(template)!r}."
+        )
 
 
 def _run(job: _Job) -> FillResult:
@@ -220,7 +251,7 @@ def _clean_stale_parts(folder: Path, stems: list[str]) -> None:
 def fill_many(
     sources: Sequence[Any],
     *,
-    template: str = "cohorts",
+    template: str | Path = "cohorts",
     out_dir: str | Path = ".",
     by: str | None = None,
     lang: str = "en",
@@ -238,7 +269,8 @@ def fill_many(
     ----------
     sources : sequence
         CSV paths, or ``(name, DataFrame | Orders)`` pairs.
-    template : {"cohorts", "kpis"}
+    template : {"cohorts", "kpis"} or path
+        See :func:`fill_workbook`; your own workbook's suffix is kept.
     out_dir : path
         Folder for the workbooks (created if missing); names come from the sources and
         segments, made safe and unique (``Berlin.xlsx``, ``orders-Berlin.xlsx``).
@@ -259,15 +291,15 @@ def fill_many(
     -------
     list of FillResult, in the order of the sources and segments.
     """
-    if template not in TEMPLATES:
-        raise TemplateError(f"template must be one of {', '.join(TEMPLATES)}; got {template!r}.")
+    _check_template(template)
+    suffix = ".xlsx" if str(template) in TEMPLATES else Path(template).suffix.lower()
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     items = _sources(sources, by, dict(read_options or {}), on_read)
     stems = unique_names([safe_filename(name) for name, _, _ in items])
     work = []
     for (name, orders, error), stem in zip(items, stems, strict=True):
-        target = folder / f"{stem}.xlsx"
+        target = folder / f"{stem}{suffix}"
         if not error and target.exists() and not overwrite:
             error = f"{target} already exists; pass overwrite=True (--overwrite) to replace it."
         work.append(_Job(name, orders, target, template, lang, overwrite, dict(conventions), error))

@@ -90,7 +90,12 @@ def _parser() -> argparse.ArgumentParser:
         "value of a column (a store, a segment). Exit code 0 when all were written.",
     )
     fill.add_argument("orders", type=Path, nargs="+", help="CSV files with a header row")
-    fill.add_argument("--template", choices=("cohorts", "kpis"), default="cohorts")
+    fill.add_argument(
+        "--template",
+        default="cohorts",
+        help="cohorts, kpis, or the path of your own .xlsx/.xlsm with cells "
+        "named rx_… (default cohorts)",
+    )
     fill.add_argument("--out-dir", type=Path, required=True, help="folder for the workbooks")
     fill.add_argument("--by", metavar="COL", help="column to split by, one workbook per value")
     fill.add_argument("--lang", choices=("en", "de"), default="en")
@@ -119,7 +124,7 @@ def _print_summary(results: list[FillResult], template: str) -> None:
             str(r.rows_read),
             str(r.rows_used),
             str(r.rows_rejected),
-            str(r.cohorts) if template == "cohorts" else "-",
+            str(r.cohorts) if template != "kpis" else "-",
             r.status,
         ]
         for r in results
@@ -154,7 +159,7 @@ def _fill(args: argparse.Namespace) -> int:
             sys.stderr.flush()
 
     conventions: dict[str, object] = {"as_of": args.as_of}
-    if args.template == "cohorts":
+    if args.template != "kpis":
         conventions.update(period=args.period, kind=args.kind, value=args.value)
     results = fill_many(
         args.orders,

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ..errors import TemplateError
 from .parts import Edit, write_workbook
 
-__all__ = ["save_atomically"]
+__all__ = ["save_atomically", "write_atomically"]
 
 
 def save_atomically(
@@ -35,6 +36,19 @@ def save_atomically(
     TemplateError
         When ``path`` exists and ``overwrite`` is false, or its folder does not exist.
     """
+    return write_atomically(
+        path, lambda temporary: write_workbook(workbook, temporary, edit), overwrite=overwrite
+    )
+
+
+def write_atomically(
+    path: str | os.PathLike[str], write: Callable[[Path], None], *, overwrite: bool = False
+) -> Path:
+    """Let ``write`` fill a temporary file beside ``path``, then rename it to ``path``.
+
+    Nothing is left behind when ``write`` fails or is interrupted, and an existing ``path``
+    is replaced only with ``overwrite`` (and only once the new file is complete).
+    """
     target = Path(path)
     if target.exists() and not overwrite:
         raise TemplateError(
@@ -49,7 +63,7 @@ def save_atomically(
     os.close(handle)
     try:
         os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
-        write_workbook(workbook, Path(temporary), edit)
+        write(Path(temporary))
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

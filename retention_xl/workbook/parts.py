@@ -33,10 +33,13 @@ def write_workbook(workbook: Any, path: Path, edit: Edit | None = None) -> None:
 
     openpyxl serialises into memory without compression; the parts are then edited and
     compressed once (level 3: nearly the size of level 6 at half the time). Zip entries carry
-    a fixed date, so equal workbooks give equal files.
+    a fixed date, so equal workbooks give equal files. A workbook loaded with its VBA
+    (``keep_vba``) has its source archive closed afterwards: write it once.
     """
     buffer = io.BytesIO()
     ExcelWriter(workbook, zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED)).save()
+    if getattr(workbook, "vba_archive", None) is not None:
+        workbook.vba_archive.close()  # the VBA is copied; the workbook is not saved twice
     with zipfile.ZipFile(buffer) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
     if edit is not None:
