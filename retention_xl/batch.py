@@ -207,6 +207,22 @@ def _segments(name: str, orders: Orders) -> list[tuple[str, Orders]]:
     return out
 
 
+def _orders_from_arrays(label: str, ids: Any, dates: Any, amounts: Any = None) -> Orders:
+    """Orders from plain arrays (dates as datetime64, Python dates or ISO text)."""
+    from .cohorts import day_numbers
+    from .ids import ids_array
+
+    customer_ids = ids_array(ids)
+    days = np.asarray(day_numbers(dates)).astype("datetime64[D]")
+    money = None if amounts is None else np.asarray(amounts, dtype="float64").reshape(-1)
+    if customer_ids.size != days.size or (money is not None and money.size != days.size):
+        raise InputError(f"{label}: ids, dates and amounts must have one value per order.")
+    report = ReadReport(
+        label, rows_read=days.size, rows_used=days.size, has_amounts=money is not None
+    )
+    return Orders(customer_ids, days, money, report)
+
+
 def _sources(
     sources: Sequence[Any],
     by: str | None,
@@ -222,6 +238,8 @@ def _sources(
         else:
             label, data = Path(source).stem, source
         try:
+            if isinstance(data, tuple):  # (customer_ids, order_dates[, amounts]) arrays
+                data = _orders_from_arrays(str(label), *data)
             if isinstance(data, Orders):
                 orders = data
                 if by is not None and orders.segments is None:
@@ -268,7 +286,9 @@ def fill_many(
     Parameters
     ----------
     sources : sequence
-        CSV paths, or ``(name, DataFrame | Orders)`` pairs.
+        CSV paths, or ``(name, data)`` pairs where data is a pandas DataFrame, an
+        :class:`~retention_xl.data.Orders`, or a tuple of arrays ``(customer_ids,
+        order_dates[, amounts])``.
     template : {"cohorts", "kpis"} or path
         See :func:`fill_workbook`; your own workbook's suffix is kept.
     out_dir : path

@@ -40,7 +40,14 @@ from .errors import InputError
 from .ids import factorize, ids_array
 from .periods import Period, parse_period
 
-__all__ = ["KINDS", "VALUES", "CohortTable", "cohort_table", "describe_conventions"]
+__all__ = [
+    "KINDS",
+    "VALUES",
+    "CohortTable",
+    "cohort_table",
+    "day_numbers",
+    "describe_conventions",
+]
 
 Kind = Literal["on", "on_or_after", "rolling"]
 Value = Literal["customers", "retention", "revenue", "revenue_per_customer"]
@@ -167,8 +174,9 @@ def _cell(value: float) -> float | None:
     return None if np.isnan(value) else float(value)
 
 
-def _days(order_dates: Any) -> np.ndarray:
-    """Order dates as int64 day numbers since 1970-01-01."""
+def day_numbers(order_dates: Any) -> np.ndarray:
+    """Order dates (datetime64, Python dates, ISO text or Excel serials) as int64 day numbers
+    since 1970-01-01; a missing date raises ``InputError`` naming its position."""
     arr = np.asarray(order_dates)
     if arr.ndim != 1:
         arr = arr.reshape(-1)
@@ -203,7 +211,9 @@ def _as_of_day(as_of: Any, last_day: int) -> int:
             return int(np.datetime64(as_of.strip()[:10], "D").astype(np.int64))
         except ValueError:
             raise InputError(f"as_of must be a date such as 2024-06-30; got {as_of!r}.") from None
-    return int(_days(np.array([as_of], dtype=object if isinstance(as_of, dt.date) else None))[0])
+    return int(
+        day_numbers(np.array([as_of], dtype=object if isinstance(as_of, dt.date) else None))[0]
+    )
 
 
 def _amounts(amounts: Any, size: int) -> np.ndarray | None:
@@ -281,7 +291,7 @@ def cohort_table(
         raise InputError(f"value must be one of {', '.join(VALUES)}; got {value!r}.")
     unit = parse_period(period)
     ids = ids_array(customer_ids)
-    days = _days(order_dates)
+    days = day_numbers(order_dates)
     if ids.size != days.size:
         raise InputError(
             f"customer_ids has {ids.size} values but order_dates has {days.size}; give one of "

@@ -245,3 +245,46 @@ def test_cli_fill_summary_and_exit_codes(
     assert "0 of 4 workbooks written" in captured.out
     assert "failed: Berlin" in captured.err and "--overwrite" in captured.err
     assert main([*args, "--overwrite", "--template", "kpis", "--lang", "de"]) == 0
+
+
+def test_sources_can_be_named_arrays(tmp_path: Path) -> None:
+    arrays = (["a", "a", "b"], ["2024-01-05", "2024-02-05", "2024-01-06"], [10.0, 5.0, 7.0])
+    (result,) = fill_many([("from arrays", arrays)], out_dir=tmp_path, jobs=1, as_of="2024-02-29")
+    assert result.ok and result.cohorts == 2 and result.rows_used == 3
+    assert result.path == tmp_path / "from arrays.xlsx"
+
+
+def test_cli_fill_with_a_users_template(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from test_user_template import make_template
+
+    template = make_template(tmp_path / "mine.xlsx")
+    out = tmp_path / "out"
+    assert (
+        main(
+            [
+                "fill",
+                str(SHOP_ORDERS),
+                "--by",
+                "store",
+                "--template",
+                str(template),
+                "--out-dir",
+                str(out),
+                "--jobs",
+                "1",
+            ]
+        )
+        == 0
+    )
+    assert "4 of 4 workbooks written" in capsys.readouterr().out
+    book = openpyxl.load_workbook(out / "Köln.xlsx")
+    assert book["Report"]["B1"].value == "Köln"
+    assert main(["fill", str(SHOP_ORDERS), "--template", "nope.xlsx", "--out-dir", str(out)]) == 1
+    assert "existing .xlsx/.xlsm" in capsys.readouterr().err
+
+
+def test_segment_names_over_excels_cell_limit_fail_alone(tmp_path: Path) -> None:
+    orders = _orders(["a", "b"], ["2024-01-05", "2024-01-06"], ["ok", "y" * 40_000])
+    results = fill_many([("x", orders)], by="segment", out_dir=tmp_path, jobs=1)
+    assert [r.status for r in results] == ["written", "failed"]
+    assert "32,767" in results[1].error

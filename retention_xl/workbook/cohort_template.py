@@ -36,7 +36,7 @@ from ..errors import TemplateError
 from ..names import safe_sheet_name
 from ..periods import parse_period
 from .files import save_atomically
-from .parts import Edit, append_rows, excel_text, resize_table
+from .parts import Edit, append_rows, check_text, excel_text, resize_table
 from .xlsm import mark_dynamic_arrays, xlwings_base
 
 __all__ = [
@@ -644,7 +644,9 @@ def _build(
     summary_ws = book.create_sheet(_t("summary", lang), 1)
     orders_ws = book.create_sheet(_t("orders", lang), 2)
     help_ws = book.create_sheet(_t("help", lang), 3)
-    cohorts_ws["A1"] = _t("title", lang) + (f" — {excel_text(segment)}" if segment else "")
+    cohorts_ws["A1"] = _t("title", lang) + (
+        f" — {excel_text(check_text(segment, 'the segment name'))}" if segment else ""
+    )
     cohorts_ws["A1"].data_type = "s"  # a segment name is data: never a formula
     if table is not None:
         assert orders is not None

@@ -29,7 +29,7 @@ from ..data import Orders
 from ..definitions import DEFINITIONS, Definition, Parameter
 from ..errors import TemplateError
 from .files import save_atomically
-from .parts import excel_text
+from .parts import check_text, excel_text
 from .xlsm import xlwings_base
 
 __all__ = [
@@ -337,6 +337,8 @@ def _write_list(ws: Worksheet, lang: str, values: Mapping[str, Any], row: int) -
         data: Sequence[Any] = values.get(f"list:{key}", ())
         for offset in range(size):
             value = data[offset] if offset < len(data) else None
+            if isinstance(value, str):
+                check_text(value, f"customer list row {offset + 1}")
             cell = ws.cell(
                 first + offset, col, excel_text(value) if isinstance(value, str) else value
             )
@@ -496,7 +498,9 @@ def kpi_workbook(
         wb = Workbook()
         ws = wb.active
     ws.title = _t("sheet", lang)
-    ws["A1"] = _t("title", lang) + (f" — {excel_text(segment)}" if segment else "")
+    ws["A1"] = _t("title", lang) + (
+        f" — {excel_text(check_text(segment, 'the segment name'))}" if segment else ""
+    )
     ws["A1"].data_type = "s"  # a segment name is data: never a formula
     ws["A1"].font = Font(bold=True, size=16)
     ws["A2"] = _t("intro_xlsm" if xlsm else "intro", lang)

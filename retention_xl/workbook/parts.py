@@ -19,7 +19,15 @@ from typing import Any
 import numpy as np
 from openpyxl.writer.excel import ExcelWriter
 
-__all__ = ["Edit", "append_rows", "excel_text", "resize_table", "write_workbook"]
+__all__ = [
+    "MAX_TEXT",
+    "Edit",
+    "append_rows",
+    "check_text",
+    "excel_text",
+    "resize_table",
+    "write_workbook",
+]
 
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
@@ -61,6 +69,21 @@ def excel_text(value: str) -> str:
     'a_x0001_b'
     """
     return _ILLEGAL_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
+
+
+MAX_TEXT = 32_767  #: characters an Excel cell holds
+
+
+def check_text(value: str, where: str) -> str:
+    """``value`` if it fits an Excel cell, else a TemplateError naming ``where``."""
+    if len(value) > MAX_TEXT:
+        from ..errors import TemplateError
+
+        raise TemplateError(
+            f"{where} has {len(value):,} characters; an Excel cell holds at "
+            f"most {MAX_TEXT:,}. Shorten it before filling the workbook."
+        )
+    return value
 
 
 def _text(value: str) -> str:

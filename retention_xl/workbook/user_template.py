@@ -43,7 +43,7 @@ from defusedxml import ElementTree as SafeTree
 from defusedxml.common import DefusedXmlException
 
 from ..errors import TemplateError
-from .parts import excel_text
+from .parts import check_text, excel_text
 
 __all__ = ["NAMES", "check_archive", "fill_named_cells", "named_values"]
 
@@ -222,7 +222,8 @@ def _cell_xml(ref: str, value: Any, style: str) -> str:
         return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, (int, float, np.integer, np.floating)):
         return f'<c r="{ref}"{style}><v>{float(value)!r}</v></c>'
-    text = excel_text(str(value)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = excel_text(check_text(str(value), f"the text for {ref}"))
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
