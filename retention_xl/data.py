@@ -263,8 +263,13 @@ def read_orders(
         delimiter=sep,
         decimal=decimal or ("," if sep == ";" else "."),
     )
-    records, lines = _split(text, sep)
-    header = records[0] if records else None
+    quoted = '"' in text
+    if quoted:
+        records, lines = _split(text, sep)
+        header: list[str] | None = records[0] if records else None
+    else:  # split lazily, in chunks: far less memory than all rows at once
+        text_lines = text.splitlines()
+        header = text_lines[0].split(sep) if text_lines else None
     if not header:
         raise DataError(f"{path}: the file is empty; expected a header row with column names.")
     columns = [
@@ -283,7 +288,47 @@ def read_orders(
     if segment_col is not None:
         segment_at = _find(header, segment_col, "--by / segment_col", str(path))
     names = [customer_col, date_col, amount_col or ""]
+    if not quoted:
+        clean = _collect_chunks(text_lines, sep, columns, amount_at, report, segment_at)
+        if clean is not None:
+            return clean
+        records = [line.split(sep) for line in text_lines]
+        lines = list(range(1, len(records) + 1))
     return _collect(records[1:], lines[1:], columns, amount_at, names, report, on_error, segment_at)
+
+
+_CHUNK = 100_000
+
+
+def _collect_chunks(
+    text_lines: list[str],
+    sep: str,
+    columns: list[int],
+    amount_at: int | None,
+    report: ReadReport,
+    segment_at: int | None,
+) -> Orders | None:
+    """The clean fast path over blocks of lines; None as soon as one block is not clean."""
+    parts = []
+    for start in range(1, len(text_lines), _CHUNK):
+        block = [line.split(sep) for line in text_lines[start : start + _CHUNK]]
+        scratch = ReadReport(report.source, decimal=report.decimal)
+        part = _collect_clean(block, columns, amount_at, scratch, segment_at)
+        if part is None:
+            return None
+        parts.append(part)
+    if not parts:
+        return _collect_clean([], columns, amount_at, report, segment_at)
+    report.rows_read = report.rows_used = sum(len(p) for p in parts)
+    amounts = [p.amounts for p in parts if p.amounts is not None]
+    segments = [p.segments for p in parts if p.segments is not None]
+    return Orders(
+        customer_ids=np.concatenate([p.customer_ids for p in parts]),
+        order_dates=np.concatenate([p.order_dates for p in parts]),
+        amounts=np.concatenate(amounts) if amount_at is not None else None,
+        report=report,
+        segments=np.concatenate(segments) if segment_at is not None else None,
+    )
 
 
 def _split(text: str, sep: str) -> tuple[list[list[str]], list[int]]:
