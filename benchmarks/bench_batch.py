@@ -181,7 +181,7 @@ def main() -> None:
         r = runs[variant]
         memory = f"{r['rss_mib']:.0f} MiB"
         if variant == "jobs-2":
-            memory += f" + {r['worker_rss_mib']:.0f} MiB per worker"
+            memory += f" + {r['worker_rss_mib']:.0f} MiB (largest worker)"
         print(f"| {names[variant]} | {r['seconds']:.1f} s | {rate[variant]:.1f} | {memory} |")
     print(
         f"\nthroughput vs the obvious script: --jobs 1 {rate['jobs-1'] / rate['obvious']:.1f}×, "
