@@ -14,6 +14,7 @@ from libreoffice import convert
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font, PatternFill
 from openpyxl.workbook.defined_name import DefinedName
+from zipparts import parts
 
 from retention_xl import TemplateError, read_orders
 from retention_xl.batch import fill_many, fill_workbook
@@ -61,16 +62,11 @@ def shop_berlin():  # type: ignore[no-untyped-def]
     return shop.select(shop.segments == "Berlin", "Berlin")  # type: ignore[operator]
 
 
-def _parts(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
 def test_named_cells_are_filled_and_nothing_else_changes(tmp_path: Path, shop_berlin) -> None:  # type: ignore[no-untyped-def]
     template = make_template(tmp_path / "report.xlsx")
     out = tmp_path / "berlin.xlsx"
     fill_workbook(shop_berlin, template, out, segment="Berlin")
-    before, after = _parts(template), _parts(out)
+    before, after = parts(template), parts(out)
     assert set(before) == set(after)
     changed = {name for name in before if before[name] != after[name]}
     # the two sheets with named cells and workbook.xml (recalculate on open); nothing else
@@ -122,7 +118,7 @@ def test_vba_of_an_xlsm_template_stays_byte_for_byte(tmp_path: Path, shop_berlin
     book.vba_archive.close()
     out = fill_workbook(shop_berlin, template, tmp_path / "filled.xlsm").path
     assert out is not None
-    assert _parts(out)["xl/vbaProject.bin"] == _parts(template)["xl/vbaProject.bin"]
+    assert parts(out)["xl/vbaProject.bin"] == parts(template)["xl/vbaProject.bin"]
     filled = openpyxl.load_workbook(out, keep_vba=True)
     filled.vba_archive.close()
     assert filled["Sheet1"]["B2"].value > 0
@@ -187,16 +183,16 @@ def test_a_zip_bomb_is_refused_before_unpacking(tmp_path: Path, shop_berlin) -> 
 
 def test_an_xml_bomb_is_refused(tmp_path: Path, shop_berlin) -> None:  # type: ignore[no-untyped-def]
     template = make_template(tmp_path / "laughs.xlsx")
-    parts = _parts(template)
+    members = parts(template)
     laughs = (
         '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
         '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
     )
-    body = parts["xl/workbook.xml"]
+    body = members["xl/workbook.xml"]
     body = body.split(b"?>", 1)[1] if body.startswith(b"<?xml") else body
-    parts["xl/workbook.xml"] = laughs.encode() + body
+    members["xl/workbook.xml"] = laughs.encode() + body
     with zipfile.ZipFile(template, "w") as archive:
-        for name, data in parts.items():
+        for name, data in members.items():
             archive.writestr(name, data)
     with pytest.raises(TemplateError, match="entities or DTDs"):
         fill_workbook(shop_berlin, template, tmp_path / "out.xlsx")

@@ -14,7 +14,6 @@ One idea: lay out one cohort analysis as a workbook.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ import numpy as np
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference, Series
 from openpyxl.formatting.rule import ColorScaleRule
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.table import Table, TableStyleInfo
@@ -36,7 +35,8 @@ from ..errors import TemplateError
 from ..names import safe_sheet_name
 from ..periods import parse_period
 from .files import save_atomically
-from .parts import Edit, append_rows, check_text, excel_text, resize_table
+from .parts import MAX_TEXT, Edit, append_rows, check_text, excel_text, resize_table
+from .styles import GUIDE_COST, MAX_COLUMNS, MAX_ROWS, fit_to_page, head
 from .xlsm import mark_dynamic_arrays, xlwings_base
 
 __all__ = [
@@ -49,7 +49,6 @@ __all__ = [
 
 #: Row of the triangle's header on the cohort sheet; cohorts start one row below.
 HEADER_ROW = 8
-MAX_ROWS, MAX_COLUMNS, MAX_TEXT = 1_048_576, 16_384, 32_767
 _XLSM_ROWS, _XLSM_COLUMNS = 400, 120  # the block the spilled COHORT_TABLE is formatted for
 LATEST = 6  #: how many of the newest cohorts the chart shows beside the average
 
@@ -86,8 +85,6 @@ _FORMATS = {
     "revenue": "#,##0.00",
     "revenue_per_customer": "#,##0.00",
 }
-_HEAD_FILL = PatternFill("solid", fgColor="1F4E78")
-_HEAD_FONT = Font(bold=True, color="FFFFFF")
 
 
 def _quoted(title: str) -> str:
@@ -228,12 +225,6 @@ def check_span(orders: Orders, period: str) -> None:
         )
 
 
-def _head(ws: Worksheet, row: int, values: Sequence[Any], col: int = 1) -> None:
-    for offset, value in enumerate(values):
-        cell = ws.cell(row, col + offset, value)
-        cell.fill, cell.font = _HEAD_FILL, _HEAD_FONT
-
-
 def _write_orders(ws: Worksheet, lang: str, orders: Orders | None, limit: int | None) -> str:
     """The Orders sheet with its Excel Table; returns the table's reference.
 
@@ -307,7 +298,7 @@ def _write_triangle(ws: Worksheet, lang: str, table: CohortTable) -> int:
     """Values of the triangle and the two native average rows; returns the last row."""
     rows = table.rows(lang)
     width = table.values.shape[1]
-    _head(ws, HEADER_ROW, rows[0])
+    head(ws, HEADER_ROW, rows[0])
     first, last = HEADER_ROW + 1, HEADER_ROW + len(table.labels)
     number_format = _FORMATS[table.value]
     for r, row in enumerate(rows[1:-1], start=first):
@@ -401,7 +392,7 @@ def _write_spilling_triangle(
 def _write_summary(ws: Worksheet, lang: str, rows: list[SummaryRow]) -> None:
     ws["A1"] = _t("summary", lang)
     ws["A1"].font = Font(bold=True, size=16)
-    _head(ws, 3, (_t("kpi", lang), _t("value", lang), _t("meaning", lang)))
+    head(ws, 3, (_t("kpi", lang), _t("value", lang), _t("meaning", lang)))
     for r, row in enumerate(rows, start=4):
         ws.cell(r, 1, row.label)
         cell = ws.cell(r, 2, row.value)
@@ -535,9 +526,7 @@ def _write_instructions(ws: Worksheet, lang: str, xlsm: bool) -> None:
         ("", False),
         ("Aus den Leitfäden zur Kundenbindung" if de else "From the retention guides", True),
         (
-            "Einen Neukunden zu gewinnen kostet 5- bis 25-mal so viel, wie einen Kunden zu halten."
-            if de
-            else "Winning a new customer costs 5 to 25 times as much as keeping one.",
+            GUIDE_COST[de],
             False,
         ),
     ]
@@ -546,14 +535,6 @@ def _write_instructions(ws: Worksheet, lang: str, xlsm: bool) -> None:
         cell.font = Font(bold=bold, size=14 if r == 1 else 11)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.column_dimensions["A"].width = 110
-
-
-def _fit_to_page(ws: Worksheet) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 1
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def cohort_workbook(lang: str = "en", orders: Orders | None = None, **options: Any) -> Any:
@@ -675,7 +656,7 @@ def _build(
                 summary_ws.cell(r, 2, formula).number_format = fmt
                 summary_ws.cell(r, 3, meaning)
         else:
-            _head(
+            head(
                 cohorts_ws,
                 HEADER_ROW,
                 [
@@ -688,7 +669,7 @@ def _build(
     cohorts_ws.column_dimensions["A"].width = 24
     cohorts_ws.column_dimensions["B"].width = 11
     cohorts_ws.freeze_panes = f"C{HEADER_ROW + 1}"
-    _fit_to_page(cohorts_ws)
+    fit_to_page(cohorts_ws)
     limit = 1 if fast_rows else None
     _write_orders(orders_ws, lang, orders, limit)
     _write_instructions(help_ws, lang, xlsm)

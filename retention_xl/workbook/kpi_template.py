@@ -19,7 +19,7 @@ from typing import Any, Literal
 import numpy as np
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -30,6 +30,7 @@ from ..definitions import DEFINITIONS, Definition, Parameter
 from ..errors import TemplateError
 from .files import save_atomically
 from .parts import check_text, excel_text
+from .styles import GUIDE_COST, INPUT_FILL, fit_to_page, head
 from .xlsm import xlwings_base
 
 __all__ = [
@@ -185,9 +186,6 @@ _T = {
     "sum_of": ("Sum of the two rows above.", "Summe der beiden Zeilen darüber."),
 }
 
-_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
-_HEAD_FILL = PatternFill("solid", fgColor="1F4E78")
-_HEAD_FONT = Font(bold=True, color="FFFFFF")
 _FORMATS = {
     "count": "#,##0.##",
     "money": "#,##0.00",
@@ -303,7 +301,7 @@ def _write_inputs(
             cell.value = "=" + "+".join(addresses[part] for part in item.parts)
             ws.cell(row, 3, _t("sum_of", lang))
         else:
-            cell.fill = _INPUT_FILL
+            cell.fill = INPUT_FILL
             value = values.get(item.key)
             if item.kind == "unit" and isinstance(value, str) and lang == "de":
                 value = {"day": "Tag", "week": "Woche", "month": "Monat", "year": "Jahr"}.get(
@@ -321,9 +319,7 @@ def _write_list(ws: Worksheet, lang: str, values: Mapping[str, Any], row: int) -
     ws.cell(row, 1, _t("list", lang)).font = Font(bold=True)
     row += 1
     columns = ("customer", "orders", "last_order")
-    for col, key in enumerate(columns, start=1):
-        head = ws.cell(row, col, _t(key, lang))
-        head.fill, head.font = _HEAD_FILL, _HEAD_FONT
+    head(ws, row, [_t(key, lang) for key in columns])
     first = row + 1
     size = max([LIST_ROWS, *(len(values.get(f"list:{key}", ())) for key in columns)])
     if size > _MAX_LIST:
@@ -342,7 +338,7 @@ def _write_list(ws: Worksheet, lang: str, values: Mapping[str, Any], row: int) -
             cell = ws.cell(
                 first + offset, col, excel_text(value) if isinstance(value, str) else value
             )
-            cell.fill = _INPUT_FILL
+            cell.fill = INPUT_FILL
             cell.number_format = formats[key]
             if key == "customer" and isinstance(cell.value, str):
                 cell.data_type = "s"  # untrusted text is never a formula
@@ -353,9 +349,7 @@ def _write_list(ws: Worksheet, lang: str, values: Mapping[str, Any], row: int) -
 def _write_kpis(ws: Worksheet, lang: str, layout: _Layout, xlsm: bool) -> None:
     row = 4
     heads = ("kpi", "result", "function", "formula", "meaning")
-    for col, key in enumerate(heads, start=5):
-        head = ws.cell(row, col, _t(key, lang))
-        head.fill, head.font = _HEAD_FILL, _HEAD_FONT
+    head(ws, row, [_t(key, lang) for key in heads], col=5)
     for offset, definition in enumerate(DEFINITIONS, start=1):
         layout.results[definition.name] = f"F{row + offset}"
     for offset, definition in enumerate(DEFINITIONS, start=1):
@@ -380,9 +374,7 @@ def _write_instructions(ws: Worksheet, lang: str, xlsm: bool) -> None:
         ("", False),
         ("Aus den Leitfäden zur Kundenbindung" if de else "From the retention guides", True),
         (
-            "Einen Neukunden zu gewinnen kostet 5- bis 25-mal so viel, wie einen Kunden zu halten."
-            if de
-            else "Winning a new customer costs 5 to 25 times as much as keeping one.",
+            GUIDE_COST[de],
             False,
         ),
         (
@@ -450,15 +442,7 @@ def _write_instructions(ws: Worksheet, lang: str, xlsm: bool) -> None:
         cell = ws.cell(r, 1, text)
         cell.font = Font(bold=bold, size=14 if r == 1 else 11)
     ws.column_dimensions["A"].width = 110
-    _fit_to_one_page(ws)
-
-
-def _fit_to_one_page(ws: Worksheet) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 1
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit_to_page(ws)
 
 
 def kpi_workbook(
@@ -504,9 +488,7 @@ def kpi_workbook(
     ws["A1"].data_type = "s"  # a segment name is data: never a formula
     ws["A1"].font = Font(bold=True, size=16)
     ws["A2"] = _t("intro_xlsm" if xlsm else "intro", lang)
-    for col, key in enumerate(("inputs", "value"), start=1):
-        head = ws.cell(4, col, _t(key, lang))
-        head.fill, head.font = _HEAD_FILL, _HEAD_FONT
+    head(ws, 4, [_t("inputs", lang), _t("value", lang)])
     inputs, row = _write_inputs(ws, lang, values, 5)
     lists = _write_list(ws, lang, values, row + 1)
     layout = _Layout(inputs, lists, {})
@@ -514,7 +496,7 @@ def kpi_workbook(
     for letter, width in zip("ABCDEFGHI", (52, 14, 22, 3, 30, 14, 44, 76, 70), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A5"
-    _fit_to_one_page(ws)
+    fit_to_page(ws)
     help_ws = wb.create_sheet(_t("help_sheet", lang))
     _write_instructions(help_ws, lang, xlsm)
     wb.properties.creator = "retention_xl"
