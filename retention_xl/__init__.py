@@ -3,7 +3,7 @@
 The core API is plain numpy: every KPI of the retention guides as a function (see
 :mod:`retention_xl.kpis`). Importing this package loads neither xlwings nor openpyxl; the
 Excel functions live in :mod:`retention_xl.udfs`, the workbooks in
-:mod:`retention_xl.workbook`.
+:mod:`retention_xl.workbook`, batch filling in :mod:`retention_xl.batch`.
 
 Examples
 --------
@@ -14,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+from .batch import FillResult, fill_many, fill_workbook
 from .cohorts import CohortTable, cohort_table
 from .data import Orders, ReadReport, read_orders
 from .definitions import DEFINITIONS, Definition, Parameter
@@ -41,6 +42,7 @@ __all__ = [
     "CohortTable",
     "DataError",
     "Definition",
+    "FillResult",
     "InputError",
     "Orders",
     "Parameter",
@@ -54,6 +56,8 @@ __all__ = [
     "clv",
     "clv_subscription",
     "cohort_table",
+    "fill_many",
+    "fill_workbook",
     "loyal_customer_rate",
     "net_revenue_churn",
     "purchase_frequency",
