@@ -673,6 +673,8 @@ def _build(
     limit = 1 if fast_rows else None
     _write_orders(orders_ws, lang, orders, limit)
     _write_instructions(help_ws, lang, xlsm)
+    for sheet in (summary_ws, help_ws):
+        fit_to_page(sheet)
     book.properties.creator = "retention_xl"
     book.properties.created = book.properties.modified = dt.datetime(2024, 1, 1)
     if orders is not None:  # a filled workbook is dated; templates stay reproducible
