@@ -221,3 +221,26 @@ def test_pictures_for_the_readme_render(tmp_path: Path) -> None:
         assert width > 1000 and height > 500
         committed = ROOT / "docs" / "images" / picture.name
         assert committed.exists(), f"run `make images` and commit {committed}"
+
+
+def test_rows_written_as_xml_equal_rows_written_by_openpyxl(tmp_path: Path, shop: Orders) -> None:
+    # write_cohort_workbook writes most cohort and order rows straight as XML for speed;
+    # cohort_workbook builds every cell with openpyxl: both must show the same cells
+    from retention_xl.workbook import cohort_workbook
+
+    fast = write_cohort_workbook(tmp_path / "fast.xlsx", "de", shop, segment="x")
+    cohort_workbook("de", shop, segment="x").save(tmp_path / "slow.xlsx")
+    a, b = openpyxl.load_workbook(fast), openpyxl.load_workbook(tmp_path / "slow.xlsx")
+    assert a.sheetnames == b.sheetnames
+    for name in a.sheetnames:
+        rows_a = [[c.value for c in row] for row in a[name].iter_rows()]
+        rows_b = [[c.value for c in row] for row in b[name].iter_rows()]
+        assert len(rows_a) == len(rows_b), name
+        for x, y in zip(rows_a, rows_b, strict=True):
+            for u, v in zip(x, y, strict=True):
+                numbers = isinstance(u, (int, float)) and isinstance(v, (int, float))
+                # openpyxl keeps 16 digits, the XML rows 17: equal to the last bit or nearly
+                assert (u == pytest.approx(v, rel=1e-15)) if numbers else u == v, (name, u, v)
+        styles_a = [c.number_format for row in a[name].iter_rows() for c in row]
+        styles_b = [c.number_format for row in b[name].iter_rows() for c in row]
+        assert styles_a == styles_b, name

@@ -35,7 +35,15 @@ from ..errors import TemplateError
 from ..names import safe_sheet_name
 from ..periods import parse_period
 from .files import save_atomically
-from .parts import MAX_TEXT, Edit, append_rows, check_text, excel_text, resize_table
+from .parts import (
+    MAX_TEXT,
+    Edit,
+    append_rows,
+    check_text,
+    excel_text,
+    insert_rows,
+    resize_table,
+)
 from .styles import GUIDE_COST, MAX_COLUMNS, MAX_ROWS, fit_to_page, head
 from .xlsm import mark_dynamic_arrays, xlwings_base
 
@@ -294,14 +302,20 @@ def _line_chart(lang: str, value: str) -> LineChart:
     return chart
 
 
-def _write_triangle(ws: Worksheet, lang: str, table: CohortTable) -> int:
-    """Values of the triangle and the two native average rows; returns the last row."""
+def _write_triangle(ws: Worksheet, lang: str, table: CohortTable, defer: bool) -> list[list[Any]]:
+    """Values of the triangle and the two native average rows.
+
+    With ``defer`` only the first cohort row is written here; the others are returned, to
+    be inserted as XML in the first row's styles (see :func:`.parts.insert_rows`).
+    """
     rows = table.rows(lang)
     width = table.values.shape[1]
     head(ws, HEADER_ROW, rows[0])
     first, last = HEADER_ROW + 1, HEADER_ROW + len(table.labels)
     number_format = _FORMATS[table.value]
-    for r, row in enumerate(rows[1:-1], start=first):
+    cohort_rows = rows[1:-1]
+    deferred = cohort_rows[1:] if defer else []
+    for r, row in enumerate(cohort_rows[: len(cohort_rows) - len(deferred)], start=first):
         ws.cell(r, 1, row[0]).data_type = "s"
         ws.cell(r, 2, row[1])
         for c, cell_value in enumerate(row[2:], start=3):
@@ -336,11 +350,11 @@ def _write_triangle(ws: Worksheet, lang: str, table: CohortTable) -> int:
     ][:LATEST]
     for r in [last + 1, *sorted(newest)]:
         values = Reference(ws, min_col=3, max_col=width + 2, min_row=r)
-        title = _t("weighted", lang) if r == last + 1 else str(ws.cell(r, 1).value)
+        title = _t("weighted", lang) if r == last + 1 else table.labels[r - first]
         chart.series.append(Series(values, title=title))
     chart.set_categories(header)
     ws.add_chart(chart, f"A{last + 4}")
-    return last + 2
+    return deferred
 
 
 def _write_spilling_triangle(
@@ -625,6 +639,7 @@ def _build(
     summary_ws = book.create_sheet(_t("summary", lang), 1)
     orders_ws = book.create_sheet(_t("orders", lang), 2)
     help_ws = book.create_sheet(_t("help", lang), 3)
+    deferred: list[list[Any]] = []  # cohort rows written as XML after openpyxl's pass
     cohorts_ws["A1"] = _t("title", lang) + (
         f" — {excel_text(check_text(segment, 'the segment name'))}" if segment else ""
     )
@@ -641,7 +656,7 @@ def _build(
             f"{report.rows_rejected:,} rejected"
         )
         _conventions_block(cohorts_ws, table.conventions(lang), note)
-        _write_triangle(cohorts_ws, lang, table)
+        deferred = _write_triangle(cohorts_ws, lang, table, defer=fast_rows)
         _write_summary(summary_ws, lang, cohort_summary(table, orders, lang))
     else:
         stated = describe_conventions(period, kind, value, None, include_incomplete, lang)
@@ -680,6 +695,7 @@ def _build(
     if orders is not None:  # a filled workbook is dated; templates stay reproducible
         book.properties.modified = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     orders_part = f"xl/worksheets/sheet{book.worksheets.index(orders_ws) + 1}.xml"
+    cohorts_part = f"xl/worksheets/sheet{book.worksheets.index(cohorts_ws) + 1}.xml"
 
     def edit(parts: dict[str, bytes]) -> None:
         if fast_rows and orders is not None and len(orders) > 1:
@@ -692,6 +708,8 @@ def _build(
                 None if orders.amounts is None else orders.amounts[1:],
             )
             resize_table(parts, TABLE_NAME[lang], f"A1:C{len(orders) + 1}")
+        if deferred:
+            insert_rows(parts, cohorts_part, HEADER_ROW + 2, deferred)
         if xlsm:
             mark_dynamic_arrays(parts, book.worksheets.index(cohorts_ws) + 1, [f"A{HEADER_ROW}"])
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "append_rows",
     "check_text",
     "excel_text",
+    "insert_rows",
     "resize_table",
     "write_workbook",
 ]
@@ -131,6 +133,49 @@ def append_rows(
         r'<dimension ref="A1:([A-Z]+)\d+"', rf'<dimension ref="A1:\g<1>{last}"', xml, count=1
     )
     parts[sheet] = xml.encode("utf-8")
+
+
+def insert_rows(parts: dict[str, bytes], sheet: str, first_row: int, rows: list[list[Any]]) -> None:
+    """Insert ``rows`` (lists of text, numbers or None) at ``first_row`` … of ``sheet``, each
+    column in the style of the cell above ``first_row``; later rows stay where they are.
+
+    The rows ``first_row`` … must be empty in the sheet (openpyxl wrote nothing there).
+    """
+    xml = parts[sheet].decode("utf-8")
+    above = first_row - 1
+    width = max((len(row) for row in rows), default=0)
+    styles = []
+    for c in range(1, width + 1):
+        found = re.search(rf'<c r="{get_column_letter(c)}{above}"(?: [^>]*?)? s="(\d+)"', xml)
+        styles.append(f' s="{found.group(1)}"' if found else "")
+    letters = [get_column_letter(c) for c in range(1, width + 1)]
+    out = []
+    for offset, row in enumerate(rows):
+        r = first_row + offset
+        cells = []
+        for j, value in enumerate(row):
+            ref, style = f"{letters[j]}{r}", styles[j]
+            if value is None or (isinstance(value, float) and not np.isfinite(value)):
+                cells.append(f'<c r="{ref}"{style}/>')
+            elif isinstance(value, str):
+                cells.append(
+                    f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">'
+                    f"{_text(value)}</t></is></c>"
+                )
+            else:
+                cells.append(f'<c r="{ref}"{style}><v>{value!r}</v></c>')
+        out.append(f'<row r="{r}">{"".join(cells)}</row>')
+    after = first_row + len(rows)
+    position = -1
+    for match in re.finditer(r'<row\b[^>]*?\br="(\d+)"', xml):
+        if int(match[1]) >= after:
+            position = match.start()
+            break
+        if first_row <= int(match[1]) < after:
+            raise ValueError(f"{sheet}: row {match[1]} is not empty; cannot insert rows there")
+    if position < 0:
+        position = xml.index("</sheetData>")
+    parts[sheet] = (xml[:position] + "".join(out) + xml[position:]).encode("utf-8")
 
 
 def resize_table(parts: dict[str, bytes], name: str, ref: str) -> None:
