@@ -244,3 +244,31 @@ def test_rows_written_as_xml_equal_rows_written_by_openpyxl(tmp_path: Path, shop
         styles_a = [c.number_format for row in a[name].iter_rows() for c in row]
         styles_b = [c.number_format for row in b[name].iter_rows() for c in row]
         assert styles_a == styles_b, name
+
+
+@pytest.mark.libreoffice
+def test_xlsm_summary_formulas_over_the_orders_table(tmp_path: Path) -> None:
+    # the .xlsm's summary formulas that read only the Orders table, evaluated by LibreOffice
+    # on a table checked by hand (the parts that read the spilled COHORT_TABLE need Excel)
+    from openpyxl.worksheet.table import Table
+
+    from retention_xl.workbook.cohort_template import _xlsm_summary
+
+    formulas = {row.key: formula for row, formula in _xlsm_summary("en", "Cohorts")}
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Orders"
+    sheet.append(["customer_id", "order_date", "amount"])
+    for cid, amount in [("a", 10), ("a", 5), ("b", 3), ("b", -3), ("c", 1), ("d", -2)]:
+        sheet.append([cid, 45300, amount])
+    sheet.add_table(Table(displayName="Orders", ref="A1:C7"))
+    repeat = formulas["repeat_customer_rate"]
+    sheet["E1"] = repeat[: repeat.rindex("/")]  # customers with 2+ purchases, before "/ all"
+    aov = formulas["average_order_value"]
+    sheet["E2"] = aov
+    path = tmp_path / "formulas.xlsx"
+    book.save(path)
+    (recalculated,) = convert([path], tmp_path / "out")
+    shown = openpyxl.load_workbook(recalculated, data_only=True)["Orders"]
+    assert shown["E1"].value == 1  # hand: only a bought twice; b's second row is a refund
+    assert shown["E2"].value == pytest.approx(14 / 4)  # hand: (10+5+3-3+1-2) / 4 purchases

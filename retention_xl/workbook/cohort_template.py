@@ -49,6 +49,8 @@ from .xlsm import mark_dynamic_arrays, xlwings_base
 
 __all__ = [
     "HEADER_ROW",
+    "SUMMARY",
+    "SummaryRow",
     "check_span",
     "cohort_summary",
     "cohort_workbook",
@@ -106,12 +108,74 @@ def _t(key: str, lang: str) -> str:
 
 @dataclass(frozen=True)
 class SummaryRow:
-    """One KPI of the summary sheet: label, value (None = blank) and explanation."""
+    """One KPI of the summary sheet: key, label, value (None = blank) and explanation."""
 
+    key: str
     label: str
     value: float | None
     meaning: str
     number_format: str
+
+
+#: The summary KPIs: key → (label en, label de, meaning en, meaning de, number format). The
+#: .xlsx shows them as values, the .xlsm as formulas, user templates take them as rx_<key>.
+SUMMARY: dict[str, tuple[str, str, str, str, str]] = {
+    "customers": (
+        "Customers in the cohorts",
+        "Kunden in den Kohorten",
+        "sum of the cohort sizes",
+        "Summe der Kohortengrößen",
+        "#,##0",
+    ),
+    "cohorts": (
+        "Cohorts",
+        "Kohorten",
+        "complete first-purchase periods",
+        "vollständige Perioden des Erstkaufs",
+        "0",
+    ),
+    **{
+        f"retention_{k}": (
+            f"Retention after {k} periods",
+            f"Bindung nach {k} Perioden",
+            "weighted average over the cohorts observed that long",
+            "gewichteter Durchschnitt der so lange beobachteten Kohorten",
+            "0.0%",
+        )
+        for k in (1, 3, 6, 12)
+    },
+    "repeat_customer_rate": (
+        "Repeat-customer rate",
+        "Wiederholungskundenrate",
+        "customers with 2+ purchases / customers",
+        "Kunden mit 2+ Käufen / Kunden",
+        "0.0%",
+    ),
+    "average_order_value": (
+        "Average order value",
+        "Durchschnittlicher Bestellwert",
+        "net revenue (refunds deducted) / purchases",
+        "Nettoumsatz (nach Erstattungen) / Käufe",
+        "#,##0.00",
+    ),
+    "purchase_frequency": (
+        "Purchase frequency",
+        "Kaufhäufigkeit",
+        "purchases / customers",
+        "Käufe / Kunden",
+        "0.00",
+    ),
+}
+
+
+def _summary_row(key: str, value: float | None, lang: str) -> SummaryRow:
+    label_en, label_de, meaning_en, meaning_de, number_format = SUMMARY[key]
+    de = lang == "de"
+    if value is not None and not np.isfinite(value):
+        value = None
+    return SummaryRow(
+        key, label_de if de else label_en, value, meaning_de if de else meaning_en, number_format
+    )
 
 
 def cohort_summary(table: CohortTable, orders: Orders, lang: str = "en") -> list[SummaryRow]:
@@ -122,77 +186,26 @@ def cohort_summary(table: CohortTable, orders: Orders, lang: str = "en") -> list
     / customers), average order value (net revenue / purchases) and purchase frequency
     (purchases / customers). Refund rows are not purchases.
     """
-    de = lang == "de"
     seen = orders.order_dates <= np.datetime64(table.as_of, "D")
     purchase = seen if orders.amounts is None else seen & (orders.amounts >= 0)
     _, counts = np.unique(orders.customer_ids[purchase], return_counts=True)
     n_customers, n_purchases = counts.size, int(purchase.sum())
-    rows = [
-        SummaryRow(
-            "Customers in the cohorts" if not de else "Kunden in den Kohorten",
-            float(table.sizes.sum()),
-            "sum of the cohort sizes" if not de else "Summe der Kohortengrößen",
-            "#,##0",
-        ),
-        SummaryRow(
-            "Cohorts" if not de else "Kohorten",
-            float(len(table.labels)),
-            "complete first-purchase periods" if not de else "vollständige Perioden des Erstkaufs",
-            "0",
-        ),
-    ]
+    values: dict[str, float | None] = {
+        "customers": float(table.sizes.sum()),
+        "cohorts": float(len(table.labels)),
+    }
     if table.value == "retention":
         for k in (1, 3, 6, 12):
-            observed = k < table.weighted_average.size and not np.isnan(table.weighted_average[k])
-            rows.append(
-                SummaryRow(
-                    f"Retention after {k} periods" if not de else f"Bindung nach {k} Perioden",
-                    float(table.weighted_average[k]) if observed else None,
-                    "weighted average over the cohorts observed that long"
-                    if not de
-                    else "gewichteter Durchschnitt der so lange beobachteten Kohorten",
-                    "0.0%",
-                )
-            )
-    rows.append(
-        SummaryRow(
-            "Repeat-customer rate" if not de else "Wiederholungskundenrate",
-            float(kpis.repeat_customer_rate(int((counts >= 2).sum()), n_customers)),
-            "customers with 2+ purchases / customers"
-            if not de
-            else "Kunden mit 2+ Käufen / Kunden",
-            "0.0%",
-        )
+            observed = k < table.weighted_average.size
+            values[f"retention_{k}"] = float(table.weighted_average[k]) if observed else None
+    values["repeat_customer_rate"] = float(
+        kpis.repeat_customer_rate(int((counts >= 2).sum()), n_customers)
     )
     if orders.amounts is not None:
-        rows.append(
-            SummaryRow(
-                "Average order value" if not de else "Durchschnittlicher Bestellwert",
-                float(
-                    kpis.average_order_value(
-                        max(float(orders.amounts[seen].sum()), 0.0), n_purchases
-                    )
-                ),
-                "net revenue (refunds deducted) / purchases"
-                if not de
-                else "Nettoumsatz (nach Erstattungen) / Käufe",
-                "#,##0.00",
-            )
-        )
-    rows.append(
-        SummaryRow(
-            "Purchase frequency" if not de else "Kaufhäufigkeit",
-            float(kpis.purchase_frequency(n_purchases, n_customers)),
-            "purchases / customers" if not de else "Käufe / Kunden",
-            "0.00",
-        )
-    )
-    return [
-        r
-        if r.value is None or np.isfinite(r.value)
-        else SummaryRow(r.label, None, r.meaning, r.number_format)
-        for r in rows
-    ]
+        revenue = max(float(orders.amounts[seen].sum()), 0.0)
+        values["average_order_value"] = float(kpis.average_order_value(revenue, n_purchases))
+    values["purchase_frequency"] = float(kpis.purchase_frequency(n_purchases, n_customers))
+    return [_summary_row(key, value, lang) for key, value in values.items()]
 
 
 def _check_limits(orders: Orders | None, table: CohortTable | None) -> None:
@@ -416,65 +429,33 @@ def _write_summary(ws: Worksheet, lang: str, rows: list[SummaryRow]) -> None:
         ws.column_dimensions[letter].width = width
 
 
-def _xlsm_summary(lang: str, cohorts_title: str) -> list[tuple[str, str, str, str]]:
+def _xlsm_summary(lang: str, cohorts_title: str) -> list[tuple[SummaryRow, str]]:
     """Summary rows of the xlsm: live formulas over the spilled table and the Orders table."""
-    de = lang == "de"
     table, (ids, _, amounts) = TABLE_NAME[lang], COLUMNS[lang]
-    average = "Durchschnitt" if de else "Average"
+    average = "Durchschnitt" if lang == "de" else "Average"
     sheet = _quoted(cohorts_title)
     labels = f"{sheet}!$A${HEADER_ROW}:$A${HEADER_ROW + _XLSM_ROWS}"
     avg_row = f'MATCH("{average}",{labels},0)'
     grid = f"{sheet}!$B${HEADER_ROW}:$BZ${HEADER_ROW + _XLSM_ROWS}"
-    purchases = f'COUNTIF({table}[{amounts}],">=0")'
+    id_col, amount_col = f"{table}[{ids}]", f"{table}[{amounts}]"
+    purchases = f'COUNTIF({amount_col},">=0")'
+    per_customer = f'COUNTIFS({id_col},{id_col},{amount_col},">=0")'
     customers = f"INDEX({grid},{avg_row},1)"
-    rows = [
-        (
-            "Kunden in den Kohorten" if de else "Customers in the cohorts",
-            f"={customers}",
-            "Summe der Kohortengrößen" if de else "sum of the cohort sizes",
-            "#,##0",
-        ),
-        (
-            "Kohorten" if de else "Cohorts",
-            f"={avg_row}-2",
-            "vollständige Perioden des Erstkaufs" if de else "complete first-purchase periods",
-            "0",
-        ),
-    ]
-    for k in (1, 3, 6, 12):
-        cell = f"INDEX({grid},{avg_row},{k + 2})"
-        rows.append(
-            (
-                f"Bindung nach {k} Perioden" if de else f"Retention after {k} periods",
-                f'=IFERROR(IF({cell}="","",{cell}),"")',
-                "gewichteter Durchschnitt" if de else "weighted average",
-                "0.0%",
-            )
-        )
-    rows += [
-        (
-            "Wiederholungskundenrate" if de else "Repeat-customer rate",
-            f'=SUMPRODUCT(({table}[{ids}]<>"")*(COUNTIF({table}[{ids}],{table}[{ids}])>1)'
-            f'/COUNTIF({table}[{ids}],{table}[{ids}]&""))/{customers}',
-            "Kunden mit 2+ Bestellungen / Kunden (langsam bei sehr vielen Zeilen)"
-            if de
-            else "customers with 2+ orders / customers (slow for very many rows)",
-            "0.0%",
-        ),
-        (
-            "Durchschnittlicher Bestellwert" if de else "Average order value",
-            f"=SUM({table}[{amounts}])/{purchases}",
-            "Nettoumsatz / Käufe" if de else "net revenue / purchases",
-            "#,##0.00",
-        ),
-        (
-            "Kaufhäufigkeit" if de else "Purchase frequency",
-            f"={purchases}/{customers}",
-            "Käufe / Kunden" if de else "purchases / customers",
-            "0.00",
-        ),
-    ]
-    return rows
+    formulas = {
+        "customers": f"={customers}",
+        "cohorts": f"={avg_row}-2",
+        **{
+            f"retention_{k}": f'=IFERROR(IF(INDEX({grid},{avg_row},{k + 2})="","",'
+            f'INDEX({grid},{avg_row},{k + 2})),"")'
+            for k in (1, 3, 6, 12)
+        },
+        # each purchase row of a customer with n ≥ 2 purchases adds 1/n; refund rows add 0
+        "repeat_customer_rate": f"=SUMPRODUCT((({amount_col}>=0)*({per_customer}>1))"
+        f"/({per_customer}+({amount_col}<0)))/{customers}",
+        "average_order_value": f"=SUM({amount_col})/{purchases}",
+        "purchase_frequency": f"={purchases}/{customers}",
+    }
+    return [(_summary_row(key, None, lang), formula) for key, formula in formulas.items()]
 
 
 def _write_instructions(ws: Worksheet, lang: str, xlsm: bool) -> None:
@@ -664,12 +645,10 @@ def _build(
         if xlsm:
             _write_spilling_triangle(cohorts_ws, summary_ws, lang, period, kind, value)
             _write_summary(summary_ws, lang, [])
-            for r, (label, formula, meaning, fmt) in enumerate(
-                _xlsm_summary(lang, cohorts_ws.title), start=4
-            ):
-                summary_ws.cell(r, 1, label)
-                summary_ws.cell(r, 2, formula).number_format = fmt
-                summary_ws.cell(r, 3, meaning)
+            for r, (row, formula) in enumerate(_xlsm_summary(lang, cohorts_ws.title), start=4):
+                summary_ws.cell(r, 1, row.label)
+                summary_ws.cell(r, 2, formula).number_format = row.number_format
+                summary_ws.cell(r, 3, row.meaning)
         else:
             head(
                 cohorts_ws,

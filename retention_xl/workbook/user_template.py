@@ -42,7 +42,10 @@ import numpy as np
 from defusedxml import ElementTree as SafeTree
 from defusedxml.common import DefusedXmlException
 
+from ..cohorts import CohortTable
+from ..data import Orders
 from ..errors import TemplateError
+from .cohort_template import SUMMARY, SummaryRow
 from .parts import check_text, excel_text
 
 __all__ = ["NAMES", "check_archive", "fill_named_cells", "named_values"]
@@ -53,15 +56,7 @@ NAMES = (
     "rx_orders",
     "rx_segment",
     "rx_as_of",
-    "rx_customers",
-    "rx_cohorts",
-    "rx_retention_1",
-    "rx_retention_3",
-    "rx_retention_6",
-    "rx_retention_12",
-    "rx_repeat_customer_rate",
-    "rx_average_order_value",
-    "rx_purchase_frequency",
+    *(f"rx_{key}" for key in SUMMARY),
     "rx_orders_used",
     "rx_rows_rejected",
 )
@@ -179,7 +174,7 @@ def _letters(column: int) -> str:
 
 
 def named_values(
-    table: Any, summary: list[Any], orders: Any, segment: str | None
+    table: CohortTable, summary: list[SummaryRow], orders: Orders, segment: str | None
 ) -> dict[str, list[list[Any]]]:
     """The blocks each rx_ name receives, as 2-D lists (None = empty cell)."""
     rows = table.rows()
@@ -190,19 +185,9 @@ def named_values(
         "rx_as_of": [[table.as_of]],
         "rx_orders_used": [[table.orders_used]],
         "rx_rows_rejected": [[orders.report.rows_rejected]],
-        "rx_cohorts": [[len(table.labels)]],
-        "rx_customers": [[int(table.sizes.sum())]],
     }
-    keys = {
-        "Repeat-customer rate": "rx_repeat_customer_rate",
-        "Average order value": "rx_average_order_value",
-        "Purchase frequency": "rx_purchase_frequency",
-    }
-    for row in summary:
-        if row.label.startswith("Retention after "):
-            blocks[f"rx_retention_{row.label.split()[2]}"] = [[row.value]]
-        elif row.label in keys:
-            blocks[keys[row.label]] = [[row.value]]
+    for row in summary:  # rx_customers, rx_cohorts, rx_retention_1 … as the summary sheet
+        blocks[f"rx_{row.key}"] = [[row.value]]
     dates = orders.order_dates.astype("datetime64[D]").astype(object).tolist()
     money = orders.amounts.tolist() if orders.amounts is not None else [None] * len(dates)
     blocks["rx_orders"] = [
