@@ -246,8 +246,8 @@ def check_span(orders: Orders, period: str) -> None:
         )
 
 
-def _write_orders(ws: Worksheet, lang: str, orders: Orders | None, limit: int | None) -> str:
-    """The Orders sheet with its Excel Table; returns the table's reference.
+def _write_orders(ws: Worksheet, lang: str, orders: Orders | None, limit: int | None) -> None:
+    """The Orders sheet with its Excel Table.
 
     Only the first ``limit`` rows are written here (all when None); the rest are appended
     as XML after saving (see :func:`.parts.append_rows`), in the same styles.
@@ -276,7 +276,6 @@ def _write_orders(ws: Worksheet, lang: str, orders: Orders | None, limit: int | 
     for letter, width in zip("ABC", (18, 14, 12), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
-    return f"A1:C{max(n, 1) + 1}"
 
 
 def _conventions_block(ws: Worksheet, lines: list[str], note: str) -> None:
