@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
@@ -49,8 +49,6 @@ __all__ = [
     "describe_conventions",
 ]
 
-Kind = Literal["on", "on_or_after", "rolling"]
-Value = Literal["customers", "retention", "revenue", "revenue_per_customer"]
 KINDS: tuple[str, ...] = ("on", "on_or_after", "rolling")
 VALUES: tuple[str, ...] = ("customers", "retention", "revenue", "revenue_per_customer")
 _EPOCH_SERIAL = 25569.0  # Excel serial of 1970-01-01

@@ -83,26 +83,16 @@ def test_engine_agrees_with_the_reference(
 ) -> None:
     if log["amounts"] is None and value.startswith("revenue"):
         value = "retention"
-    want = reference_table(
-        log["ids"],
-        log["dates"],
-        log["amounts"],
-        period=period,
-        kind=kind,
-        value=value,
-        as_of=log["as_of"],
-        include_incomplete=include_incomplete,
-    )
-    got = cohort_table(
-        log["ids"],
-        log["dates"],
-        log["amounts"],
-        period=period,
-        kind=kind,
-        value=value,
-        as_of=log["as_of"],
-        include_incomplete=include_incomplete,
-    )
+    options = {
+        "period": period,
+        "kind": kind,
+        "value": value,
+        "as_of": log["as_of"],
+        "include_incomplete": include_incomplete,
+    }
+    orders = (log["ids"], log["dates"], log["amounts"])
+    want = reference_table(*orders, **options)
+    got = cohort_table(*orders, **options)
     assert got.labels == want["labels"]
     assert got.sizes.tolist() == want["sizes"]
     assert _same(got.values, want["values"]), (got.values, want["values"])
