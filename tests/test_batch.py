@@ -132,7 +132,7 @@ def test_hostile_segment_names_become_safe_file_names(tmp_path: Path) -> None:
     assert all(r.path is not None and r.path.parent == out for r in results)
     assert not list(tmp_path.glob("evil*")) and (out / "CON_.xlsx").exists()
     assert {"Berlin.xlsx", "berlin-2.xlsx", "a_b_c.xlsx", "nul_.txt.xlsx"} <= set(written)
-    assert max(len(name) for name in written) <= 105
+    assert max(len(name) for name in written) <= 105  # 100-character stem + ".xlsx"
     titles = [openpyxl.load_workbook(r.path).sheetnames[0] for r in results if r.path]
     assert all(len(t) <= 31 and not set(t) & set("[]:*?/\\") for t in titles)
 
@@ -250,7 +250,9 @@ def test_cli_fill_summary_and_exit_codes(
 def test_sources_can_be_named_arrays(tmp_path: Path) -> None:
     arrays = (["a", "a", "b"], ["2024-01-05", "2024-02-05", "2024-01-06"], [10.0, 5.0, 7.0])
     (result,) = fill_many([("from arrays", arrays)], out_dir=tmp_path, jobs=1, as_of="2024-02-29")
-    assert result.ok and result.cohorts == 2 and result.rows_used == 3
+    assert (
+        result.ok and result.cohorts == 2 and result.rows_used == 3
+    )  # hand: Jan and Feb cohorts, 3 rows
     assert result.path == tmp_path / "from arrays.xlsx"
 
 

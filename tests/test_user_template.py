@@ -214,4 +214,4 @@ def test_fill_many_with_a_users_template(tmp_path: Path) -> None:
     assert values == ["Berlin", "Hamburg", "Köln", "München"]
     with pytest.raises(TemplateError, match=r"existing \.xlsx/\.xlsm"):
         fill_many([SHOP_ORDERS], template=tmp_path / "missing.xlsx", out_dir=tmp_path)
-    assert np.all(np.array([r.cohorts for r in results]) == 24)
+    assert np.all(np.array([r.cohorts for r in results]) == 24)  # the shop spans 2023-01 … 2024-12
