@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from .batch import FillResult, fill_many, fill_workbook
 from .cohorts import CohortTable, cohort_table
-from .data import Orders, ReadReport, read_orders
 from .definitions import DEFINITIONS, Definition, Parameter
 from .errors import DataError, InputError, TemplateError
+from .io import Orders, ReadReport, read_orders
 from .kpis import (
     active_customers,
     arpc,

@@ -1,6 +1,6 @@
 """Batch filling: one finished workbook per file, store or segment — in parallel, safely.
 
-One idea: turn orders (CSV files, DataFrames or :class:`~retention_xl.data.Orders`) into
+One idea: turn orders (CSV files, DataFrames or :class:`~retention_xl.io.Orders`) into
 many filled workbooks with no Excel running. Each workbook is written atomically (a
 temporary file renamed when complete), never over an existing file unless asked; a segment
 that fails is reported and does not stop the others; names from the data become safe file
@@ -23,9 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from .data import Orders, ReadReport, read_orders
 from .errors import DataError, InputError, TemplateError
 from .ids import factorize
+from .io import Orders, ReadReport, read_orders
 from .names import safe_filename, unique_names
 
 __all__ = ["FillResult", "fill_many", "fill_workbook"]
@@ -287,7 +287,7 @@ def fill_many(
     ----------
     sources : sequence
         CSV paths, or ``(name, data)`` pairs where data is a pandas DataFrame, an
-        :class:`~retention_xl.data.Orders`, or a tuple of arrays ``(customer_ids,
+        :class:`~retention_xl.io.Orders`, or a tuple of arrays ``(customer_ids,
         order_dates[, amounts])``.
     template : {"cohorts", "kpis"} or path
         See :func:`fill_workbook`; your own workbook's suffix is kept.

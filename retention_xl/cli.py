@@ -1,8 +1,9 @@
 """The ``retention-xl`` command (also ``python -m retention_xl``).
 
 One idea: parse the command line and hand over to the library; ``main(argv)`` returns the
-exit code (0 success, 1 a reported error, 2 bad usage) and never prints a traceback for bad
-input. Imports the workbook package only for the commands that write workbooks.
+exit code (0 success, 1 a workbook that could not be written, 2 bad input or usage) and
+never prints a traceback for bad input. Imports the workbook package only for the commands
+that write workbooks.
 
 Commands
 --------
@@ -32,12 +33,18 @@ from pathlib import Path
 from . import __version__
 from .batch import FillResult
 from .cohorts import KINDS, VALUES, cohort_table
-from .data import Orders, ReadReport, read_orders
 from .definitions import DEFINITIONS
 from .errors import InputError, TemplateError
+from .io import PRESETS, Orders, ReadReport, read_orders
 from .reference import function_list, markdown
 
 __all__ = ["main"]
+
+
+_ORDERS_HELP = (
+    "orders: CSV (also .csv.gz; UTF-8, UTF-16 or Windows-1252; comma, semicolon or tab), "
+    "Excel .xlsx/.xlsm/.xls, or a Parquet file or folder"
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -69,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Print the cohort triangle as CSV (cohort, size, one column per period "
         "offset, empty when not yet observed; last row the weighted average) or a table.",
     )
-    cohorts.add_argument("orders", type=Path, help="CSV file with a header row")
+    cohorts.add_argument("orders", type=Path, help=_ORDERS_HELP)
     _column_options(cohorts)
     cohorts.add_argument(
         "--period", default="M", help="D, W (ISO), M, Q, Y or rolling days like 30D (default M)"
@@ -81,7 +88,9 @@ def _parser() -> argparse.ArgumentParser:
         "--include-incomplete", action="store_true", help="keep the current, incomplete period"
     )
     cohorts.add_argument("--format", choices=("csv", "table"), default="csv")
-    cohorts.add_argument("--lang", choices=("en", "de"), default="en", help="labels")
+    cohorts.add_argument(
+        "--lang", choices=("en", "de"), default="en", help="labels, report and messages"
+    )
 
     fill = commands.add_parser(
         "fill",
@@ -89,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Fill a finished workbook for every orders file, or with --by for every "
         "value of a column (a store, a segment). Exit code 0 when all were written.",
     )
-    fill.add_argument("orders", type=Path, nargs="+", help="CSV files with a header row")
+    fill.add_argument("orders", type=Path, nargs="+", help=_ORDERS_HELP)
     fill.add_argument(
         "--template",
         default="cohorts",
@@ -138,11 +147,8 @@ def _print_summary(results: list[FillResult], template: str) -> None:
 
 
 def _print_report(report: ReadReport) -> None:
-    print(report.summary(), file=sys.stderr)
-    for problem in report.problems:
-        print(f"  rejected: {problem}", file=sys.stderr)
-    if report.rows_rejected > len(report.problems):
-        print(f"  … and {report.rows_rejected - len(report.problems)} more", file=sys.stderr)
+    for line in report.lines():
+        print(line, file=sys.stderr)
 
 
 def _fill(args: argparse.Namespace) -> int:
@@ -171,15 +177,7 @@ def _fill(args: argparse.Namespace) -> int:
         overwrite=args.overwrite,
         progress=progress,
         on_read=_print_report,
-        read_options={
-            "customer_col": args.customer_col,
-            "date_col": args.date_col,
-            "amount_col": args.amount_col or "amount",
-            "require_amount": args.amount_col is not None,
-            "delimiter": args.delimiter,
-            "decimal": args.decimal,
-            "on_error": "skip" if args.skip_bad_rows else "raise",
-        },
+        read_options=_read_options(args),
         **conventions,
     )
     if terminal:
@@ -194,19 +192,42 @@ def _fill(args: argparse.Namespace) -> int:
 
 
 def _column_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--customer-col", default="customer_id", metavar="C")
-    parser.add_argument("--date-col", default="order_date", metavar="D")
+    parser.add_argument(
+        "--customer-col", metavar="C", help="customer column (default customer_id, or the preset's)"
+    )
+    parser.add_argument(
+        "--date-col", metavar="D", help="order date column (default order_date, or the preset's)"
+    )
     parser.add_argument(
         "--amount-col",
         default=None,
         metavar="A",
         help="amount column (default: 'amount' if the file has one)",
     )
+    parser.add_argument(
+        "--preset",
+        choices=sorted(PRESETS),
+        help="read a shop's order export by its own column names (docs/presets.md)",
+    )
+    parser.add_argument(
+        "--order-col",
+        metavar="O",
+        help="order number column: rows sharing it are one order (line-item exports)",
+    )
+    parser.add_argument(
+        "--sheet", help="workbook sheet to read (default: the first with the columns)"
+    )
+    parser.add_argument(
+        "--date-format",
+        metavar="PATTERN",
+        help="strftime pattern for other dates, e.g. %%d/%%m/%%Y (slash dates need it)",
+    )
     parser.add_argument("--delimiter", help="field separator (default: detected)")
+    parser.add_argument("--encoding", help="text encoding (default: detected)")
     parser.add_argument(
         "--decimal",
         choices=(".", ","),
-        help="decimal separator (default: ',' in semicolon files, else '.')",
+        help="decimal separator (default: detected from the amounts)",
     )
     parser.add_argument(
         "--skip-bad-rows",
@@ -215,17 +236,27 @@ def _column_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _read_options(args: argparse.Namespace) -> dict[str, object]:
+    """The read_orders options of the column flags that every orders command takes."""
+    return {
+        "customer_col": args.customer_col,
+        "date_col": args.date_col,
+        "amount_col": args.amount_col or "amount",
+        "require_amount": args.amount_col is not None,
+        "delimiter": args.delimiter,
+        "decimal": args.decimal,
+        "encoding": args.encoding,
+        "on_error": "skip" if args.skip_bad_rows else "raise",
+        "preset": args.preset,
+        "order_col": args.order_col,
+        "sheet": args.sheet,
+        "date_format": args.date_format,
+        "lang": args.lang,
+    }
+
+
 def _read(args: argparse.Namespace) -> Orders:
-    orders = read_orders(
-        args.orders,
-        customer_col=args.customer_col,
-        date_col=args.date_col,
-        amount_col=args.amount_col or "amount",
-        require_amount=args.amount_col is not None,
-        delimiter=args.delimiter,
-        decimal=args.decimal,
-        on_error="skip" if args.skip_bad_rows else "raise",
-    )
+    orders = read_orders(args.orders, **_read_options(args))
     _print_report(orders.report)
     return orders
 
@@ -235,7 +266,7 @@ def _cohorts(args: argparse.Namespace) -> int:
     if len(orders) == 0:
         raise InputError(f"{args.orders}: no orders to build cohorts from.")
     table = cohort_table(
-        orders.customer_ids,
+        orders.customer_codes,
         orders.order_dates,
         orders.amounts,
         period=args.period,
@@ -350,6 +381,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "fill":
             return _fill(args)
         return _demo(args)
-    except (InputError, TemplateError, OSError) as error:
+    except InputError as error:  # bad input: a file, a column, an option value
+        print(f"retention-xl: error: {error}", file=sys.stderr)
+        return 2
+    except (TemplateError, OSError) as error:
         print(f"retention-xl: error: {error}", file=sys.stderr)
         return 1

@@ -21,6 +21,8 @@ from . import cohorts, kpis
 __all__ = [
     "ALL_DEFINITIONS",
     "DEFINITIONS",
+    "MODEL_DEFINITIONS",
+    "SUBSCRIPTION_DEFINITIONS",
     "TABLE_DEFINITIONS",
     "Definition",
     "Parameter",
@@ -77,6 +79,11 @@ class Definition:
     native: str
     unit: Unit = "fraction"
     table: bool = False  # spills a labelled table built from whole ranges (COHORT_TABLE)
+    #: ``"module:function"`` answering the Excel call itself, ``f(definition, args, lang)``
+    #: (imported when first called): for functions that fit neither the elementwise
+    #: :func:`~retention_xl.excel_functions.call` nor the cohort table (model fits, RFM and MRR
+    #: tables). Such a function must never raise; it returns a value, a 2-D list or an error.
+    handler: str = ""
 
     def title(self, lang: str) -> str:
         """Short human name in ``lang`` ("en" or "de")."""
@@ -556,8 +563,16 @@ TABLE_DEFINITIONS: tuple[Definition, ...] = (
     ),
 )
 
-#: Every Excel function: the KPIs and the table functions.
-ALL_DEFINITIONS: tuple[Definition, ...] = DEFINITIONS + TABLE_DEFINITIONS
+# --- predictive models (retention_xl.models; kpi-spec §3) -------------------------------
+MODEL_DEFINITIONS: tuple[Definition, ...] = ()
+
+# --- subscription revenue (retention_xl.subscriptions; kpi-spec §4) ---------------------
+SUBSCRIPTION_DEFINITIONS: tuple[Definition, ...] = ()
+
+#: Every Excel function: the KPIs, the table functions, the models and subscriptions.
+ALL_DEFINITIONS: tuple[Definition, ...] = (
+    DEFINITIONS + TABLE_DEFINITIONS + MODEL_DEFINITIONS + SUBSCRIPTION_DEFINITIONS
+)
 
 
 def by_name(name: str) -> Definition:

@@ -22,6 +22,7 @@ How arguments are read (see also :mod:`retention_xl.excel_values`):
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import logging
 from collections.abc import Callable, Sequence
@@ -29,7 +30,6 @@ from typing import Any
 
 import numpy as np
 
-from .data import orders_from_cells
 from .dates import serial_to_date
 from .definitions import Definition, Parameter
 from .errors import DataError, InputError
@@ -43,6 +43,7 @@ from .excel_values import (
     parse_number,
     to_cells,
 )
+from .io import orders_from_cells
 from .kpis import DAYS_PER
 
 __all__ = ["call", "call_table", "make_function"]
@@ -272,6 +273,18 @@ def call_table(definition: Definition, args: Sequence[Any], lang: str = "en") ->
     return rows if len(rows) > 2 else "#N/A"
 
 
+def _handled(definition: Definition, args: Sequence[Any], lang: str) -> Any:
+    """Run a definition's own handler (``"module:function"``); a traceback never reaches
+    the cell."""
+    module_name, _, attribute = definition.handler.partition(":")
+    try:
+        handler = getattr(importlib.import_module(module_name), attribute)
+        return handler(definition, args, lang)
+    except Exception:  # an Excel cell must never show a traceback
+        logger.exception("%s failed on %r", definition.name, args)
+        return "#VALUE!"
+
+
 def make_function(definition: Definition, lang: str = "en") -> Callable[..., Any]:
     """A plain function named like the Excel function (or its German alias for ``"de"``).
 
@@ -288,6 +301,8 @@ def make_function(definition: Definition, lang: str = "en") -> Callable[..., Any
     """
 
     def function(*args: Any) -> Any:
+        if definition.handler:
+            return _handled(definition, args, lang)
         if definition.table:
             return call_table(definition, args, lang)
         return call(definition, args)

@@ -52,6 +52,8 @@ def ids_array(customer_ids: Any, *, name: str = "customer_ids") -> np.ndarray:
                 f"{name}: element {position} is {arr[position]!r}; ids must be text or whole "
                 "numbers (fill in or remove rows without a customer id)."
             )
+        if np.any(np.abs(arr) >= 2.0**63):  # an id is an id, whatever its size: as text
+            return np.array([str(int(v)) for v in arr.tolist()])
         return arr.astype(np.int64)
     if arr.dtype.kind == "U":
         text = arr
@@ -60,7 +62,9 @@ def ids_array(customer_ids: Any, *, name: str = "customer_ids") -> np.ndarray:
         if not items:
             return np.array([], dtype="<U1")
         if all(isinstance(x, (int, np.integer)) and not isinstance(x, bool) for x in items):
-            return np.array(items, dtype=np.int64)
+            if all(-(2**63) <= x < 2**63 for x in items):
+                return np.array(items, dtype=np.int64)
+            return np.array([str(x) for x in items])
         if all(isinstance(x, float) for x in items):
             return ids_array(np.array(items, dtype="float64"), name=name)
         text = np.array([_id_text(x, name, i) for i, x in enumerate(items)])
@@ -83,6 +87,8 @@ def factorize(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Return ``(codes, uniques)`` with ``uniques[codes] == ids``.
 
     Codes follow the sort order of the grouping keys (the hashes, for text), not the ids.
+    Integer ids in a narrow range (the codes a file reader hands over) are grouped without
+    sorting.
 
     Examples
     --------
@@ -92,6 +98,13 @@ def factorize(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     if ids.size == 0:
         return np.zeros(0, dtype=np.int64), ids[:0]
+    if ids.dtype.kind in "iu":
+        low, high = int(ids.min()), int(ids.max())
+        if high - low < 4 * ids.size + 1024:  # dense codes (from a reader): no sort needed
+            present = np.zeros(high - low + 1, dtype=bool)
+            present[ids - low] = True
+            rank = np.cumsum(present) - 1
+            return rank[ids - low].astype(np.int64), np.flatnonzero(present) + low
     codes, first = _groups(_fnv1a(ids) if ids.dtype.kind == "U" else ids)
     if ids.dtype.kind == "U" and not np.array_equal(ids, ids[first[codes]]):
         codes, first = _groups(ids)  # two different ids shared a hash: group the text itself

@@ -16,7 +16,9 @@ Conventions shared by every function here:
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -46,6 +48,21 @@ Result = Any  # float for scalar inputs, numpy.ndarray otherwise
 
 
 # --------------------------------------------------------------------------- helpers
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _quiet(function: _F) -> _F:
+    """Run a KPI with numpy's overflow and underflow warnings off: a result beyond the
+    float range is ±inf (Excel shows #NUM!), never a warning (inputs near 1e308)."""
+
+    @functools.wraps(function)
+    def quiet(*args: Any, **kwargs: Any) -> Any:
+        with np.errstate(over="ignore", under="ignore"):
+            return function(*args, **kwargs)
+
+    return quiet  # type: ignore[return-value]
+
+
 def _array(value: ArrayLike, name: str) -> np.ndarray:
     """Return ``value`` as a float64 array (a copy is never written to the caller's data)."""
     try:
@@ -100,6 +117,7 @@ def _result(values: np.ndarray, *inputs: ArrayLike) -> Result:
 
 
 # --------------------------------------------------------------------------- customers
+@_quiet
 def retention_rate(
     customers_start: ArrayLike,
     customers_end: ArrayLike,
@@ -175,6 +193,7 @@ def retention_rate(
     return _result(_divide(retained, s), customers_start, customers_end, new_customers, reactivated)
 
 
+@_quiet
 def churn_rate(
     customers_lost: ArrayLike,
     customers_start: ArrayLike,
@@ -241,6 +260,7 @@ def churn_rate(
 
 
 # --------------------------------------------------------------------------- revenue churn
+@_quiet
 def revenue_churn(mrr_lost: ArrayLike, mrr_start: ArrayLike) -> Result:
     """Gross revenue (MRR) churn: recurring revenue lost from existing customers.
 
@@ -286,6 +306,7 @@ def revenue_churn(mrr_lost: ArrayLike, mrr_start: ArrayLike) -> Result:
     return _result(_divide(lost, start), mrr_lost, mrr_start)
 
 
+@_quiet
 def net_revenue_churn(
     mrr_churned: ArrayLike,
     mrr_contraction: ArrayLike,
@@ -355,6 +376,7 @@ def net_revenue_churn(
 
 
 # --------------------------------------------------------------------------- orders
+@_quiet
 def repeat_customer_rate(returning_customers: ArrayLike, total_customers: ArrayLike) -> Result:
     """Repeat-customer rate: the share of customers who bought again.
 
@@ -399,6 +421,7 @@ def repeat_customer_rate(returning_customers: ArrayLike, total_customers: ArrayL
     return _result(_divide(returning, total), returning_customers, total_customers)
 
 
+@_quiet
 def loyal_customer_rate(orders_per_customer: ArrayLike, min_orders: ArrayLike = 2) -> Result:
     """Loyal-customer rate: the share of customers with at least ``min_orders`` orders.
 
@@ -453,6 +476,7 @@ def loyal_customer_rate(orders_per_customer: ArrayLike, min_orders: ArrayLike = 
     return _result(rate, min_orders)
 
 
+@_quiet
 def average_order_value(revenue: ArrayLike, orders: ArrayLike) -> Result:
     """Average order value (AOV): revenue per order.
 
@@ -486,6 +510,7 @@ def average_order_value(revenue: ArrayLike, orders: ArrayLike) -> Result:
     return _result(_divide(rev, n), revenue, orders)
 
 
+@_quiet
 def purchase_frequency(orders: ArrayLike, customers: ArrayLike) -> Result:
     """Purchase frequency: orders per customer in the period.
 
@@ -519,6 +544,7 @@ def purchase_frequency(orders: ArrayLike, customers: ArrayLike) -> Result:
     return _result(_divide(n, c), orders, customers)
 
 
+@_quiet
 def arpc(revenue: ArrayLike, customers: ArrayLike) -> Result:
     """Average revenue per customer (ARPC).
 
@@ -552,6 +578,7 @@ def arpc(revenue: ArrayLike, customers: ArrayLike) -> Result:
     return _result(_divide(rev, c), revenue, customers)
 
 
+@_quiet
 def active_customers(
     last_order_dates: ArrayLike, as_of: ArrayLike, window_days: ArrayLike = 90
 ) -> Result:
@@ -608,6 +635,7 @@ def active_customers(
 
 
 # --------------------------------------------------------------------------- value
+@_quiet
 def clv(
     average_order_value: ArrayLike,
     purchases_per_customer: ArrayLike,
@@ -668,6 +696,7 @@ def clv(
     )
 
 
+@_quiet
 def clv_subscription(
     arpa: ArrayLike,
     churn_rate: ArrayLike,
@@ -747,6 +776,7 @@ BUDGET_BANDS: tuple[tuple[float, float], ...] = (
 )
 
 
+@_quiet
 def retention_budget_share(sales: ArrayLike, per: str = "day") -> Result:
     """Rule-of-thumb share of the marketing budget to spend on keeping customers.
 

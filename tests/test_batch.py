@@ -21,7 +21,7 @@ from retention_xl import read_orders
 from retention_xl.batch import fill_many, fill_workbook
 from retention_xl.cli import main
 from retention_xl.cohorts import cohort_table
-from retention_xl.data import Orders, ReadReport
+from retention_xl.io import Orders, ReadReport
 from retention_xl.samples import SHOP_ORDERS
 from retention_xl.workbook.cohort_template import HEADER_ROW
 from retention_xl.workbook.kpi_template import compute_kpis, kpi_values
@@ -152,7 +152,7 @@ _SLOW_FILL = textwrap.dedent(
     """
     import sys, numpy as np
     from retention_xl.batch import fill_workbook
-    from retention_xl.data import Orders, ReadReport
+    from retention_xl.io import Orders, ReadReport
     n = 400_000  # big enough that writing takes seconds
     rng = np.random.default_rng(1)
     orders = Orders(np.char.add("C", rng.integers(0, 50_000, n).astype(str)),

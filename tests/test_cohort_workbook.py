@@ -16,7 +16,7 @@ from libreoffice import convert
 
 from retention_xl import TemplateError, read_orders
 from retention_xl.cohorts import cohort_table
-from retention_xl.data import Orders, ReadReport
+from retention_xl.io import Orders, ReadReport
 from retention_xl.samples import SHOP_ORDERS
 from retention_xl.workbook import write_cohort_workbook
 from retention_xl.workbook.cohort_template import HEADER_ROW, cohort_summary

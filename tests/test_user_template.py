@@ -19,8 +19,8 @@ from zipparts import parts
 from retention_xl import TemplateError, read_orders
 from retention_xl.batch import fill_many, fill_workbook
 from retention_xl.cohorts import cohort_table
+from retention_xl.io.zipcheck import MAX_RATIO
 from retention_xl.samples import SHOP_ORDERS
-from retention_xl.workbook.user_template import MAX_RATIO
 
 NAMES = {
     "rx_segment": "Report!$B$1",

@@ -30,8 +30,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import kpis
 from ..cohorts import CohortTable, cohort_table, describe_conventions
-from ..data import Orders
 from ..errors import TemplateError
+from ..io import Orders
 from ..names import safe_sheet_name
 from ..periods import parse_period
 from .files import save_atomically

@@ -25,9 +25,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import kpis
-from ..data import Orders
 from ..definitions import DEFINITIONS, Definition, Parameter
 from ..errors import TemplateError
+from ..io import Orders
 from .files import save_atomically
 from .parts import check_text, excel_text
 from .styles import GUIDE_COST, INPUT_FILL, fit_to_page, head

@@ -43,8 +43,9 @@ from defusedxml import ElementTree as SafeTree
 from defusedxml.common import DefusedXmlException
 
 from ..cohorts import CohortTable
-from ..data import Orders
 from ..errors import TemplateError
+from ..io import Orders
+from ..io.zipcheck import zip_problem
 from .cohort_template import SUMMARY, SummaryRow
 from .parts import check_text, excel_text
 
@@ -60,8 +61,6 @@ NAMES = (
     "rx_orders_used",
     "rx_rows_rejected",
 )
-MAX_TOTAL = 512 * 2**20  #: uncompressed bytes a template may declare in all
-MAX_RATIO = 200  #: uncompressed / compressed size allowed for a member over 1 MiB
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -77,32 +76,15 @@ def check_archive(path: Path) -> zipfile.ZipFile:
     TemplateError
         Not a zip, no ``xl/workbook.xml``, or sizes that look like a zip bomb.
     """
-    if not zipfile.is_zipfile(path):
+    problem = zip_problem(path)
+    if problem == "not a zip file":
         raise TemplateError(
             f"{path} is not an Excel workbook (.xlsx/.xlsm are zip files); "
             "save it from Excel as a workbook and try again."
         )
-    archive = zipfile.ZipFile(path)
-    infos = archive.infolist()
-    total = sum(info.file_size for info in infos)
-    if total > MAX_TOTAL:
-        archive.close()
-        raise TemplateError(
-            f"{path} would unpack to {total / 2**20:,.0f} MiB (more than "
-            f"{MAX_TOTAL / 2**20:,.0f} MiB); refusing to open it."
-        )
-    for info in infos:
-        ratio = info.file_size // max(info.compress_size, 1)
-        if info.file_size > 2**20 and ratio > MAX_RATIO:
-            archive.close()
-            raise TemplateError(
-                f"{path}: {info.filename} is compressed {ratio:,} to 1, like a zip bomb; "
-                "refusing to open it."
-            )
-    if "xl/workbook.xml" not in archive.namelist():
-        archive.close()
-        raise TemplateError(f"{path} is a zip file but no Excel workbook (no xl/workbook.xml).")
-    return archive
+    if problem:
+        raise TemplateError(f"{path}: {problem}; refusing to open it.")
+    return zipfile.ZipFile(path)
 
 
 def _parse(data: bytes, part: str, path: Path) -> Any:

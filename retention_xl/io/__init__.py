@@ -1,0 +1,45 @@
+"""Reading orders from wherever users keep them.
+
+One idea: every command and function that takes orders reads them through
+:func:`read_orders` — CSV (plain, gzip, German Excel exports), Excel workbooks, Parquet files
+and folders, pandas/polars DataFrames, pyarrow Tables, shop exports through presets — into
+one :class:`Orders` result with one :class:`ReadReport`. Parsing runs on pyarrow (C++,
+multithreaded); this package imports it only when a file or table is read, so
+``import retention_xl`` and the Excel functions (xlwings Lite) never load it.
+
+API
+---
+read_orders(source, ...) -> Orders
+    the reader (:mod:`.read`); imports pyarrow on first use.
+orders_from_cells(customer_ids, order_dates, amounts) -> Orders
+    orders from Excel ranges (no pyarrow).
+Orders, ReadReport
+    the result and its report.
+PRESETS
+    the shop-export column mappings (shopify, woocommerce, shopware).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .cells import orders_from_cells
+from .orders import Orders, ReadReport
+from .presets import PRESETS, Preset
+
+__all__ = ["PRESETS", "Orders", "Preset", "ReadReport", "orders_from_cells", "read_orders"]
+
+
+def read_orders(source: Any, **options: Any) -> Orders:
+    """Read orders from a file, a folder or a table; see :func:`retention_xl.io.read.read_orders`
+    for the options. pyarrow is imported here, on the first read.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> read_orders(pd.DataFrame({"customer_id": ["a"], "order_date": ["2024-01-02"]}))
+    Orders(1 orders from 'DataFrame')
+    """
+    from .read import read_orders as read
+
+    return read(source, **options)

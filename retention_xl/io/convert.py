@@ -1,0 +1,348 @@
+"""Column conversions on pyarrow arrays: text to day numbers, amounts and id codes.
+
+One idea: every conversion is vectorised — regular expressions and casts of
+``pyarrow.compute`` over whole columns (over a column's dictionary when it has one, so a
+million orders on a thousand distinct dates convert a thousand strings), then numpy for the
+calendar arithmetic — and reports failures as a boolean mask, never by a Python loop per
+row. The reader turns the mask into messages naming the rows. Imports pyarrow and numpy.
+
+Dates read
+    ``YYYY-MM-DD``, optionally with a time (``T`` or a space), fractional seconds and an
+    offset (``Z``, ``+0100``, ``+01:00``, ``UTC``); German ``DD.MM.YYYY`` optionally with a
+    time; ``YYYY-MM`` (the first of that month, as billing exports write periods); Excel
+    serial numbers; native dates and timestamps. **The order's day is the calendar date
+    written in the export** — ``2024-01-02 23:30:00 -0800`` is 2 January, with no
+    conversion to UTC (a shop reports its day in its own time zone). Slash dates like
+    ``03/04/2024`` are refused as ambiguous unless ``date_format`` (a strftime pattern)
+    says how to read them.
+Amounts read
+    a decimal point, or a decimal comma (``decimal=","``); thousands separators only in
+    groups of three (``1.234,56``; ``1.23,4`` is refused, never guessed), currency signs,
+    ``EUR``/``USD``/``CHF``/``GBP``, spaces and apostrophes (``1'234.50``) ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = ["blank_mask", "slash_mask", "to_amounts", "to_codes", "to_days", "to_text"]
+
+_ISO = (
+    r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
+    r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?"
+    r"(?:\s?(?:Z|UTC|[+-]\d{2}(?::?\d{2})?))?$"
+)
+_GERMAN = (
+    r"^(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})"
+    r"(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s?Uhr)?)?$"
+)
+_MONTH = r"^(?P<y>\d{4})-(?P<m>\d{1,2})$"
+_SERIAL = r"^\d{1,7}(?:[.,]\d+)?$"
+_SLASH = r"^\d{1,4}/\d{1,2}/\d{1,4}(?:\D.*)?$"
+_NOISE = "[\\s\u00a0\u202f'’€$£]|EUR|USD|CHF|GBP"
+_POINT = r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$"
+_COMMA = r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d*)(?:,\d+)?$"
+_DIGIT = r"\d"
+_MAX_SERIAL = 2958465  # 9999-12-31
+_EXCEL_EPOCH = 25569  # serial of 1970-01-01
+
+
+def _flat(column: Any) -> pa.Array:
+    """One contiguous array (a chunked column's chunks combined, dictionaries unified)."""
+    if isinstance(column, pa.ChunkedArray):
+        if pa.types.is_dictionary(column.type):
+            column = column.unify_dictionaries()
+        column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    return column
+
+
+def _strings(column: pa.Array) -> pa.Array:
+    return pc.utf8_trim_whitespace(pc.cast(column, pa.string()))
+
+
+def _on_dictionary(column: pa.Array, convert: Any) -> tuple[np.ndarray, np.ndarray] | None:
+    """Run ``convert`` on a dictionary column's distinct values and spread the result."""
+    if not pa.types.is_dictionary(column.type):
+        return None
+    values, bad = convert(column.dictionary)
+    indices = column.indices.to_numpy(zero_copy_only=False)
+    nulls = column.is_null().to_numpy(zero_copy_only=False)
+    indices = np.where(nulls, 0, indices).astype(np.int64)
+    if len(column.dictionary) == 0:
+        return np.zeros(len(column), values.dtype), np.ones(len(column), bool)
+    return values[indices], bad[indices] | nulls
+
+
+def blank_mask(column: Any) -> np.ndarray:
+    """True where a cell is null or only whitespace."""
+    column = _flat(column)
+    if pa.types.is_dictionary(column.type):
+        empty = blank_mask(column.dictionary)
+        idx = column.indices.fill_null(0).to_numpy(zero_copy_only=False)
+        nulls = np.asarray(column.is_null().to_numpy(zero_copy_only=False))
+        found: np.ndarray = empty[idx] if empty.size else np.ones(len(column), bool)
+        result: np.ndarray = np.logical_or(found, nulls)
+        return result
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        blank = pc.or_(pc.equal(pc.utf8_length(column), 0), pc.utf8_is_space(column))
+        return np.asarray(blank.fill_null(True).to_numpy(zero_copy_only=False))
+    if pa.types.is_floating(column.type):
+        return np.asarray(pc.is_nan(column).fill_null(True).to_numpy(zero_copy_only=False))
+    return np.asarray(column.is_null().to_numpy(zero_copy_only=False))
+
+
+def _ymd_days(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Day numbers (since 1970-01-01) of year/month/day arrays, and a mask of impossible
+    dates (month 13, 30 February …)."""
+    bad = (m < 1) | (m > 12) | (d < 1) | (d > 31) | (y < 1) | (y > 9999)
+    months = np.where(bad, 0, (y - 1970) * 12 + (m - 1))
+    start = months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+    end = (months + 1).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+    bad |= d > end - start
+    return np.where(bad, 0, start + d - 1), bad
+
+
+def _ints(parts: pa.StructArray, name: str) -> np.ndarray:
+    field = pc.struct_field(parts, name)
+    return np.asarray(pc.cast(field, pa.int64()).fill_null(0).to_numpy(zero_copy_only=False))
+
+
+def _pattern_days(
+    text: pa.Array, pattern: str, fields: tuple[str, str, str | None]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(days, matched) for the values of ``text`` matching ``pattern``."""
+    parts = pc.extract_regex(text, pattern)
+    matched = np.asarray(parts.is_valid().to_numpy(zero_copy_only=False))
+    if not matched.any():
+        return np.zeros(len(text), np.int64), matched
+    y, m = _ints(parts, fields[0]), _ints(parts, fields[1])
+    d = _ints(parts, fields[2]) if fields[2] else np.ones(len(text), np.int64)
+    days, impossible = _ymd_days(y, m, d)
+    return days, matched & ~impossible
+
+
+def _text_days(text: pa.Array, date_format: str | None) -> tuple[np.ndarray, np.ndarray]:
+    text = _strings(text)
+    n = len(text)
+    days = np.zeros(n, np.int64)
+    bad = np.ones(n, bool)
+    if date_format:
+        parsed = pc.strptime(text, format=date_format, unit="s", error_is_null=True)
+        ok = np.asarray(parsed.is_valid().to_numpy(zero_copy_only=False))
+        values = pc.cast(parsed, pa.date32()).cast(pa.int32()).fill_null(0)
+        return np.asarray(values.to_numpy(zero_copy_only=False), np.int64), ~ok
+    todo = np.arange(n)
+    rest = text
+    for pattern, fields in (
+        (_ISO, ("y", "m", "d")),
+        (_GERMAN, ("y", "m", "d")),
+        (_MONTH, ("y", "m", None)),
+    ):
+        found, matched = _pattern_days(rest, pattern, fields)
+        days[todo[matched]] = found[matched]
+        bad[todo[matched]] = False
+        if matched.all():
+            return days, bad
+        keep = ~matched
+        todo = todo[keep]
+        rest = rest.filter(pa.array(keep))
+    serial = np.asarray(pc.match_substring_regex(rest, _SERIAL).fill_null(False))
+    if serial.any():
+        numbers = pc.cast(
+            pc.replace_substring(rest.filter(pa.array(serial)), ",", "."), pa.float64()
+        )
+        s_days, s_bad = _serial_days(np.asarray(numbers.to_numpy(zero_copy_only=False)))
+        at = todo[serial]
+        days[at] = s_days
+        bad[at] = s_bad
+    return days, bad
+
+
+def _serial_days(serials: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Excel serial numbers (1900 system, with its fictitious 29 February 1900) to days."""
+    whole = np.floor(np.nan_to_num(serials, nan=0.0, posinf=0.0, neginf=0.0))
+    bad = ~np.isfinite(serials) | (whole < 1) | (whole > _MAX_SERIAL) | (whole == 60)
+    shifted = np.where(whole < 60, whole + 1, whole)
+    return np.where(bad, 0, shifted - _EXCEL_EPOCH).astype(np.int64), bad
+
+
+def to_days(column: Any, *, date_format: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Day numbers (days since 1970-01-01) of a column, and a mask of unreadable cells.
+
+    Examples
+    --------
+    >>> days, bad = to_days(pa.array(["2024-01-02 23:30:00 -0800", "31.01.2024 14:23",
+    ...                               "2024-02", "45322", "31.02.2024", "03/04/2024"]))
+    >>> days.astype("datetime64[D]")[:4].astype(str).tolist()
+    ['2024-01-02', '2024-01-31', '2024-02-01', '2024-01-31']
+    >>> bad.tolist()
+    [False, False, False, False, True, True]
+    >>> to_days(pa.array(["03/04/2024"]), date_format="%d/%m/%Y")[0].astype("datetime64[D]")
+    array(['2024-04-03'], dtype='datetime64[D]')
+    """
+    column = _flat(column)
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        done = _on_dictionary(column, lambda values: to_days(values, date_format=date_format))
+        assert done is not None
+        return done
+    nulls = np.asarray(column.is_null().to_numpy(zero_copy_only=False))
+    if pa.types.is_timestamp(kind):
+        if kind.tz is not None:  # the calendar day where the timestamp was written
+            column = pc.local_timestamp(column)
+        column = pc.cast(column, pa.date32())
+        kind = column.type
+    if pa.types.is_date(kind):
+        values = pc.cast(pc.cast(column, pa.date32()), pa.int32()).fill_null(0)
+        return np.asarray(values.to_numpy(zero_copy_only=False), np.int64), nulls
+    if pa.types.is_integer(kind) or pa.types.is_floating(kind):
+        numbers = np.asarray(pc.cast(column, pa.float64()).fill_null(np.nan).to_numpy())
+        days, bad = _serial_days(numbers)
+        return days, bad | nulls
+    if pa.types.is_null(kind):
+        return np.zeros(len(column), np.int64), np.ones(len(column), bool)
+    days, bad = _text_days(column, date_format)
+    return days, bad | nulls
+
+
+def slash_mask(column: Any) -> np.ndarray:
+    """True where a cell holds a slash date like ``03/04/2024`` (ambiguous without a
+    pattern)."""
+    column = _flat(column)
+    if pa.types.is_dictionary(column.type):
+        inner = slash_mask(column.dictionary)
+        idx = column.indices.fill_null(0).to_numpy(zero_copy_only=False)
+        return inner[idx] if inner.size else np.zeros(len(column), bool)
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        return np.zeros(len(column), bool)
+    found = pc.match_substring_regex(_strings(column), _SLASH).fill_null(False)
+    return np.asarray(found.to_numpy(zero_copy_only=False))
+
+
+def _text_amounts(text: pa.Array, decimal: str) -> tuple[np.ndarray, np.ndarray]:
+    if decimal == ".":
+        try:  # the common case first: plain numbers, one cast in C without trimming
+            floats = np.asarray(pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False))
+            finite = np.isfinite(floats)
+            return np.where(finite, floats, 0.0), ~finite
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+    text = _strings(text)
+    if decimal == "." or not pc.any(pc.match_substring(text, ".")).as_py():
+        quick = text if decimal == "." else pc.replace_substring(text, ",", ".")
+        try:  # the common case: plain numbers, one cast in C
+            values = pc.cast(quick, pa.float64())
+            floats = np.asarray(values.to_numpy(zero_copy_only=False), np.float64)
+            finite = np.isfinite(floats)
+            return np.where(finite, floats, 0.0), ~finite
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+    cleaned = pc.replace_substring_regex(text, _NOISE, "")
+    valid = pc.and_(
+        pc.match_substring_regex(cleaned, _COMMA if decimal == "," else _POINT),
+        pc.match_substring_regex(cleaned, _DIGIT),
+    ).fill_null(False)
+    if decimal == ",":
+        cleaned = pc.replace_substring(pc.replace_substring(cleaned, ".", ""), ",", ".")
+    else:
+        cleaned = pc.replace_substring(cleaned, ",", "")
+    values = pc.cast(pc.if_else(valid, cleaned, pa.scalar("0")), pa.float64())
+    floats = np.asarray(values.to_numpy(zero_copy_only=False), np.float64)
+    bad = ~np.asarray(valid.to_numpy(zero_copy_only=False)) | ~np.isfinite(floats)
+    return np.where(bad, 0.0, floats), bad
+
+
+def to_amounts(column: Any, *, decimal: str = ".") -> tuple[np.ndarray, np.ndarray]:
+    """Amounts of a column as float64, and a mask of unreadable cells.
+
+    Examples
+    --------
+    >>> values, bad = to_amounts(pa.array(["1.234,56 €", "-12,5", "1.23,4", ""]), decimal=",")
+    >>> values.tolist(), bad.tolist()
+    ([1234.56, -12.5, 0.0, 0.0], [False, False, True, True])
+    >>> to_amounts(pa.array(["$1,234.50", "7"]))[0].tolist()
+    [1234.5, 7.0]
+    """
+    column = _flat(column)
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        done = _on_dictionary(column, lambda values: to_amounts(values, decimal=decimal))
+        assert done is not None
+        return done
+    nulls = np.asarray(column.is_null().to_numpy(zero_copy_only=False))
+    if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
+        floats = np.asarray(pc.cast(column, pa.float64()).fill_null(np.nan).to_numpy())
+        finite = np.isfinite(floats)
+        return np.where(finite, floats, 0.0), ~finite
+    if pa.types.is_null(kind):
+        return np.zeros(len(column)), np.ones(len(column), bool)
+    values, bad = _text_amounts(column, decimal)
+    return values, bad | nulls
+
+
+def _number_text(column: pa.Array) -> pa.Array:
+    """Numeric ids as text: whole numbers without a decimal part (7.0 is ``"7"``)."""
+    if pa.types.is_floating(column.type):
+        floats = np.asarray(column.fill_null(np.nan).to_numpy(zero_copy_only=False))
+        texts = [
+            "" if not np.isfinite(v) else (str(int(v)) if v == int(v) else repr(v))
+            for v in floats.tolist()
+        ]
+        return pa.array(texts, pa.string())
+    return pc.cast(column, pa.string())
+
+
+def to_codes(column: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(codes, names, empty): each cell's index into the distinct trimmed ids ``names``,
+    and a mask of empty cells (their code is meaningless).
+
+    Examples
+    --------
+    >>> codes, names, empty = to_codes(pa.array(["b ", "a", "b", " ", None]))
+    >>> names[codes].tolist()[:3], empty.tolist()
+    (['b', 'a', 'b'], [False, False, False, True, True])
+    >>> to_codes(pa.array([7.0, 7.5]))[1].tolist()
+    ['7', '7.5']
+    """
+    column = _flat(column)
+    if pa.types.is_dictionary(column.type):
+        dictionary = column.dictionary
+        if not (pa.types.is_string(dictionary.type) or pa.types.is_large_string(dictionary.type)):
+            dictionary = _number_text(dictionary)
+        trimmed = _strings(dictionary)
+        inner = pc.dictionary_encode(trimmed)
+        remap = np.asarray(inner.indices.to_numpy(zero_copy_only=False), np.int64)
+        idx = np.asarray(column.indices.fill_null(0).to_numpy(zero_copy_only=False), np.int64)
+        codes = remap[idx] if remap.size else np.zeros(len(column), np.int64)
+        names_arr = inner.dictionary
+        nulls = np.asarray(column.is_null().to_numpy(zero_copy_only=False))
+    else:
+        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+            column = _number_text(column)
+        encoded = pc.dictionary_encode(_strings(column))
+        nulls = np.asarray(encoded.is_null().to_numpy(zero_copy_only=False))
+        codes = np.asarray(encoded.indices.fill_null(0).to_numpy(zero_copy_only=False), np.int64)
+        names_arr = encoded.dictionary
+    names = np.array(names_arr.to_pylist(), dtype=str) if len(names_arr) else np.array([], "<U1")
+    empty_name = np.char.str_len(names) == 0 if names.size else np.zeros(0, bool)
+    empty = nulls | (empty_name[codes] if names.size else np.ones(len(codes), bool))
+    return codes, names, empty
+
+
+def to_text(column: Any, blank: str = "") -> np.ndarray:
+    """Trimmed text per cell (``blank`` for empty cells), as a numpy ``<U`` array.
+
+    Examples
+    --------
+    >>> to_text(pa.array([" Berlin", None]), "(blank)").tolist()
+    ['Berlin', '(blank)']
+    """
+    codes, names, empty = to_codes(column)
+    if not names.size:
+        return np.full(len(codes), blank)
+    out: np.ndarray = names[codes]
+    return np.where(empty, blank, out) if empty.any() else out

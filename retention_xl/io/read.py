@@ -1,0 +1,224 @@
+"""``read_orders``: one call for every place orders come from.
+
+One idea: look at what the source is — a DataFrame or arrow table, a Parquet file or folder,
+an Excel workbook, a (gzip) CSV file — by its content, not its name, pick the requested
+columns there, and run them through the one conversion pipeline (:mod:`.build`). Imports
+pyarrow and the sibling modules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import DataError, InputError
+from .build import build_orders
+from .csvfile import pick_csv
+from .excel import pick_excel
+from .messages import say
+from .orders import Orders, ReadReport
+from .presets import Preset, preset_by_name
+from .request import Request, Want
+from .tables import is_frame, pick_frame, pick_parquet
+
+__all__ = ["read_orders"]
+
+_MAGIC = {
+    b"PAR1": "parquet",
+    b"PK\x03\x04": "excel",
+    b"\xd0\xcf\x11\xe0": "excel",  # .xls (OLE compound file)
+}
+_BINARY_KINDS = {
+    b"%PDF": ", a PDF",
+    b"\x89PNG": ", a PNG picture",
+    b"\xff\xd8\xff": ", a JPEG picture",
+    b"SQLite format": ", an SQLite database",
+    b"7z\xbc\xaf": ", a 7-Zip archive",
+    b"Rar!": ", a RAR archive",
+}
+
+
+def _request(
+    *,
+    preset: Preset | None,
+    customer_col: str | None,
+    date_col: str | None,
+    amount_col: str | None,
+    require_amount: bool,
+    segment_col: str | None,
+    order_col: str | None,
+    extra_dates: Sequence[str],
+    lang: str,
+) -> Request:
+    def pick(given: str | None, from_preset: tuple[str, ...], default: str) -> tuple[str, ...]:
+        if given is not None:
+            return (given,)
+        return from_preset or (default,)
+
+    p = preset
+    wants = {
+        "customer": Want(
+            pick(customer_col, p.customer if p else (), "customer_id"), True, "--customer-col"
+        ),
+        "date": Want(pick(date_col, p.date if p else (), "order_date"), True, "--date-col"),
+    }
+    if amount_col is not None:
+        candidates: tuple[str, ...] = (amount_col,)
+        if p is not None and amount_col == "amount" and not require_amount:
+            candidates = (*p.amount, "amount")
+        wants["amount"] = Want(candidates, require_amount or p is not None, "--amount-col")
+    if segment_col is not None:
+        wants["segment"] = Want((segment_col,), True, "--by")
+    order = (order_col,) if order_col else (p.order if p else ())
+    if order:
+        wants["order"] = Want(order, True, "--order-col")
+    if p is not None and p.status:
+        wants["status"] = Want(p.status, False, "--preset")
+    if p is not None and p.cancelled_when_filled:
+        wants["cancelled_at"] = Want(p.cancelled_when_filled, False, "--preset")
+    return Request(wants, tuple(extra_dates), lang)
+
+
+def _kind(path: Path, lang: str) -> str:
+    if path.is_dir():
+        return "parquet"
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(16)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise DataError(say("cannot_open", lang, source=path, reason=reason)) from None
+    for magic, kind in _MAGIC.items():
+        if head.startswith(magic):
+            return kind
+    for magic, text in _BINARY_KINDS.items():
+        if head.startswith(magic):
+            raise DataError(say("binary", lang, source=path, kind=text))
+    return "csv"
+
+
+def read_orders(
+    source: Any,
+    *,
+    customer_col: str | None = None,
+    date_col: str | None = None,
+    amount_col: str | None = "amount",
+    require_amount: bool = False,
+    delimiter: str | None = None,
+    decimal: str | None = None,
+    encoding: str | None = None,
+    on_error: str = "raise",
+    segment_col: str | None = None,
+    preset: str | None = None,
+    order_col: str | None = None,
+    sheet: str | None = None,
+    date_format: str | None = None,
+    extra_dates: Sequence[str] = (),
+    lang: str = "en",
+) -> Orders:
+    """Read orders from a file, a folder of Parquet files or a table in memory.
+
+    Parameters
+    ----------
+    source : str, Path, pandas/polars DataFrame or pyarrow Table
+        A CSV file (UTF-8 with or without BOM, UTF-16, Windows-1252; comma, semicolon, tab
+        or ``|``; plain or gzip-compressed), an Excel workbook (.xlsx, .xlsm, .xls), a
+        Parquet file or a folder of them. The kind is read from the content.
+    customer_col, date_col : str, optional
+        Column names (defaults ``customer_id`` and ``order_date``, or the preset's). Matched
+        exactly, else ignoring case, spaces, ``_`` and ``-``.
+    amount_col : str or None
+        Amount column (default ``amount``); if there is no such column the orders have no
+        amounts (the report says so), unless ``require_amount``. None: ignore amounts.
+    delimiter, decimal, encoding : str, optional
+        Override the detection (decimal: ``"."`` or ``","``; detected from the amounts,
+        else ``","`` in semicolon files and ``"."`` otherwise).
+    on_error : {"raise", "skip"}
+        Stop at the first unreadable row (default) or leave such rows out and report them.
+    segment_col : str, optional
+        A column to split by later (a store): text per order in :attr:`Orders.segments`;
+        an empty value is the segment ``"(blank)"``.
+    preset : {"shopify", "woocommerce", "shopware"}, optional
+        Read a shop's order export by its own column names (``docs/presets.md``): one order
+        per order number, cancelled and voided orders left out and counted.
+    order_col : str, optional
+        Order number column: rows sharing it are one order (line-item exports); each field
+        is taken from the first row of the order where it is filled.
+    sheet : str, optional
+        Workbook sheet to read (default: the first sheet that holds the columns).
+    date_format : str, optional
+        strftime pattern for dates the reader does not take on its own (``%d/%m/%Y``).
+    extra_dates : sequence of str
+        Further date columns to read (a service period's start and end):
+        :attr:`Orders.extra_dates`.
+    lang : {"en", "de"}
+        Language of the report and the error messages.
+
+    Returns
+    -------
+    Orders
+        Customer ids as codes into the distinct ids, days as ``datetime64[D]``, amounts.
+        The order's day is the calendar date written in the source: no time-zone
+        conversion.
+
+    Raises
+    ------
+    DataError
+        Naming file, line (or sheet and row), column and value of the first unreadable row
+        (``on_error="raise"``), a missing column (listing the ones found), a wrong sheet, an
+        empty, binary or unreadable file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "orders.csv"
+    >>> _ = path.write_text("customer_id;order_date;amount\\nK1;31.01.2024;1.234,50\\n",
+    ...                     encoding="cp1252")
+    >>> orders = read_orders(path)
+    >>> orders.customer_ids.tolist(), str(orders.order_dates[0]), orders.amounts.tolist()
+    (['K1'], '2024-01-31', [1234.5])
+    """
+    if on_error not in ("raise", "skip"):
+        raise InputError(f"on_error must be 'raise' or 'skip'; got {on_error!r}.")
+    if decimal not in (None, ".", ","):
+        raise InputError(f"decimal must be '.' or ','; got {decimal!r}.")
+    if lang not in ("en", "de"):
+        raise InputError(f"lang must be 'en' or 'de'; got {lang!r}.")
+    chosen = preset_by_name(preset) if preset else None
+    request = _request(
+        preset=chosen,
+        customer_col=customer_col,
+        date_col=date_col,
+        amount_col=amount_col,
+        require_amount=require_amount,
+        segment_col=segment_col,
+        order_col=order_col,
+        extra_dates=extra_dates,
+        lang=lang,
+    )
+    errors: list[tuple[int, str]] = []
+    if is_frame(source):
+        report = ReadReport("DataFrame", lang=lang, decimal=".")
+        picked = pick_frame(source, request, report=report)
+    else:
+        path = Path(source)
+        report = ReadReport(str(path), lang=lang)
+        kind = _kind(path, lang)
+        if kind == "parquet":
+            picked = pick_parquet(path, request, report=report)
+        elif kind == "excel":
+            picked = pick_excel(path, request, sheet=sheet, report=report)
+        else:
+            raw = path.read_bytes()
+            picked, errors = pick_csv(
+                path, raw, request, delimiter=delimiter, encoding=encoding, report=report
+            )
+    return build_orders(
+        picked,
+        decimal=decimal,
+        date_format=date_format,
+        on_error=on_error,
+        preset=chosen,
+        extra_errors=errors,
+    )
