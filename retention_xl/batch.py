@@ -232,11 +232,13 @@ def _sources(
     """(name, orders or None, error) for every file, frame or segment."""
     items: list[tuple[str, Orders | None, str]] = []
     many = len(sources) > 1
-    for source in sources:
+    for number, source in enumerate(sources, start=1):
         if isinstance(source, tuple):
             label, data = source
-        else:
+        elif isinstance(source, (str, os.PathLike)):
             label, data = Path(source).stem, source
+        else:  # a DataFrame or arrow table without a name
+            label, data = f"table{number}", source
         try:
             if isinstance(data, tuple):  # (customer_ids, order_dates[, amounts]) arrays
                 data = _orders_from_arrays(str(label), *data)
@@ -286,9 +288,10 @@ def fill_many(
     Parameters
     ----------
     sources : sequence
-        CSV paths, or ``(name, data)`` pairs where data is a pandas DataFrame, an
-        :class:`~retention_xl.io.Orders`, or a tuple of arrays ``(customer_ids,
-        order_dates[, amounts])``.
+        Paths of orders files (CSV, gzip CSV, .xlsx/.xlsm/.xls, Parquet files or folders),
+        pandas/polars DataFrames or pyarrow Tables (named ``table1`` …), or ``(name, data)``
+        pairs where data is any of these, an :class:`~retention_xl.io.Orders`, or a tuple of
+        arrays ``(customer_ids, order_dates[, amounts])``.
     template : {"cohorts", "kpis"} or path
         See :func:`fill_workbook`; your own workbook's suffix is kept.
     out_dir : path

@@ -19,7 +19,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import DataError, InputError
-from .convert import blank_mask, slash_mask, to_amounts, to_codes, to_days, to_text
+from .convert import (
+    blank_mask,
+    serial_to_days,
+    slash_mask,
+    to_amounts,
+    to_codes,
+    to_days,
+    to_text,
+)
 from .messages import say
 from .orders import Orders, ReadReport
 from .presets import Preset
@@ -40,6 +48,9 @@ class Picked:
     locate: Callable[[np.ndarray], list[str]]
     report: ReadReport
     extra: dict[str, pa.Array] = field(default_factory=dict)  # extra date columns
+    #: cells that were real numbers in a column mixing numbers and text (a workbook):
+    #: role -> (values, mask) over the source rows; they override the text conversion
+    numbers: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
 def detect_decimal(column: pa.Array | None, default: str) -> str:
@@ -109,6 +120,7 @@ def build_orders(
     if on_error == "raise" and problems:
         raise DataError(f"{problems[0][1]}. {say('fix_row', lang)}")
 
+    source_rows = {role: rows for role in columns}
     if "order" in columns:
         codes, _, empty_order = to_codes(columns["order"])
         # an empty order number makes a row its own order
@@ -128,6 +140,7 @@ def build_orders(
                 continue
             first = _first_rows(group_of, rows, ~blanks[role][rows], n_groups, n)
             columns[role] = _take(columns[role], first, n)
+            source_rows[role] = first
         for name, column in list(picked.extra.items()):
             first = _first_rows(group_of, rows, ~blank_mask(column)[rows], n_groups, n)
             picked.extra[name] = _take(column, first, n)
@@ -166,6 +179,17 @@ def build_orders(
         )
         report.decimal = used_decimal
         amounts, bad_amount = to_amounts(columns["amount"], decimal=used_decimal)
+    for role, (values, mask) in picked.numbers.items():
+        at = source_rows[role]
+        safe = np.minimum(at, n - 1)
+        hit = (at < n) & mask[safe]
+        if role == "amount" and amounts is not None and bad_amount is not None:
+            amounts[hit] = values[safe[hit]]
+            bad_amount[hit] = False
+        elif role == "date":
+            serial_days, serial_bad = serial_to_days(values[safe[hit]])
+            days[hit] = serial_days
+            bad_date[hit] = serial_bad
     extra_days = {}
     bad_extra = np.zeros(m, bool)
     extra_bad: dict[str, np.ndarray] = {}

@@ -29,7 +29,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["blank_mask", "slash_mask", "to_amounts", "to_codes", "to_days", "to_text"]
+__all__ = [
+    "blank_mask",
+    "serial_to_days",
+    "slash_mask",
+    "to_amounts",
+    "to_codes",
+    "to_days",
+    "to_text",
+]
 
 _ISO = (
     r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
@@ -155,14 +163,14 @@ def _text_days(text: pa.Array, date_format: str | None) -> tuple[np.ndarray, np.
         numbers = pc.cast(
             pc.replace_substring(rest.filter(pa.array(serial)), ",", "."), pa.float64()
         )
-        s_days, s_bad = _serial_days(np.asarray(numbers.to_numpy(zero_copy_only=False)))
+        s_days, s_bad = serial_to_days(np.asarray(numbers.to_numpy(zero_copy_only=False)))
         at = todo[serial]
         days[at] = s_days
         bad[at] = s_bad
     return days, bad
 
 
-def _serial_days(serials: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def serial_to_days(serials: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Excel serial numbers (1900 system, with its fictitious 29 February 1900) to days."""
     whole = np.floor(np.nan_to_num(serials, nan=0.0, posinf=0.0, neginf=0.0))
     bad = ~np.isfinite(serials) | (whole < 1) | (whole > _MAX_SERIAL) | (whole == 60)
@@ -201,7 +209,7 @@ def to_days(column: Any, *, date_format: str | None = None) -> tuple[np.ndarray,
         return np.asarray(values.to_numpy(zero_copy_only=False), np.int64), nulls
     if pa.types.is_integer(kind) or pa.types.is_floating(kind):
         numbers = np.asarray(pc.cast(column, pa.float64()).fill_null(np.nan).to_numpy())
-        days, bad = _serial_days(numbers)
+        days, bad = serial_to_days(numbers)
         return days, bad | nulls
     if pa.types.is_null(kind):
         return np.zeros(len(column), np.int64), np.ones(len(column), bool)

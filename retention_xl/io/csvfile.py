@@ -45,18 +45,25 @@ def _unpack(raw: bytes, source: str, lang: str) -> bytes:
         raise DataError(say("cannot_open", lang, source=source, reason=f"gzip: {error}")) from None
 
 
+def _transcode(data: bytes, encoding: str, source: str, lang: str) -> bytes:
+    """``data`` decoded from ``encoding`` and written as UTF-8, or a DataError."""
+    try:
+        return data.decode(encoding).encode("utf-8")
+    except (UnicodeDecodeError, LookupError) as error:
+        reason = (
+            f"the text is neither UTF-8 nor {encoding} ({error}); name the encoding with --encoding"
+        )
+        raise DataError(say("cannot_open", lang, source=source, reason=reason)) from None
+
+
 def _encode(data: bytes, encoding: str | None, source: str, lang: str) -> tuple[bytes, str]:
     """UTF-8 bytes of the file and the name of the encoding it had (BOMs removed)."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return data.decode("utf-16").encode("utf-8"), "utf-16"
+        return _transcode(data, "utf-16", source, lang), "utf-16"
     if data[:3] == b"\xef\xbb\xbf":
         return data[3:], "utf-8-sig"
     if encoding and encoding.replace("-", "").replace("_", "").lower() not in ("utf8", "utf8sig"):
-        try:
-            return data.decode(encoding).encode("utf-8"), encoding
-        except (UnicodeDecodeError, LookupError) as error:
-            reason = f"encoding {encoding}: {error}"
-            raise DataError(say("cannot_open", lang, source=source, reason=reason)) from None
+        return _transcode(data, encoding, source, lang), encoding
     return data, "utf-8"
 
 
@@ -66,6 +73,12 @@ def _looks_binary(data: bytes) -> bool:
         return True
     controls = sum(head.count(bytes([c])) for c in (*range(1, 9), 11, 12, *range(14, 27)))
     return controls > len(head) // 100 + 2
+
+
+def _first_line(data: bytes) -> bytes:
+    """The header line: up to the first line break (``\n``, ``\r\n`` or a lone ``\r``)."""
+    ends = [at for at in (data.find(b"\n"), data.find(b"\r")) if at >= 0]
+    return data[: min(ends)] if ends else data
 
 
 def _detect_separator(header: str) -> str:
@@ -134,8 +147,7 @@ def pick_csv(
     stripped = data.lstrip(b"\r\n")
     first_line = 1 + data[: len(data) - len(stripped)].count(b"\n")
     data = stripped
-    end = data.find(b"\n")
-    header_bytes = data if end < 0 else data[:end]
+    header_bytes = _first_line(data)
     if not header_bytes.strip():
         raise DataError(say("empty_file", lang, source=source))
     ascii_only = not data or int(np.frombuffer(data, np.uint8).max()) < 128
@@ -143,11 +155,13 @@ def pick_csv(
         try:
             data.decode("utf-8")  # validation only: fast for ASCII, a few ms per 10 MB
         except UnicodeDecodeError:
-            data, used_encoding = data.decode("cp1252").encode("utf-8"), "cp1252"
-    end = data.find(b"\n")
-    header_text = (data if end < 0 else data[:end]).decode("utf-8")
+            data, used_encoding = _transcode(data, "cp1252", source, lang), "cp1252"
+    header_text = _first_line(data).decode("utf-8")
     separator = delimiter or _detect_separator(header_text)
-    header = next(csv.reader([header_text.rstrip("\r")], delimiter=separator), [])
+    try:
+        header = next(csv.reader([header_text], delimiter=separator), [])
+    except csv.Error as error:
+        raise DataError(say("cannot_open", lang, source=source, reason=str(error))) from None
     report.encoding, report.delimiter, report.format = used_encoding, separator, "csv"
     found = resolve(header, request, source)
     names = [f"c{i}" for i in range(len(header))]

@@ -46,17 +46,23 @@ def _cell_text(value: Any) -> str | None:
     return str(value)
 
 
-def _to_arrow(values: list[Any]) -> pa.Array:
+def _to_arrow(values: list[Any]) -> tuple[pa.Array, tuple[np.ndarray, np.ndarray] | None]:
     """One column of cells as an arrow array: typed when the cells agree (all numbers, all
-    dates), else as text."""
+    dates), else as text — with the cells that were real numbers kept aside as numbers, so
+    12.5 stays 12.5 next to a German "1.234,50" typed as text."""
     cells = [None if v == "" else v for v in values]
     kinds = {type(v) for v in cells if v is not None}
     if (kinds and kinds <= {float, int}) or kinds <= {dt.date} or kinds <= {dt.datetime}:
         try:
-            return pa.array(cells)
+            return pa.array(cells), None
         except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
             pass
-    return pa.array([_cell_text(v) for v in cells], pa.string())
+    numbers = None
+    if kinds & {float, int}:
+        mask = np.array([type(v) in (float, int) for v in cells], dtype=bool)
+        kept = np.array([v if m else 0.0 for v, m in zip(cells, mask, strict=True)], float)
+        numbers = (kept, mask)
+    return pa.array([_cell_text(v) for v in cells], pa.string()), numbers
 
 
 def _open(path: Path, lang: str) -> Any:
@@ -149,10 +155,12 @@ def _picked(
     first_row: int,
     lang: str,
 ) -> Picked:
-    columns = {
+    converted = {
         role: _to_arrow([row[at] if at < len(row) else None for row in rows])
         for role, at in found.items()
     }
+    columns = {role: array for role, (array, _) in converted.items()}
+    numbers = {role: kept for role, (_, kept) in converted.items() if kept is not None}
     sheet_word, row_word = _word("sheet", lang), _word("row", lang)
 
     def locate(indexes: np.ndarray) -> list[str]:
@@ -164,4 +172,5 @@ def _picked(
     extra = {k.split(":", 1)[1]: v for k, v in columns.items() if k.startswith("extra:")}
     columns = {k: v for k, v in columns.items() if not k.startswith("extra:")}
     shown = {role: header[at].strip() for role, at in found.items()}
-    return Picked(columns, shown, locate, report, extra)
+    numbers = {k: v for k, v in numbers.items() if k in ("amount", "date")}
+    return Picked(columns, shown, locate, report, extra, numbers)
