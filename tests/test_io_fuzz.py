@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 import hypothesis.strategies as st
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 
 from retention_xl import InputError
 from retention_xl.io import read_orders
@@ -146,9 +146,18 @@ def test_valid_orders_in_any_dialect_read_back_exactly(
         if decimal == ",":  # swap the separators the German way
             amount = amount.replace(",", "X").replace(".", ",").replace("X", ".")
         writer.writerow([customer, written, amount])
+    content = out.getvalue().encode(encoding)
+    if encoding == "cp1252" and not content.isascii():
+        # Windows-1252 bytes that also decode as UTF-8 (é written as "Ã©") are read as UTF-8:
+        # no reader can tell them apart; real German text never looks like that
+        try:
+            content.decode("utf-8")
+            assume(False)
+        except UnicodeDecodeError:
+            pass
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "orders.csv"
-        path.write_bytes(out.getvalue().encode(encoding))
+        path.write_bytes(content)
         read = read_orders(
             path, customer_col="Kunde", date_col="Datum", amount_col="Betrag", decimal=decimal
         )
