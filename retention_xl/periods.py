@@ -62,7 +62,8 @@ class Period:
             low, high = int(days.min()), int(days.max())
             if high - low < days.size:
                 table = self._calendar_index(np.arange(low, high + 1, dtype=np.int64))
-                return table[days - low]
+                looked_up: np.ndarray = table[days - low]
+                return looked_up
         return self._calendar_index(days)
 
     def _calendar_index(self, days: np.ndarray) -> np.ndarray:
