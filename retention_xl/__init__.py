@@ -34,6 +34,12 @@ from .kpis import (
     retention_rate,
     revenue_churn,
 )
+from .subscriptions import (
+    gross_revenue_retention,
+    mrr_movements,
+    net_revenue_retention,
+    quick_ratio,
+)
 
 __version__ = "0.1.0"
 
@@ -58,9 +64,13 @@ __all__ = [
     "cohort_table",
     "fill_many",
     "fill_workbook",
+    "gross_revenue_retention",
     "loyal_customer_rate",
+    "mrr_movements",
     "net_revenue_churn",
+    "net_revenue_retention",
     "purchase_frequency",
+    "quick_ratio",
     "read_orders",
     "repeat_customer_rate",
     "retention_budget_share",

@@ -30,7 +30,7 @@ from .names import safe_filename, unique_names
 
 __all__ = ["FillResult", "fill_many", "fill_workbook"]
 
-TEMPLATES = ("cohorts", "kpis")
+TEMPLATES = ("cohorts", "kpis", "subscriptions", "forecast")
 Progress = Callable[[int, int, "FillResult"], None]
 
 
@@ -81,8 +81,10 @@ def fill_workbook(
     ----------
     orders : Orders
         From :func:`retention_xl.read_orders` (or built from arrays).
-    template : {"cohorts", "kpis"} or path
-        One of the package's workbooks, or the path of your own ``.xlsx``/``.xlsm`` whose
+    template : {"cohorts", "kpis", "subscriptions", "forecast"} or path
+        One of the package's workbooks (``subscriptions`` reads the orders as billing rows:
+        the date is the month, the amount the MRR; ``service=(start, end)`` spreads lines
+        over their service period), or the path of your own ``.xlsx``/``.xlsm`` whose
         cells named ``rx_…`` receive the results (see
         :mod:`retention_xl.workbook.user_template`); everything else in it stays as it was.
     out : path
@@ -128,6 +130,17 @@ def fill_workbook(
 
         write_atomically(out, fill, overwrite=overwrite)
         result.cohorts = len(table.labels)
+    elif template == "forecast":
+        from .workbook.forecast_template import FORECAST_OPTIONS, write_forecast_workbook
+
+        options = {k: v for k, v in conventions.items() if k in FORECAST_OPTIONS}
+        write_forecast_workbook(out, lang, orders, overwrite=overwrite, segment=segment, **options)
+    elif template == "subscriptions":
+        from .workbook.subscription_template import subscription_book, write_subscription_workbook
+
+        book = subscription_book(orders, **conventions)
+        write_subscription_workbook(out, lang, book, overwrite=overwrite, segment=segment)
+        result.cohorts = len(book.movements.labels)
     elif template == "cohorts":
         check_span(orders, conventions.get("period", "M"))  # before computing anything
         table = cohort_table(orders.customer_ids, orders.order_dates, orders.amounts, **conventions)
@@ -292,7 +305,7 @@ def fill_many(
         pandas/polars DataFrames or pyarrow Tables (named ``table1`` …), or ``(name, data)``
         pairs where data is any of these, an :class:`~retention_xl.io.Orders`, or a tuple of
         arrays ``(customer_ids, order_dates[, amounts])``.
-    template : {"cohorts", "kpis"} or path
+    template : {"cohorts", "kpis", "subscriptions", "forecast"} or path
         See :func:`fill_workbook`; your own workbook's suffix is kept.
     out_dir : path
         Folder for the workbooks (created if missing); names come from the sources and

@@ -18,6 +18,12 @@ Commands
 ``fill ORDERS.csv... --template cohorts|kpis --out-dir DIR [--by COL] [--lang de] [--jobs N]
 [--overwrite]``
     one finished workbook per file or per value of ``--by``; a summary table at the end.
+``forecast ORDERS --out PATH [--holdout 0.25] [--horizon 12] [--unit M] [--as-of D]
+[--margin 1] [--discount-rate 0.1] [--lang de] [--overwrite]``
+    the forecast workbook: RFM segments, P(alive), expected purchases and CLV per customer,
+    the BG/NBD and Gamma-Gamma fits with a holdout check.
+``subscriptions FILE [--period-col P] [--mrr-col M] [--start-col S --end-col E]``
+    print the MRR movement table of a billing export.
 ``demo [--out-dir DIR] [--overwrite]``
     write the English and German KPI workbooks with example numbers and print the KPIs.
 """
@@ -60,7 +66,9 @@ def _parser() -> argparse.ArgumentParser:
     functions.add_argument("--format", choices=("text", "markdown"), default="text")
 
     template = commands.add_parser("template", help="write a template workbook")
-    template.add_argument("kind", choices=("kpis", "cohorts"), help="which template")
+    template.add_argument(
+        "kind", choices=("kpis", "cohorts", "subscriptions"), help="which template"
+    )
     template.add_argument("--lang", choices=("en", "de"), default="en")
     template.add_argument("--out", required=True, type=Path, help="file to write")
     template.add_argument(
@@ -102,8 +110,9 @@ def _parser() -> argparse.ArgumentParser:
     fill.add_argument(
         "--template",
         default="cohorts",
-        help="cohorts, kpis, or the path of your own .xlsx/.xlsm with cells "
-        "named rx_… (default cohorts)",
+        help="cohorts, kpis, forecast, subscriptions (billing rows: --date-col is the month, "
+        "--amount-col the MRR), or the path of your own .xlsx/.xlsm with cells named rx_… "
+        "(default cohorts)",
     )
     fill.add_argument("--out-dir", type=Path, required=True, help="folder for the workbooks")
     fill.add_argument("--by", metavar="COL", help="column to split by, one workbook per value")
@@ -113,10 +122,29 @@ def _parser() -> argparse.ArgumentParser:
     fill.add_argument("--kind", default="on", choices=KINDS)
     fill.add_argument("--value", default="retention", choices=VALUES)
     fill.add_argument("--as-of", help="observation end YYYY-MM-DD (default: last order)")
+    _forecast_options(fill)
+    fill.add_argument("--start-col", metavar="S", help="subscriptions: service period start")
+    fill.add_argument("--end-col", metavar="E", help="subscriptions: service period end")
     fill.add_argument(
         "--jobs", type=int, default=None, help="worker processes (default: the machine's cores)"
     )
     fill.add_argument("--overwrite", action="store_true", help="replace existing workbooks")
+
+    forecast = commands.add_parser(
+        "forecast",
+        help="write the forecast workbook: RFM segments, P(alive), expected purchases, CLV",
+        description="Fit the BG/NBD and Gamma-Gamma models to the orders and write a workbook: "
+        "one row per customer sorted by CLV, the RFM segments, the model with its holdout check.",
+    )
+    forecast.add_argument("orders", type=Path, help=_ORDERS_HELP)
+    forecast.add_argument("--out", type=Path, required=True, help="workbook to write (.xlsx)")
+    _forecast_options(forecast)
+    forecast.add_argument("--as-of", help="observation end YYYY-MM-DD (default: last order)")
+    forecast.add_argument("--lang", choices=("en", "de"), default="en")
+    _column_options(forecast)
+    forecast.add_argument("--overwrite", action="store_true", help="replace an existing file")
+
+    _subscriptions_parser(commands)
 
     demo = commands.add_parser("demo", help="write example KPI workbooks and print the KPIs")
     demo.add_argument("--out-dir", type=Path, default=Path("demo_output"))
@@ -133,7 +161,7 @@ def _print_summary(results: list[FillResult], template: str) -> None:
             str(r.rows_read),
             str(r.rows_used),
             str(r.rows_rejected),
-            str(r.cohorts) if template != "kpis" else "-",
+            str(r.cohorts) if template not in ("kpis", "forecast") else "-",
             r.status,
         ]
         for r in results
@@ -165,7 +193,20 @@ def _fill(args: argparse.Namespace) -> int:
             sys.stderr.flush()
 
     conventions: dict[str, object] = {"as_of": args.as_of}
-    if args.template != "kpis":
+    read_options = _read_options(args)
+    if args.template == "subscriptions":
+        service = _service(args)
+        conventions = {"period": args.period, "service": service}
+        read_options.update(require_amount=True, extra_dates=service or ())
+    elif args.template == "forecast":
+        conventions.update(
+            holdout=args.holdout,
+            horizon=args.horizon,
+            unit=args.unit,
+            gross_margin=args.margin,
+            annual_discount_rate=args.discount_rate,
+        )
+    elif args.template != "kpis":
         conventions.update(period=args.period, kind=args.kind, value=args.value)
     results = fill_many(
         args.orders,
@@ -177,7 +218,7 @@ def _fill(args: argparse.Namespace) -> int:
         overwrite=args.overwrite,
         progress=progress,
         on_read=_print_report,
-        read_options=_read_options(args),
+        read_options=read_options,
         **conventions,
     )
     if terminal:
@@ -189,6 +230,117 @@ def _fill(args: argparse.Namespace) -> int:
     for result in failed:
         print(f"retention-xl: failed: {result.name}: {result.error}", file=sys.stderr)
     return 1 if failed or not results else 0
+
+
+def _forecast_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--holdout",
+        type=float,
+        default=0.25,
+        help="share of the observed time held out to check the model (default 0.25; 0: none)",
+    )
+    parser.add_argument(
+        "--horizon", type=float, default=12, help="forecast horizon in --unit (default 12)"
+    )
+    parser.add_argument(
+        "--unit", choices=("M", "W", "D"), default="M", help="time unit (default M: months)"
+    )
+    parser.add_argument("--margin", type=float, default=1.0, help="gross margin for the CLV")
+    parser.add_argument(
+        "--discount-rate", type=float, default=0.10, help="yearly discount rate (default 0.10)"
+    )
+
+
+def _forecast(args: argparse.Namespace) -> int:
+    from .workbook.forecast_template import run_forecast
+
+    orders = _read(args)
+    path = run_forecast(
+        orders,
+        args.out,
+        holdout=args.holdout,
+        horizon=args.horizon,
+        lang=args.lang,
+        overwrite=args.overwrite,
+        unit=args.unit,
+        as_of=args.as_of,
+        gross_margin=args.margin,
+        annual_discount_rate=args.discount_rate,
+    )
+    print(f"wrote {path}")
+    return 0
+
+
+def _subscriptions_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    from .subscriptions.conventions import CHURN_DENOMINATORS, JOINED_AND_LEFT, SPREADS, ZERO_MRR
+
+    subs = commands.add_parser(
+        "subscriptions",
+        help="print the MRR movements of a billing export",
+        description="Print the MRR movement table per period (CSV with the headers Period, MRR "
+        "start, New, Expansion, Contraction, Churn, Reactivation, MRR end, then customer counts "
+        "and rates) or an aligned table; conventions and counts on stderr.",
+    )
+    subs.add_argument("orders", type=Path, metavar="FILE", help=_ORDERS_HELP)
+    subs.add_argument("--customer-col", default="customer_id", metavar="C")
+    subs.add_argument(
+        "--period-col", default="period", metavar="P", help="the month: any date in it, or YYYY-MM"
+    )
+    subs.add_argument(
+        "--mrr-col",
+        default="mrr",
+        metavar="M",
+        help="MRR of the row (with --start-col/--end-col: the amount billed)",
+    )
+    subs.add_argument("--start-col", metavar="S", help="service period start (with --end-col)")
+    subs.add_argument("--end-col", metavar="E", help="service period end (with --start-col)")
+    subs.add_argument("--spread", choices=SPREADS, default="months")
+    subs.add_argument("--period", choices=("M", "Q", "Y"), default="M")
+    subs.add_argument("--churn-denominator", choices=CHURN_DENOMINATORS, default="start")
+    subs.add_argument("--joined-and-left", choices=JOINED_AND_LEFT, default="count")
+    subs.add_argument("--reactivation-gap", type=int, default=1)
+    subs.add_argument("--zero-mrr", choices=ZERO_MRR, default="churn")
+    subs.add_argument("--gross-margin", type=float, default=1.0)
+    subs.add_argument("--format", choices=("csv", "table"), default="csv")
+    subs.add_argument("--lang", choices=("en", "de"), default="en")
+    _reading_options(subs)
+
+
+def _service(args: argparse.Namespace) -> tuple[str, str] | None:
+    if (args.start_col is None) != (args.end_col is None):
+        raise InputError(
+            "--start-col and --end-col go together: give both (the service period) or neither."
+        )
+    return (args.start_col, args.end_col) if args.start_col else None
+
+
+def _subscriptions(args: argparse.Namespace) -> int:
+    from .subscriptions import run_subscriptions
+
+    service = _service(args)
+    orders = read_orders(
+        args.orders,
+        customer_col=args.customer_col,
+        date_col=args.period_col,
+        amount_col=args.mrr_col,
+        require_amount=True,
+        extra_dates=service or (),
+        **_format_options(args),
+    )
+    _print_report(orders.report)
+    return run_subscriptions(
+        orders,
+        fmt=args.format,
+        lang=args.lang,
+        service=service,
+        spread=args.spread,
+        period=args.period,
+        churn_denominator=args.churn_denominator,
+        joined_and_left=args.joined_and_left,
+        reactivation_gap=args.reactivation_gap,
+        zero_mrr=args.zero_mrr,
+        gross_margin=args.gross_margin,
+    )
 
 
 def _column_options(parser: argparse.ArgumentParser) -> None:
@@ -214,6 +366,11 @@ def _column_options(parser: argparse.ArgumentParser) -> None:
         metavar="O",
         help="order number column: rows sharing it are one order (line-item exports)",
     )
+    _reading_options(parser)
+
+
+def _reading_options(parser: argparse.ArgumentParser) -> None:
+    """How to read the file, whatever its columns mean (every command that reads orders)."""
     parser.add_argument(
         "--sheet", help="workbook sheet to read (default: the first with the columns)"
     )
@@ -236,22 +393,29 @@ def _column_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _format_options(args: argparse.Namespace) -> dict[str, object]:
+    """The read_orders options of the reading flags (file format, not column meaning)."""
+    return {
+        "delimiter": args.delimiter,
+        "decimal": args.decimal,
+        "encoding": args.encoding,
+        "on_error": "skip" if args.skip_bad_rows else "raise",
+        "sheet": args.sheet,
+        "date_format": args.date_format,
+        "lang": args.lang,
+    }
+
+
 def _read_options(args: argparse.Namespace) -> dict[str, object]:
-    """The read_orders options of the column flags that every orders command takes."""
+    """The read_orders options of the column and reading flags of an orders command."""
     return {
         "customer_col": args.customer_col,
         "date_col": args.date_col,
         "amount_col": args.amount_col or "amount",
         "require_amount": args.amount_col is not None,
-        "delimiter": args.delimiter,
-        "decimal": args.decimal,
-        "encoding": args.encoding,
-        "on_error": "skip" if args.skip_bad_rows else "raise",
         "preset": args.preset,
         "order_col": args.order_col,
-        "sheet": args.sheet,
-        "date_format": args.date_format,
-        "lang": args.lang,
+        **_format_options(args),
     }
 
 
@@ -321,8 +485,14 @@ def _print_table(rows: list[list[object]], *, fraction: bool) -> None:
 
 
 def _template(args: argparse.Namespace) -> int:
-    from .workbook import write_cohort_workbook, write_kpi_workbook
+    from .workbook import write_cohort_workbook, write_kpi_workbook, write_subscription_workbook
 
+    if args.kind == "subscriptions":
+        if args.xlsm:
+            raise InputError("the subscription workbook has no .xlsm variant; leave out --xlsm.")
+        path = write_subscription_workbook(args.out, args.lang, overwrite=args.overwrite)
+        print(f"wrote {path}")
+        return 0
     write = write_kpi_workbook if args.kind == "kpis" else write_cohort_workbook
     path = write(args.out, args.lang, xlsm=args.xlsm, overwrite=args.overwrite)
     print(f"wrote {path}")
@@ -380,6 +550,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cohorts(args)
         if args.command == "fill":
             return _fill(args)
+        if args.command == "subscriptions":
+            return _subscriptions(args)
+        if args.command == "forecast":
+            return _forecast(args)
         return _demo(args)
     except InputError as error:  # bad input: a file, a column, an option value
         print(f"retention-xl: error: {error}", file=sys.stderr)

@@ -563,11 +563,472 @@ TABLE_DEFINITIONS: tuple[Definition, ...] = (
     ),
 )
 
+
 # --- predictive models (retention_xl.models; kpi-spec §3) -------------------------------
-MODEL_DEFINITIONS: tuple[Definition, ...] = ()
+def _model(name: str) -> Callable[..., Any]:
+    """``retention_xl.models.<name>``, imported on the first call: ``import retention_xl``
+    stays free of scipy until a model is used."""
+
+    def function(*args: Any, **kwargs: Any) -> Any:
+        from importlib import import_module
+
+        return getattr(import_module("retention_xl.models"), name)(*args, **kwargs)
+
+    function.__name__ = function.__qualname__ = f"models.{name}"
+    function.__doc__ = f"Lazy alias of retention_xl.models.{name}."
+    return function
+
+
+_HANDLER = "retention_xl.excel_models:"
+_IDS = _p(
+    "customer_ids",
+    "Range with the customer id of each order (e.g. a Table column).",
+    "Bereich mit der Kunden-ID jeder Bestellung (z. B. eine Tabellenspalte).",
+    "ids",
+)
+_DATES = _p(
+    "order_dates",
+    "Range with the date of each order.",
+    "Bereich mit dem Datum jeder Bestellung.",
+    "dates",
+)
+_AMOUNTS = _p(
+    "amounts",
+    "Optional range with each order's amount (negative = refund).",
+    "Optional: Bereich mit dem Betrag jeder Bestellung (negativ = Erstattung).",
+    "numbers",
+    default="",
+)
+_AS_OF = _p(
+    "as_of",
+    "End of observation (a date); default the last order date.",
+    "Beobachtungsende (Datum); Standard das letzte Bestelldatum.",
+    "date",
+    default="",
+)
+_UNIT = _p(
+    "unit",
+    'Time unit of recency and age: "W" weeks (default), "D" days, "M" months.',
+    'Zeiteinheit von Recency und Alter: "W" Wochen (Standard), "D" Tage, "M" Monate.',
+    "text",
+    default="W",
+)
+_FREQUENCY = _p(
+    "frequency",
+    "Repeat purchases x of each customer (purchase days after the first).",
+    "Wiederholungskäufe x je Kunde (Kauftage nach dem ersten).",
+)
+_RECENCY = _p(
+    "recency",
+    "Time t_x from the first to the last purchase, in the unit of age.",
+    "Zeit t_x vom ersten bis zum letzten Kauf, in der Einheit von age.",
+)
+_AGE = _p(
+    "age",
+    "Time T from the first purchase to the end of observation.",
+    "Zeit T vom ersten Kauf bis zum Beobachtungsende.",
+)
+_MONETARY = _p(
+    "monetary",
+    "Mean value of each customer's repeat purchases (z̄).",
+    "Mittlerer Wert der Wiederholungskäufe je Kunde (z̄).",
+)
+_HORIZON = _p(
+    "horizon",
+    "Forecast horizon t, in the time unit of the summary.",
+    "Prognosezeitraum t, in der Zeiteinheit der Zusammenfassung.",
+)
+_BGNBD = tuple(
+    _p(
+        name,
+        f"BG/NBD parameter {name} (from BGNBD_FIT).",
+        f"BG/NBD-Parameter {name} (aus BGNBD_FIT).",
+    )
+    for name in ("r", "alpha", "a", "b")
+)
+_GG = tuple(
+    _p(
+        name,
+        f"Gamma-Gamma parameter {name} (from GAMMA_GAMMA_FIT).",
+        f"Gamma-Gamma-Parameter {name} (aus GAMMA_GAMMA_FIT).",
+    )
+    for name in ("p", "q", "gamma")
+)
+_SBG = tuple(
+    _p(name, f"sBG parameter {name} (from SBG_FIT).", f"sBG-Parameter {name} (aus SBG_FIT).")
+    for name in ("alpha", "beta")
+)
+_PERIODS = _p(
+    "periods",
+    "Periods since the start of the cohort (t = 1, 2, …).",
+    "Perioden seit Beginn der Kohorte (t = 1, 2, …).",
+)
+_COLUMN: Kind = "numbers"  # a whole range, read row by row with the other columns
+
+
+def _fit_param(param: Parameter) -> Parameter:
+    return _p(param.name, param.help_en, param.help_de, _COLUMN)
+
+
+_FHL = "Fader, Hardie & Lee (2005), Marketing Science 24(2); CDNOW: kpi-spec §3"
+_FH07 = "Fader & Hardie (2007), J. Interactive Marketing 21(1); kpi-spec §3"
+
+#: The Excel functions of :mod:`retention_xl.models` (answered by
+#: :mod:`retention_xl.excel_models`).
+MODEL_DEFINITIONS: tuple[Definition, ...] = (
+    Definition(
+        "RFM_SUMMARY",
+        "RFM_UEBERSICHT",
+        "RFM summary",
+        "RFM-Übersicht",
+        _model("rfm_summary"),
+        (_IDS, _DATES, _AMOUNTS, _AS_OF, _UNIT),
+        "Predictive models",
+        "Per customer: repeat purchases, recency, age and mean repeat spend (spills a table).",
+        "Je Kunde: Wiederholungskäufe, Recency, Alter und mittlerer Wiederholungsumsatz.",
+        "x = purchase days − 1; t_x = last − first; T = as_of − first; z̄ = mean repeat value",
+        _FHL,
+        "",
+        unit="number",
+        table=True,
+        handler=_HANDLER + "rfm_summary",
+    ),
+    Definition(
+        "RFM_SEGMENTS",
+        "RFM_SEGMENTE",
+        "RFM segments",
+        "RFM-Segmente",
+        _model("rfm_segments"),
+        (_IDS, _DATES, _AMOUNTS, _AS_OF, _UNIT),
+        "Predictive models",
+        "R, F, M scores 1–5 by quintiles and the named segment of each customer (spills).",
+        "R-, F-, M-Werte 1–5 nach Quintilen und das benannte Segment je Kunde.",
+        "score = 1 + cut points (20/40/60/80 %) below the value; segment from R × F",
+        "RFM practice; retention_xl.models.segments",
+        "",
+        unit="number",
+        table=True,
+        handler=_HANDLER + "rfm_segments",
+    ),
+    Definition(
+        "BGNBD_FIT",
+        "BGNBD_SCHAETZUNG",
+        "BG/NBD fit",
+        "BG/NBD-Schätzung",
+        _model("bgnbd_fit"),
+        tuple(_fit_param(p) for p in (_FREQUENCY, _RECENCY, _AGE)),
+        "Predictive models",
+        "Fits the BG/NBD model: spills r, alpha, a, b, log-likelihood, converged.",
+        "Schätzt das BG/NBD-Modell: r, alpha, a, b, Log-Likelihood, konvergiert.",
+        "maximum likelihood, FHL (2005) eq. 6, in log space",
+        _FHL,
+        "",
+        unit="number",
+        table=True,
+        handler=_HANDLER + "bgnbd_fit",
+    ),
+    Definition(
+        "P_ALIVE",
+        "P_AKTIV",
+        "Probability alive",
+        "Wahrscheinlichkeit aktiv",
+        _model("p_alive"),
+        (_FREQUENCY, _RECENCY, _AGE, *_BGNBD),
+        "Predictive models",
+        "Probability that a customer is still active (BG/NBD).",
+        "Wahrscheinlichkeit, dass ein Kunde noch aktiv ist (BG/NBD).",
+        "1 / (1 + [x>0] a/(b+x−1) ((alpha+T)/(alpha+t_x))^(r+x))",
+        _FHL + "; customer 1 → 0.727",
+        "",
+        handler=_HANDLER + "elementwise",
+    ),
+    Definition(
+        "EXPECTED_PURCHASES",
+        "ERWARTETE_KAEUFE",
+        "Expected purchases",
+        "Erwartete Käufe",
+        _model("expected_purchases"),
+        (_HORIZON, _FREQUENCY, _RECENCY, _AGE, *_BGNBD),
+        "Predictive models",
+        "Expected purchases of a customer in the next horizon time units (BG/NBD).",
+        "Erwartete Käufe eines Kunden in den nächsten horizon Zeiteinheiten (BG/NBD).",
+        "P(alive) (a+b+x−1)/(a−1) [1 − ((alpha+T)/(alpha+T+t))^(r+x) 2F1(…)]",
+        _FHL + "; customer 1, 39 weeks → 1.226",
+        "",
+        unit="number",
+        handler=_HANDLER + "elementwise",
+    ),
+    Definition(
+        "GAMMA_GAMMA_FIT",
+        "GAMMA_GAMMA_SCHAETZUNG",
+        "Gamma-Gamma fit",
+        "Gamma-Gamma-Schätzung",
+        _model("gamma_gamma_fit"),
+        tuple(_fit_param(p) for p in (_FREQUENCY, _MONETARY)),
+        "Predictive models",
+        "Fits the Gamma-Gamma spend model on repeat buyers: spills p, q, gamma, LL, converged.",
+        "Schätzt das Gamma-Gamma-Modell: p, q, gamma, Log-Likelihood, konvergiert.",
+        "maximum likelihood, Fader & Hardie (2013) eq. 4, customers with x > 0",
+        "Fader & Hardie (2013), note 025; CDNOW p 6.25, q 3.74, gamma 15.44",
+        "",
+        unit="number",
+        table=True,
+        handler=_HANDLER + "gamma_gamma_fit",
+    ),
+    Definition(
+        "EXPECTED_SPEND",
+        "ERWARTETER_BESTELLWERT",
+        "Expected spend per purchase",
+        "Erwarteter Bestellwert",
+        _model("expected_spend"),
+        (_FREQUENCY, _MONETARY, *_GG),
+        "Predictive models",
+        "Expected value of a customer's future purchases (Gamma-Gamma).",
+        "Erwarteter Wert der künftigen Käufe eines Kunden (Gamma-Gamma).",
+        "(gamma + x z̄) p / (p x + q − 1)",
+        "Fader & Hardie (2013), eq. 5",
+        "",
+        unit="money",
+        handler=_HANDLER + "elementwise",
+    ),
+    Definition(
+        "CLV_BGNBD",
+        "KUNDENWERT_BGNBD",
+        "Customer lifetime value (BG/NBD)",
+        "Kundenwert (BG/NBD)",
+        _model("clv_bgnbd"),
+        (
+            _HORIZON,
+            _FREQUENCY,
+            _RECENCY,
+            _AGE,
+            _MONETARY,
+            *_BGNBD,
+            *_GG,
+            _MARGIN,
+            _p(
+                "discount_rate",
+                "Discount rate per time unit (0.01 = 1 %); default 0.",
+                "Diskontierungszins je Zeiteinheit (0,01 = 1 %); Standard 0.",
+                default=0,
+            ),
+        ),
+        "Predictive models",
+        "Discounted value of a customer over the horizon: purchases × spend × margin.",
+        "Diskontierter Kundenwert im Zeitraum: Käufe × Bestellwert × Marge.",
+        "margin × E[spend] × Σ_k (E[Y(k)] − E[Y(k−1)]) / (1 + d)^k",
+        "FHL (2005), JMR 42(4); discounting as lifetimes 0.11",
+        "",
+        unit="money",
+        handler=_HANDLER + "elementwise",
+    ),
+    Definition(
+        "SBG_FIT",
+        "SBG_SCHAETZUNG",
+        "sBG fit",
+        "sBG-Schätzung",
+        _model("sbg_fit"),
+        (
+            _p(
+                "survivors",
+                "Customers of one cohort still active at the start and after each period.",
+                "Kunden einer Kohorte, die zu Beginn und nach jeder Periode noch aktiv sind.",
+                _COLUMN,
+            ),
+        ),
+        "Predictive models",
+        "Fits the shifted-beta-geometric model: spills alpha, beta, LL, converged.",
+        "Schätzt das sBG-Modell: alpha, beta, Log-Likelihood, konvergiert.",
+        "maximum likelihood: Σ (n_{t−1} − n_t) ln P(T=t) + n_T ln S(T)",
+        _FH07 + "; regular alpha 0.704, beta 1.182",
+        "",
+        unit="number",
+        table=True,
+        handler=_HANDLER + "sbg_fit",
+    ),
+    Definition(
+        "SBG_SURVIVAL",
+        "SBG_UEBERLEBEN",
+        "sBG survival",
+        "sBG-Überlebensrate",
+        _model("sbg_survival"),
+        (*_SBG, _PERIODS),
+        "Predictive models",
+        "Share of a cohort still active after t periods (sBG).",
+        "Anteil einer Kohorte, der nach t Perioden noch aktiv ist (sBG).",
+        "S(t) = B(alpha, beta + t) / B(alpha, beta)",
+        _FH07 + ", eq. 4",
+        "",
+        handler=_HANDLER + "elementwise",
+    ),
+    Definition(
+        "SBG_RETENTION",
+        "SBG_BINDUNGSRATE",
+        "sBG retention rate",
+        "sBG-Bindungsrate",
+        _model("sbg_retention"),
+        (*_SBG, _PERIODS),
+        "Predictive models",
+        "Retention rate of period t: share of the active who renew (sBG).",
+        "Bindungsrate der Periode t: Anteil der Aktiven, die verlängern (sBG).",
+        "r_t = (beta + t − 1) / (alpha + beta + t − 1)",
+        _FH07 + ", eq. 5",
+        "",
+        handler=_HANDLER + "elementwise",
+    ),
+)
 
 # --- subscription revenue (retention_xl.subscriptions; kpi-spec §4) ---------------------
-SUBSCRIPTION_DEFINITIONS: tuple[Definition, ...] = ()
+from .subscriptions import metrics as _mrr  # noqa: E402 - this section's own import
+from .subscriptions import movements as _movements  # noqa: E402
+
+_MRR_NEW = _p("mrr_new", "MRR of new customers.", "MRR neuer Kunden.")
+_MRR_EXPANSION = _p(
+    "mrr_expansion",
+    "MRR gained from upgrades of existing customers.",
+    "Durch Upgrades bestehender Kunden gewonnener MRR.",
+)
+_MRR_CONTRACTION = _p(
+    "mrr_contraction", "MRR lost through downgrades.", "Durch Downgrades verlorener MRR."
+)
+_MRR_CHURNED = _p(
+    "mrr_churned",
+    "MRR of the customers of the start who cancelled.",
+    "MRR der Kunden vom Periodenbeginn, die gekündigt haben.",
+)
+
+SUBSCRIPTION_DEFINITIONS: tuple[Definition, ...] = (
+    Definition(
+        "NET_REVENUE_RETENTION",
+        "NETTO_UMSATZBINDUNG",
+        "Net revenue retention (NRR)",
+        "Netto-Umsatzbindung (NRR)",
+        _mrr.net_revenue_retention,
+        (_MRR_START, _MRR_EXPANSION, _MRR_CONTRACTION, _MRR_CHURNED),
+        "Revenue",
+        "Share of the starting MRR kept, upgrades included; above 100 % = growth.",
+        "Anteil des MRR vom Periodenbeginn, der bleibt, mit Upgrades; über 100 % = Wachstum.",
+        "(mrr_start + mrr_expansion − mrr_contraction − mrr_churned) / mrr_start",
+        "kpi-spec §4; 100 + 10 − 10 − 10 of 100 → 90 %",
+        "({mrr_start}+{mrr_expansion}-{mrr_contraction}-{mrr_churned})/{mrr_start}",
+    ),
+    Definition(
+        "GROSS_REVENUE_RETENTION",
+        "BRUTTO_UMSATZBINDUNG",
+        "Gross revenue retention (GRR)",
+        "Brutto-Umsatzbindung (GRR)",
+        _mrr.gross_revenue_retention,
+        (_MRR_START, _MRR_CONTRACTION, _MRR_CHURNED),
+        "Revenue",
+        "Share of the starting MRR kept, without upgrades; at most 100 %.",
+        "Anteil des MRR vom Periodenbeginn, der bleibt, ohne Upgrades; höchstens 100 %.",
+        "(mrr_start − mrr_contraction − mrr_churned) / mrr_start",
+        "kpi-spec §4; 100 − 10 − 10 of 100 → 80 %",
+        "({mrr_start}-{mrr_contraction}-{mrr_churned})/{mrr_start}",
+    ),
+    Definition(
+        "QUICK_RATIO",
+        "ZUWACHS_VERLUST_QUOTE",
+        "Quick ratio",
+        "Quick Ratio (Zuwachs/Verlust)",
+        _mrr.quick_ratio,
+        (
+            _MRR_NEW,
+            _MRR_EXPANSION,
+            _MRR_CONTRACTION,
+            _MRR_CHURNED,
+            _p(
+                "mrr_reactivation",
+                "MRR won back from former customers; default 0 (leave out: the original "
+                "definition).",
+                "Von früheren Kunden zurückgewonnener MRR; Standard 0 (weglassen: die "
+                "ursprüngliche Definition).",
+                default=0,
+            ),
+        ),
+        "Revenue",
+        "SaaS quick ratio: MRR gained per MRR lost; above 1 MRR grows, 4 is strong.",
+        "SaaS Quick Ratio: gewonnener je verlorenem MRR; über 1 wächst der MRR, 4 ist stark.",
+        "(mrr_new + mrr_expansion + mrr_reactivation) / (mrr_contraction + mrr_churned)",
+        "kpi-spec §4; (20k + 8k) / (5k + 3k) → 3.5",
+        "({mrr_new}+{mrr_expansion}+{mrr_reactivation})/({mrr_contraction}+{mrr_churned})",
+        unit="number",
+    ),
+    Definition(
+        "MRR_MOVEMENTS",
+        "MRR_BEWEGUNGEN",
+        "MRR movements",
+        "MRR-Bewegungen",
+        _movements.mrr_movements,
+        (
+            _p(
+                "customer_ids",
+                "Range with the customer id of each row (e.g. a Table column).",
+                "Bereich mit der Kunden-ID jeder Zeile (z. B. eine Tabellenspalte).",
+                "ids",
+            ),
+            _p(
+                "periods",
+                "Range with the month of each row: any date in it, or text like 2024-01.",
+                "Bereich mit dem Monat jeder Zeile: ein Datum darin oder Text wie 2024-01.",
+                "dates",
+            ),
+            _p(
+                "mrr",
+                "Range with each row's MRR; rows of one customer and month add up.",
+                "Bereich mit dem MRR jeder Zeile; Zeilen eines Kunden im Monat werden addiert.",
+                "numbers",
+            ),
+            _p(
+                "period",
+                'Reporting period: "M" months (default), "Q" quarters, "Y" years.',
+                'Berichtsperiode: "M" Monate (Standard), "Q" Quartale, "Y" Jahre.',
+                "text",
+                default="M",
+            ),
+            _p(
+                "churn_denominator",
+                'Churn rates divide by "start" (default), "start_plus_new" or "average".',
+                'Abwanderungsraten geteilt durch "start" (Standard), "start_plus_new" oder '
+                '"average".',
+                "text",
+                default="start",
+            ),
+            _p(
+                "reactivation_gap",
+                "Empty months after which a returning customer is reactivated; default 1.",
+                "Leere Monate, nach denen ein zurückkehrender Kunde reaktiviert ist; Standard 1.",
+                default=1,
+            ),
+            _p(
+                "zero_mrr",
+                'A paying customer\'s zero MRR: "churn" (default) or "pause".',
+                'MRR 0 eines zahlenden Kunden: "churn" (Abwanderung, Standard) oder "pause".',
+                "text",
+                default="churn",
+            ),
+            _p(
+                "joined_and_left",
+                'Customers who start and stop within a quarter or year: "count" (default) '
+                'or "ignore".',
+                'Kunden, die innerhalb eines Quartals/Jahres beginnen und enden: "count" '
+                '(Standard) oder "ignore".',
+                "text",
+                default="count",
+            ),
+        ),
+        "Revenue",
+        "MRR movement table: one row per period, start, new, expansion, contraction, churn, "
+        "reactivation, end, customers and rates.",
+        "MRR-Bewegungen: eine Zeile je Periode mit Beginn, Neu, Expansion, Kontraktion, "
+        "Abwanderung, Reaktivierung, Ende, Kunden und Raten.",
+        "start + new + reactivation + expansion − contraction − churn = end",
+        "kpi-spec §4",
+        "",
+        table=True,
+        handler="retention_xl.excel_subscriptions:mrr_movements_cells",
+    ),
+)
 
 #: Every Excel function: the KPIs, the table functions, the models and subscriptions.
 ALL_DEFINITIONS: tuple[Definition, ...] = (

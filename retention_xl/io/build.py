@@ -193,9 +193,11 @@ def build_orders(
     extra_days = {}
     bad_extra = np.zeros(m, bool)
     extra_bad: dict[str, np.ndarray] = {}
+    extra_blank: dict[str, np.ndarray] = {}  # an empty extra date stays empty (NaT)
     for name, column in picked.extra.items():
         extra_days[name], bad = to_days(column, date_format=date_format)
-        extra_bad[name] = bad & ~blank_mask(column)
+        extra_blank[name] = blank_mask(column)
+        extra_bad[name] = bad & ~extra_blank[name]
         bad_extra |= extra_bad[name]
     bad = keep & (empty_id | bad_date | bad_extra)
     if bad_amount is not None:
@@ -241,7 +243,10 @@ def build_orders(
         segments,
         customer_codes=codes[keep],
         customer_names=names,
-        extra_dates={k: v[keep].astype("datetime64[D]") for k, v in extra_days.items()},
+        extra_dates={
+            k: np.where(extra_blank[k][keep], np.datetime64("NaT"), v[keep].astype("datetime64[D]"))
+            for k, v in extra_days.items()
+        },
     )
 
 

@@ -4,7 +4,11 @@
   ``.xlsx`` with native formulas or ``.xlsm`` calling the Excel functions);
 - :mod:`.cohort_template` — the cohort workbook (orders table, triangle with heatmap,
   retention curves, KPI summary, instructions);
+- :mod:`.subscription_template` — the subscription revenue workbook (MRR movements, charts,
+  revenue cohorts, a Checks sheet of native formulas, the data);
 - :mod:`.xlsm` — the xlwings VBA base and spilling formulas for ``.xlsm`` files;
+- :mod:`.forecast_template` — the forecast workbook (customers by CLV, RFM segments,
+  the BG/NBD and Gamma-Gamma models with their holdout check);
 - :mod:`.files` — atomic saving that never overwrites unasked.
 """
 
@@ -12,15 +16,22 @@ from __future__ import annotations
 
 from .cohort_template import cohort_workbook, write_cohort_workbook
 from .files import save_atomically
+from .forecast_template import forecast_workbook, run_forecast, write_forecast_workbook
 from .kpi_template import EXAMPLE, INPUTS, compute_kpis, kpi_workbook, write_kpi_workbook
+from .subscription_template import subscription_workbook, write_subscription_workbook
 
 __all__ = [
     "EXAMPLE",
     "INPUTS",
     "cohort_workbook",
     "compute_kpis",
+    "forecast_workbook",
     "kpi_workbook",
+    "run_forecast",
     "save_atomically",
+    "subscription_workbook",
     "write_cohort_workbook",
+    "write_forecast_workbook",
     "write_kpi_workbook",
+    "write_subscription_workbook",
 ]

@@ -25,7 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import kpis
-from ..definitions import DEFINITIONS, Definition, Parameter
+from ..definitions import DEFINITIONS, SUBSCRIPTION_DEFINITIONS, Definition, Parameter
 from ..errors import TemplateError
 from ..io import Orders
 from .files import save_atomically
@@ -36,12 +36,19 @@ from .xlsm import xlwings_base
 __all__ = [
     "EXAMPLE",
     "INPUTS",
+    "SHEET_DEFINITIONS",
     "InputRow",
     "compute_kpis",
     "kpi_values",
     "kpi_workbook",
     "write_kpi_workbook",
 ]
+
+#: The KPIs on the sheet, top to bottom: kpi-spec §1's, then every other elementwise KPI with a
+#: native formula (the subscription ratios of §4). Table functions are not on the sheet.
+SHEET_DEFINITIONS: tuple[Definition, ...] = DEFINITIONS + tuple(
+    d for d in SUBSCRIPTION_DEFINITIONS if d.native and not d.table and not d.handler
+)
 
 InputKind = Literal["count", "money", "fraction", "days", "date", "unit", "sum"]
 
@@ -57,7 +64,7 @@ class InputRow:
 
     def parameter(self) -> Parameter:
         """The first KPI parameter of this name: its help text labels the row."""
-        for definition in DEFINITIONS:
+        for definition in SHEET_DEFINITIONS:
             for param in definition.params:
                 if param.name == self.key:
                     return param
@@ -85,6 +92,7 @@ INPUTS: tuple[InputRow, ...] = (
     InputRow("orders", "count", "orders"),
     InputRow("revenue", "money", "orders"),
     InputRow("mrr_start", "money", "mrr"),
+    InputRow("mrr_new", "money", "mrr"),
     InputRow("mrr_churned", "money", "mrr"),
     InputRow("mrr_contraction", "money", "mrr"),
     InputRow("mrr_expansion", "money", "mrr"),
@@ -130,6 +138,7 @@ EXAMPLE: dict[str, Any] = {
     "orders": 1500,
     "revenue": 75000,
     "mrr_start": 10000,
+    "mrr_new": 1000,
     "mrr_churned": 500,
     "mrr_contraction": 500,
     "mrr_expansion": 500,
@@ -350,9 +359,9 @@ def _write_kpis(ws: Worksheet, lang: str, layout: _Layout, xlsm: bool) -> None:
     row = 4
     heads = ("kpi", "result", "function", "formula", "meaning")
     head(ws, row, [_t(key, lang) for key in heads], col=5)
-    for offset, definition in enumerate(DEFINITIONS, start=1):
+    for offset, definition in enumerate(SHEET_DEFINITIONS, start=1):
         layout.results[definition.name] = f"F{row + offset}"
-    for offset, definition in enumerate(DEFINITIONS, start=1):
+    for offset, definition in enumerate(SHEET_DEFINITIONS, start=1):
         r = row + offset
         refs = _cell_refs(definition, layout)
         ws.cell(r, 5, definition.title(lang)).font = Font(bold=True)
@@ -583,18 +592,24 @@ def kpi_values(orders: Orders, as_of: Any = None, window_days: int = 90) -> dict
     return values
 
 
-def compute_kpis(values: Mapping[str, Any]) -> dict[str, float | None]:
-    """Every KPI of the sheet computed by the numpy core from the same inputs and bindings.
+def compute_kpis(
+    values: Mapping[str, Any], definitions: Sequence[Definition] = DEFINITIONS
+) -> dict[str, float | None]:
+    """KPIs of the sheet computed by the numpy core from the same inputs and bindings.
 
-    A KPI whose required inputs are not all given is None (the sheet shows it blank).
+    ``definitions`` chooses which (default: kpi-spec §1's; :data:`SHEET_DEFINITIONS` for
+    every row of the sheet, the subscription ratios included). A KPI whose required inputs
+    are not all given is None (the sheet shows it blank).
 
     Examples
     --------
     >>> round(compute_kpis(EXAMPLE)["RETENTION_RATE"], 4)
     0.6
+    >>> round(compute_kpis(EXAMPLE, SHEET_DEFINITIONS)["NET_REVENUE_RETENTION"], 4)
+    0.95
     """
     results: dict[str, float | None] = {}
-    for definition in DEFINITIONS:
+    for definition in definitions:
         try:
             args = [_argument(definition, p, values, results) for p in definition.params]
         except KeyError:

@@ -1,0 +1,71 @@
+"""Predictive retention models: who is slipping away, and what is each customer worth.
+
+One idea: the customer-base models of Fader and Hardie on top of an RFM summary, computed in
+log space so heavy buyers never overflow — RFM summary and segments, BG/NBD purchases with
+P(alive), Gamma-Gamma spend, discounted CLV (non-contractual), the sBG model of renewals
+(contractual), and :func:`forecast`, all of it for one order history. numpy and scipy;
+this package is not imported by ``import retention_xl``, so the core stays free of scipy
+until a model is used. Imports point down only: dates, ids, errors.
+
+Examples
+--------
+>>> from retention_xl import models
+>>> fit = models.sbg_fit([1000, 631, 468, 382, 326, 289, 262, 241])  # Fader & Hardie 2007
+>>> round(fit["alpha"], 3), round(fit["beta"], 3), fit.converged
+(0.704, 1.182, True)
+>>> round(models.p_alive(2, 30.43, 38.86, r=0.243, alpha=4.414, a=0.793, b=2.426), 3)
+0.727
+"""
+
+from __future__ import annotations
+
+from .bgnbd import (
+    bgnbd_fit,
+    bgnbd_log_likelihood,
+    expected_purchases,
+    expected_purchases_new,
+    p_alive,
+)
+from .clv import clv_bgnbd
+from .fitting import FitResult
+from .forecast import Forecast, Tracking, forecast
+from .gamma_gamma import expected_spend, gamma_gamma_fit, gamma_gamma_log_likelihood
+from .rfm import UNIT_DAYS, RFMSummary, rfm_summary
+from .sbg import (
+    sbg_discounted_lifetime,
+    sbg_fit,
+    sbg_log_likelihood,
+    sbg_retention,
+    sbg_survival,
+)
+from .segments import SEGMENT_GRID, SEGMENTS, RFMSegments, rfm_scores, rfm_segments, segment
+
+__all__ = [
+    "SEGMENTS",
+    "SEGMENT_GRID",
+    "UNIT_DAYS",
+    "FitResult",
+    "Forecast",
+    "RFMSegments",
+    "RFMSummary",
+    "Tracking",
+    "bgnbd_fit",
+    "bgnbd_log_likelihood",
+    "clv_bgnbd",
+    "expected_purchases",
+    "expected_purchases_new",
+    "expected_spend",
+    "forecast",
+    "gamma_gamma_fit",
+    "gamma_gamma_log_likelihood",
+    "p_alive",
+    "rfm_scores",
+    "rfm_segments",
+    "rfm_summary",
+    "sbg_discounted_lifetime",
+    "sbg_fit",
+    "sbg_log_likelihood",
+    "sbg_retention",
+    "sbg_survival",
+    "segment",
+]

@@ -1,0 +1,254 @@
+"""A complete customer-base forecast from an order history.
+
+One idea: from orders to what the forecast workbook shows — the RFM summary and segments,
+BG/NBD fitted on all orders (for the forecasts) and on a calibration period (to check the
+model on the holdout that follows, as Fader, Hardie & Lee 2005 do), Gamma-Gamma spend,
+and per customer P(alive), expected purchases and spend over a horizon and discounted CLV.
+Imports numpy and the model modules.
+
+The holdout check: the calibration period ends ``holdout`` of the way before ``as_of``
+(0.25: the last quarter of the time from the first purchase to ``as_of`` is held out).
+The customers who bought by then are tracked period by period: their actual repeat
+purchases against the model's, Σ_i E[X(t − s_i)] over each customer's first purchase s_i
+(FHL 2005, figure 1 and eq. 9), and in total over the holdout against
+Σ_i E[Y(holdout) | x_i, t_x_i, T_i] from the calibration summary (eq. 10).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..errors import InputError
+from ..ids import ids_array
+from .bgnbd import bgnbd_fit, expected_purchases, expected_purchases_new, p_alive
+from .clv import clv_bgnbd
+from .fitting import FitResult
+from .gamma_gamma import expected_spend, gamma_gamma_fit
+from .rfm import UNIT_DAYS, RFMSummary, day_numbers, rfm_summary
+from .segments import RFMSegments, segment
+
+__all__ = ["Forecast", "Tracking", "forecast"]
+
+
+@dataclass(frozen=True)
+class Tracking:
+    """Repeat purchases of the calibration customers per complete period (of the unit,
+    counted from the first purchase): actual and expected."""
+
+    calibration_end: dt.date
+    starts: np.ndarray  # first day of each period, datetime64[D]
+    actual: np.ndarray
+    expected: np.ndarray
+    holdout: np.ndarray  # True for periods after the calibration end
+    fit: FitResult  # BG/NBD on the calibration period
+    customers: int
+    holdout_actual: float  # repeat purchases after the calibration end
+    holdout_expected: float  # Σ E[Y(holdout) | calibration summary] (FHL 2005 eq. 10)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Everything the forecast workbook shows; arrays in the order of ``summary``."""
+
+    summary: RFMSummary
+    segments: RFMSegments
+    fit: FitResult
+    spend_fit: FitResult | None
+    spend_note: str
+    p_alive: np.ndarray
+    purchases: np.ndarray  # expected purchases in the horizon
+    spend: np.ndarray | None  # expected spend per purchase
+    clv: np.ndarray | None
+    horizon: float
+    unit: str
+    gross_margin: float
+    discount_rate: float  # per unit
+    annual_discount_rate: float
+    holdout: float
+    tracking: Tracking | None
+
+
+def _check(name: str, value: float, low: float, high: float) -> float:
+    if not low <= value <= high:
+        raise InputError(f"{name} must be between {low:g} and {high:g}; got {value!r}.")
+    return float(value)
+
+
+def forecast(
+    customer_ids: Any,
+    order_dates: Any,
+    amounts: Any = None,
+    *,
+    holdout: float = 0.25,
+    horizon: float = 12,
+    unit: str = "M",
+    as_of: Any = None,
+    gross_margin: float = 1.0,
+    annual_discount_rate: float = 0.10,
+) -> Forecast:
+    """Fit the models to the orders and forecast every customer.
+
+    Parameters
+    ----------
+    customer_ids, order_dates, amounts
+        One row per order (see :func:`~.rfm.rfm_summary`); without amounts there is no
+        spend model and no CLV.
+    holdout : float
+        Share of the observed time (first purchase to ``as_of``) held out to check the
+        model; 0 skips the check.
+    horizon : float
+        Forecast horizon in ``unit`` (default 12 months).
+    unit : {"M", "W", "D"}
+    as_of : date, optional
+        End of observation (default the last order).
+    gross_margin : float
+        Share of revenue kept as profit, for the CLV (default 1).
+    annual_discount_rate : float
+        Yearly discount rate for the CLV (default 10 %), turned into the rate per unit:
+        (1 + annual)^(days per unit / 365.25) − 1.
+
+    Raises
+    ------
+    InputError
+        For out-of-range options or orders that cannot be summarised.
+
+    Examples
+    --------
+    >>> result = forecast(["a", "a", "b", "b", "b", "c"],
+    ...                   ["2024-01-03", "2024-03-01", "2024-01-10", "2024-02-01",
+    ...                    "2024-04-20", "2024-02-15"], [20, 30, 15, 25, 35, 40],
+    ...                   holdout=0, as_of="2024-04-30")
+    >>> result.summary.customer_ids.tolist(), bool(result.p_alive.min() > 0)
+    (['a', 'b', 'c'], True)
+    """
+    holdout = _check("holdout", holdout, 0.0, 0.9)
+    horizon = _check("horizon", horizon, 0.0, 1e4)
+    gross_margin = _check("gross_margin", gross_margin, 0.0, 1e6)
+    annual_discount_rate = _check("annual_discount_rate", annual_discount_rate, 0.0, 10.0)
+    summary = rfm_summary(customer_ids, order_dates, amounts, as_of=as_of, unit=unit)
+    unit = summary.unit
+    days_per = UNIT_DAYS[unit]
+    discount = float((1 + annual_discount_rate) ** (days_per / 365.25) - 1)
+    x, t_x, age = summary.frequency, summary.recency, summary.age
+    fit = bgnbd_fit(x, t_x, age)
+    alive = np.asarray(p_alive(x, t_x, age, **fit.params), dtype="float64")
+    purchases = np.asarray(expected_purchases(horizon, x, t_x, age, **fit.params), "float64")
+    spend_fit, spend_note, spend, value = None, "", None, None
+    if summary.monetary is None:
+        spend_note = "no amounts: no spend model and no CLV"
+    else:
+        usable = (x > 0) & (summary.monetary > 0)
+        try:
+            spend_fit = gamma_gamma_fit(x[usable], summary.monetary[usable])
+        except InputError as error:
+            spend_note = str(error)
+        else:
+            left_out = int(np.sum((x > 0) & ~usable))
+            spend_note = f"{spend_fit.observations} repeat buyers" + (
+                f"; {left_out} whose repeat purchases were refunded count with spend 0"
+                if left_out
+                else ""
+            )
+            monetary = np.maximum(summary.monetary, 0.0)  # refunded repeats: spend 0
+            spend = np.asarray(expected_spend(x, monetary, **spend_fit.params), "float64")
+            value = np.asarray(
+                clv_bgnbd(
+                    horizon,
+                    x,
+                    t_x,
+                    age,
+                    monetary,
+                    **fit.params,
+                    **spend_fit.params,
+                    gross_margin=gross_margin,
+                    discount_rate=discount,
+                ),
+                dtype="float64",
+            )
+    tracking = (
+        _tracking(customer_ids, order_dates, amounts, summary, holdout) if holdout > 0 else None
+    )
+    return Forecast(
+        summary=summary,
+        segments=segment(summary),
+        fit=fit,
+        spend_fit=spend_fit,
+        spend_note=spend_note,
+        p_alive=alive,
+        purchases=purchases,
+        spend=spend,
+        clv=value,
+        horizon=horizon,
+        unit=unit,
+        gross_margin=gross_margin,
+        discount_rate=discount,
+        annual_discount_rate=annual_discount_rate,
+        holdout=holdout,
+        tracking=tracking,
+    )
+
+
+def _tracking(
+    customer_ids: Any, order_dates: Any, amounts: Any, summary: RFMSummary, holdout: float
+) -> Tracking | None:
+    """The holdout check of the module docstring; None when there is no calibration span."""
+    unit_days = UNIT_DAYS[summary.unit]
+    first = summary.first_purchase.astype(np.int64)
+    start, end = int(first.min()), int(np.datetime64(summary.as_of, "D").astype(np.int64))
+    cal_end = start + int(np.floor((1 - holdout) * (end - start)))
+    if cal_end <= start or cal_end >= end:
+        return None
+    calibration = rfm_summary(
+        customer_ids, order_dates, amounts, as_of=_date(cal_end), unit=summary.unit
+    )
+    fit = bgnbd_fit(calibration.frequency, calibration.recency, calibration.age)
+    # repeat purchase days of the calibration customers, up to as_of
+    ids = ids_array(customer_ids)
+    days = day_numbers(order_dates)
+    keep = days <= end
+    if amounts is not None:
+        keep &= np.asarray(amounts, dtype="float64").reshape(-1) >= 0
+    members = np.isin(ids, calibration.customer_ids)
+    codes = _codes(ids, calibration.customer_ids)
+    pairs = np.unique(np.stack([codes, days])[:, keep & members], axis=1)
+    owner_first = calibration.first_purchase.astype(np.int64)[pairs[0]]
+    repeat_days = pairs[1][pairs[1] > owner_first]
+    n_periods = int(np.floor((end + 1 - start) / unit_days))  # complete periods only
+    bounds = start + np.arange(n_periods + 1) * unit_days
+    period_of = np.floor((repeat_days - start) / unit_days).astype(np.int64)
+    actual = np.bincount(period_of, minlength=n_periods + 1)[:n_periods].astype("float64")
+    firsts, counts = np.unique(calibration.first_purchase.astype(np.int64), return_counts=True)
+    elapsed = np.maximum(bounds[None, :] - firsts[:, None], 0.0) / unit_days
+    cumulative = np.asarray(expected_purchases_new(elapsed, **fit.params), dtype="float64")
+    expected = (counts[:, None] * np.diff(cumulative, axis=1)).sum(axis=0)
+    span = (end - cal_end) / unit_days
+    conditional = expected_purchases(
+        span, calibration.frequency, calibration.recency, calibration.age, **fit.params
+    )
+    period_start = start + np.arange(n_periods) * unit_days
+    return Tracking(
+        calibration_end=_date(cal_end),
+        starts=np.floor(period_start).astype(np.int64).astype("datetime64[D]"),
+        actual=actual,
+        expected=expected,
+        holdout=period_start + unit_days > cal_end + 1,
+        fit=fit,
+        customers=len(calibration),
+        holdout_actual=float(np.sum(repeat_days > cal_end)),
+        holdout_expected=float(np.sum(conditional)),
+    )
+
+
+def _codes(ids: np.ndarray, customers: np.ndarray) -> np.ndarray:
+    """Position of each order's id in the sorted ``customers`` (any value where absent)."""
+    order = np.argsort(customers)
+    where = np.searchsorted(customers[order], ids)
+    return order[np.minimum(where, customers.size - 1)]
+
+
+def _date(day: int) -> dt.date:
+    return dt.date(1970, 1, 1) + dt.timedelta(days=int(day))

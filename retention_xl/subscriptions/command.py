@@ -1,0 +1,80 @@
+"""The body of ``retention-xl subscriptions``: orders as read in, the movement table out.
+
+One idea: what the command prints, apart from reading the file — so the command line stays a
+thin parser and this package needs no reader. Takes the result of the order reader
+(``customer_ids``, ``order_dates``, ``amounts``, optional ``extra_dates``; duck-typed, nothing
+imported), prints the table (CSV or aligned text) and the conventions. Imports
+:mod:`.ledger` and :mod:`.movements`.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, TextIO
+
+from .ledger import ledger_from_orders
+from .movements import MrrMovements, movements_from_ledger
+
+__all__ = ["run_subscriptions", "subscription_movements", "subscription_rows"]
+
+
+def subscription_movements(
+    orders: Any,
+    *,
+    service: tuple[str, str] | None = None,
+    spread: str = "months",
+    **options: Any,
+) -> MrrMovements:
+    """The movement table of what the order reader returned (see ``ledger_from_orders``)."""
+    return movements_from_ledger(
+        ledger_from_orders(orders, service=service, spread=spread), **options
+    )
+
+
+def subscription_rows(
+    orders: Any,
+    *,
+    lang: str = "en",
+    service: tuple[str, str] | None = None,
+    spread: str = "months",
+    **options: Any,
+) -> list[list[Any]]:
+    """The labelled movement table (header row first; blanks None) of the orders read."""
+    return subscription_movements(orders, service=service, spread=spread, **options).rows_table(
+        lang
+    )
+
+
+def run_subscriptions(
+    orders: Any,
+    *,
+    fmt: str = "csv",
+    lang: str = "en",
+    service: tuple[str, str] | None = None,
+    spread: str = "months",
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    **options: Any,
+) -> int:
+    """Print the movement table (``fmt`` "csv" or "table") to ``out`` and the conventions
+    and counts to ``err``; return the exit code 0. Raises ``InputError`` for bad data or
+    options (the command line prints it)."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    movements = subscription_movements(orders, service=service, spread=spread, **options)
+    for line in movements.conventions.describe(lang):
+        print(line, file=err)
+    counts = (movements.rows, movements.cells, movements.customers, len(movements.labels))
+    if lang == "de":
+        rows, cells, customers, periods = (f"{n:,}".replace(",", ".") for n in counts)
+        print(
+            f"{rows} Zeilen, {cells} Kundenmonate, {customers} Kunden, {periods} Perioden", file=err
+        )
+    else:
+        rows, cells, customers, periods = (f"{n:,}" for n in counts)
+        print(
+            f"{rows} rows, {cells} customer-months, {customers} customers, {periods} periods",
+            file=err,
+        )
+    out.write(movements.csv(lang) if fmt == "csv" else movements.text(lang))
+    return 0

@@ -1,0 +1,234 @@
+"""The conventions of subscription revenue metrics, each with its default, in one place.
+
+One idea: billing tools (ChartMogul, Baremetrics, ProfitWell, spreadsheets) silently disagree
+on a few edge cases; here each one is an argument with a documented default, validated once
+and described in words for the sheets and the command line. Every engine (this package's
+numpy engine, and any other that computes the same tables) is a translation of these
+statements. Imports numpy, :mod:`retention_xl.periods` and :mod:`retention_xl.errors`.
+
+The grain is the calendar month: a customer's MRR in a month is the sum of their rows in it
+(or their billing lines spread over it, see ``spread``). The conventions:
+
+``period`` = ``"M"``
+    Reporting period: ``"M"`` months, ``"Q"`` quarters, ``"Y"`` years (German ``Monat``,
+    ``Quartal``, ``Jahr``). For quarters and years each customer's movement compares their MRR
+    at the end of the previous period with their MRR at the end of this one (the last month
+    of the period, or the last month of the data for a period the data ends in).
+``churn_denominator`` = ``"start"``
+    What the customer churn rate and the gross and net revenue churn divide by: ``"start"``
+    (customers or MRR at the start of the period), ``"start_plus_new"`` (plus the new and
+    reactivated customers or MRR of the period: everyone who could churn in it) or
+    ``"average"`` (the mean of start and end). NRR and GRR always divide by the MRR at the
+    start.
+``joined_and_left`` = ``"count"``
+    A customer who starts paying and stops again within one reporting period (possible only
+    for quarters and years; a month is the grain): ``"count"`` books them as new (or
+    reactivated) with the MRR of their first month in the period and as churned with the same
+    amount, so they appear in the customer counts; ``"ignore"`` leaves them out, as a
+    comparison of period-end snapshots does.
+``reactivation_gap`` = ``1``
+    How many empty months (no row, or zero MRR under ``zero_mrr="churn"``) a returning
+    customer must have been away to count as churned-and-reactivated. After a shorter absence
+    they were continuing: the months between are held at MRR 0, the drop is contraction and
+    the return expansion, and they stay in the customer counts. ``1`` means every gap is churn
+    and return is reactivation. A customer whose rows stop before the data ends counts as
+    churned when the rows stop, whatever the gap (they may come back later; that would then
+    reclassify the drop).
+``zero_mrr`` = ``"churn"``
+    A row with MRR 0 of a customer who has paid before: ``"churn"`` (the same as no row: the
+    subscription ended) or ``"pause"`` (still a customer, paused: the drop is contraction, the
+    return expansion, and the customer keeps counting as a customer). Zero rows before a
+    customer's first payment (a free trial) never make a customer.
+``gross_margin`` = ``1.0``
+    Margin in LTV = ARPA × gross_margin / customer churn rate (1 = revenue, not profit).
+
+For billing lines with a service period (:func:`~retention_xl.subscriptions.spread_ledger`):
+
+``spread`` = ``"months"``
+    ``"months"``: a line covering *n* months (its days / 30.436875, rounded, at least 1) adds
+    amount / *n* to each of the *n* calendar months from the month its service starts, so an
+    annual invoice is 12 months of equal MRR and its renewal continues it; ``"days"``: the
+    amount is split over the calendar months by the days of service in each (revenue
+    recognition; months of different length then show small expansion and contraction).
+    Either way the cents of a line add up exactly to its amount.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+import numpy as np
+
+from ..errors import InputError
+from ..periods import Period, parse_period
+
+__all__ = [
+    "CHURN_DENOMINATORS",
+    "JOINED_AND_LEFT",
+    "SPREADS",
+    "ZERO_MRR",
+    "Conventions",
+    "conventions",
+]
+
+CHURN_DENOMINATORS: tuple[str, ...] = ("start", "start_plus_new", "average")
+JOINED_AND_LEFT: tuple[str, ...] = ("count", "ignore")
+ZERO_MRR: tuple[str, ...] = ("churn", "pause")
+SPREADS: tuple[str, ...] = ("months", "days")
+#: Months in one reporting period.
+MONTHS_PER: dict[str, int] = {"M": 1, "Q": 3, "Y": 12}
+
+
+@dataclass(frozen=True)
+class Conventions:
+    """The conventions of one movement table (see the module docstring for each default)."""
+
+    period: str = "M"
+    churn_denominator: str = "start"
+    joined_and_left: str = "count"
+    reactivation_gap: int = 1
+    zero_mrr: str = "churn"
+    gross_margin: float = 1.0
+
+    @property
+    def unit(self) -> Period:
+        """The reporting period as a :class:`~retention_xl.periods.Period`."""
+        return Period(self.period)
+
+    @property
+    def months(self) -> int:
+        """Months in one reporting period (1, 3 or 12)."""
+        return MONTHS_PER[self.period]
+
+    def describe(self, lang: str = "en") -> list[str]:
+        """The conventions as sentences, to print above a table.
+
+        Examples
+        --------
+        >>> conventions().describe()[0]
+        'Periods: calendar months; MRR per customer and month (rows of one month add up).'
+        """
+        de = lang == "de"
+        unit = self.unit.describe(lang)
+        denominator = {
+            "start": ("customers or MRR at the start", "Kunden bzw. MRR zu Beginn"),
+            "start_plus_new": (
+                "customers or MRR at the start plus new and reactivated",
+                "Kunden bzw. MRR zu Beginn plus neue und reaktivierte",
+            ),
+            "average": ("the mean of start and end", "Mittel aus Beginn und Ende"),
+        }[self.churn_denominator][de]
+        gap = self.reactivation_gap
+        if de:
+            lines = [
+                f"Perioden: {unit}; MRR je Kunde und Monat (Zeilen eines Monats addiert).",
+                f"Abwanderungsraten geteilt durch {denominator}; NRR und GRR durch den MRR "
+                "zu Beginn (GRR je Kunde höchstens sein MRR zu Beginn).",
+                f"Reaktiviert ist, wer nach mindestens {gap} leeren Monat(en) zurückkehrt; "
+                "nach kürzerer Pause war der Kunde weiter Kunde (Kontraktion, dann Expansion).",
+                "MRR 0 eines zahlenden Kunden: "
+                + ("Pause (bleibt Kunde)." if self.zero_mrr == "pause" else "Abwanderung."),
+            ]
+            if self.months > 1:
+                lines.append(
+                    "Kunden, die innerhalb einer Periode beginnen und enden: "
+                    + (
+                        "zählen als neu und abgewandert."
+                        if self.joined_and_left == "count"
+                        else "nicht gezählt (Vergleich der Periodenenden)."
+                    )
+                )
+            return lines
+        lines = [
+            f"Periods: {unit}; MRR per customer and month (rows of one month add up).",
+            f"Churn rates divide by {denominator}; NRR and GRR by the MRR at the start "
+            "(GRR counts each customer at most at their starting MRR).",
+            f"Reactivated: back after at least {gap} empty month(s); after a shorter gap the "
+            "customer was continuing (contraction, then expansion).",
+            "Zero MRR of a paying customer: "
+            + ("a pause (still a customer)." if self.zero_mrr == "pause" else "churn."),
+        ]
+        if self.months > 1:
+            lines.append(
+                "Customers who start and stop within one period: "
+                + (
+                    "counted as new and churned."
+                    if self.joined_and_left == "count"
+                    else "not counted (period-end snapshots)."
+                )
+            )
+        return lines
+
+
+def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
+    text = str(value).strip().lower() if isinstance(value, str) else value
+    if text not in allowed:
+        raise InputError(f"{name} must be one of {', '.join(allowed)}; got {value!r}.")
+    return str(text)
+
+
+def _number(value: Any) -> float | None:
+    """A finite real number (Python or numpy), else None; booleans are no numbers."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+        return None
+    number = float(value)
+    return number if np.isfinite(number) else None
+
+
+def conventions(**options: Any) -> Conventions:
+    """Validate convention keyword arguments into :class:`Conventions` (defaults for the rest).
+
+    Raises
+    ------
+    InputError
+        For an unknown name or a value outside the allowed ones, naming both.
+
+    Examples
+    --------
+    >>> conventions(period="Quartal", reactivation_gap=2)
+    Conventions(period='Q', churn_denominator='start', joined_and_left='count', \
+reactivation_gap=2, zero_mrr='churn', gross_margin=1.0)
+    """
+    known = {f.name for f in fields(Conventions)}
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise InputError(
+            f"unknown convention {unknown[0]!r}; the conventions are {', '.join(sorted(known))}."
+        )
+    values: dict[str, Any] = {}
+    if "period" in options:
+        unit = parse_period(options["period"])
+        if unit.code not in MONTHS_PER:
+            raise InputError(
+                "period must be M, Q or Y (months, quarters, years: the grain is a month); "
+                f"got {options['period']!r}."
+            )
+        values["period"] = unit.code
+    if "churn_denominator" in options:
+        values["churn_denominator"] = _choice(
+            "churn_denominator", options["churn_denominator"], CHURN_DENOMINATORS
+        )
+    if "joined_and_left" in options:
+        values["joined_and_left"] = _choice(
+            "joined_and_left", options["joined_and_left"], JOINED_AND_LEFT
+        )
+    if "zero_mrr" in options:
+        values["zero_mrr"] = _choice("zero_mrr", options["zero_mrr"], ZERO_MRR)
+    if "reactivation_gap" in options:
+        gap = _number(options["reactivation_gap"])
+        if gap is None or gap != int(gap) or gap < 1:
+            raise InputError(
+                "reactivation_gap must be a whole number of months ≥ 1; got "
+                f"{options['reactivation_gap']!r}."
+            )
+        values["reactivation_gap"] = int(gap)
+    if "gross_margin" in options:
+        margin = _number(options["gross_margin"])
+        if margin is None or not 0 <= margin <= 1:
+            raise InputError(
+                "gross_margin must be a fraction between 0 and 1 (0.8 = 80 %); got "
+                f"{options['gross_margin']!r}."
+            )
+        values["gross_margin"] = margin
+    return Conventions(**values)

@@ -1,0 +1,658 @@
+"""The forecast workbook: which customers are slipping away and what each one is worth.
+
+One idea: lay out a :class:`retention_xl.models.forecast.Forecast` as a workbook, English
+or German — a Customers sheet (an Excel Table sorted by CLV, with a filter: RFM scores,
+segment, P(alive), expected purchases and spend over the horizon, CLV), a Segments sheet
+(customers, revenue and average P(alive) per segment as native formulas over the Customers
+table, with a bar chart), a Model sheet (fitted parameters, diagnostics and the holdout
+check: actual against expected repeat purchases per period, as in figure 1 of Fader,
+Hardie & Lee 2005) and instructions. The numbers are values computed by
+:mod:`retention_xl.models` when the workbook is written; refresh by writing it again.
+Imports openpyxl, :mod:`.parts`, :mod:`.styles`, :mod:`.files`; the models (scipy) and the
+reader are imported when a workbook is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, Reference, Series
+from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..errors import InputError, TemplateError
+from ..io import Orders
+from .files import save_atomically
+from .parts import MAX_TEXT, Edit, check_text, excel_text, insert_rows, resize_table
+from .styles import GUIDE_COST, MAX_ROWS, fit_to_page, head
+
+__all__ = [
+    "COLUMNS",
+    "FORECAST_OPTIONS",
+    "TABLE_NAME",
+    "forecast_workbook",
+    "run_forecast",
+    "write_forecast_workbook",
+]
+
+TABLE_NAME = {"en": "Customers", "de": "Kunden"}
+#: The keyword options of :func:`write_forecast_workbook` that batch filling passes on.
+FORECAST_OPTIONS = ("holdout", "horizon", "unit", "as_of", "gross_margin", "annual_discount_rate")
+#: The Customers table's columns (key, English header, German header, number format).
+COLUMNS: tuple[tuple[str, str, str, str], ...] = (
+    ("customer_id", "customer_id", "Kunden_ID", "@"),
+    ("segment", "segment", "Segment", "@"),
+    ("r", "R", "R", "0"),
+    ("f", "F", "F", "0"),
+    ("m", "M", "M", "0"),
+    ("frequency", "repeat_purchases", "Wiederholungskaeufe", "0"),
+    ("recency", "recency", "Recency", "0.00"),
+    ("age", "age", "Alter", "0.00"),
+    ("monetary", "avg_repeat_spend", "Wiederholungsumsatz_Schnitt", "#,##0.00"),
+    ("revenue", "revenue", "Umsatz", "#,##0.00"),
+    ("p_alive", "p_alive", "P_aktiv", "0.0%"),
+    ("purchases", "expected_purchases", "Erwartete_Kaeufe", "0.00"),
+    ("spend", "expected_spend", "Erwarteter_Bestellwert", "#,##0.00"),
+    ("clv", "clv", "Kundenwert", "#,##0.00"),
+)
+_COL = {key: i + 1 for i, (key, *_rest) in enumerate(COLUMNS)}
+_UNIT_NAMES = {
+    "D": ("days", "Tage"),
+    "W": ("weeks", "Wochen"),
+    "M": ("months (30.44 days)", "Monate (30,44 Tage)"),
+}
+_T: dict[str, tuple[str, str]] = {
+    "customers": ("Customers", "Kunden"),
+    "segments": ("Segments", "Segmente"),
+    "model": ("Model", "Modell"),
+    "help": ("Instructions", "Anleitung"),
+    "segments_title": ("Customers by RFM segment", "Kunden nach RFM-Segment"),
+    "segment": ("Segment", "Segment"),
+    "count": ("Customers", "Kunden"),
+    "share": ("Share", "Anteil"),
+    "revenue": ("Revenue", "Umsatz"),
+    "p_alive": ("Average P(alive)", "Durchschnitt P(aktiv)"),
+    "purchases": ("Expected purchases", "Erwartete Käufe"),
+    "clv": ("CLV", "Kundenwert"),
+    "total": ("Total", "Summe"),
+    "model_title": ("Forecast model", "Prognosemodell"),
+    "setting": ("Setting", "Einstellung"),
+    "value": ("Value", "Wert"),
+    "all": ("All orders (forecasts)", "Alle Bestellungen (Prognose)"),
+    "calibration": ("Calibration (holdout check)", "Kalibrierung (Holdout-Test)"),
+    "period": ("Period from", "Periode ab"),
+    "actual": ("Actual", "Tatsächlich"),
+    "expected": ("Expected", "Erwartet"),
+    "cum_actual": ("Cumulative actual", "Kumuliert tatsächlich"),
+    "cum_expected": ("Cumulative expected", "Kumuliert erwartet"),
+    "in_holdout": ("Holdout", "Holdout"),
+    "tracking": (
+        "Repeat purchases per period of the customers of the calibration period",
+        "Wiederholungskäufe je Periode der Kunden des Kalibrierungszeitraums",
+    ),
+    "cumulative_chart": ("Cumulative repeat purchases", "Kumulierte Wiederholungskäufe"),
+}
+
+
+def _t(key: str, lang: str) -> str:
+    return _T[key][1 if lang == "de" else 0]
+
+
+def _quoted(title: str) -> str:
+    return "'" + title.replace("'", "''") + "'"
+
+
+def _number(value: Any) -> float | None:
+    """A finite float, else None (openpyxl would write NaN as an empty cell silently)."""
+    if value is None:
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _customer_rows(result: Any, lang: str) -> list[list[Any]]:
+    """One row per customer in the order of the COLUMNS, sorted by CLV (else by expected
+    purchases), largest first."""
+    summary = result.summary
+    names = result.segments.names(lang)
+    key = result.clv if result.clv is not None else result.purchases
+    order = np.argsort(-np.nan_to_num(key, nan=-np.inf, posinf=np.finfo(float).max), kind="stable")
+    ids = summary.customer_ids
+    rows = []
+    for i in order.tolist():
+        cid = ids[i]
+        rows.append(
+            [
+                excel_text(str(cid)) if isinstance(cid, str) else int(cid),
+                names[i],
+                int(result.segments.r[i]),
+                int(result.segments.f[i]),
+                int(result.segments.m[i]),
+                int(summary.frequency[i]),
+                float(summary.recency[i]),
+                float(summary.age[i]),
+                None if summary.monetary is None else _number(summary.monetary[i]),
+                None if summary.revenue is None else _number(summary.revenue[i]),
+                _number(result.p_alive[i]),
+                _number(result.purchases[i]),
+                None if result.spend is None else _number(result.spend[i]),
+                None if result.clv is None else _number(result.clv[i]),
+            ]
+        )
+    return rows
+
+
+def _write_customers(ws: Worksheet, lang: str, rows: list[list[Any]]) -> list[list[Any]]:
+    """Header and first row through openpyxl (they set the styles); the rest is returned
+    to be inserted as XML in those styles."""
+    de = lang == "de"
+    head(ws, 1, [c[2] if de else c[1] for c in COLUMNS])
+    for col, value in enumerate(rows[0], start=1):
+        cell = ws.cell(2, col, value)
+        cell.number_format = COLUMNS[col - 1][3] if value is not None else "General"
+        if isinstance(value, str):
+            cell.data_type = "s"  # an id like "=cmd" stays text, never a formula
+    for col in range(1, len(COLUMNS) + 1):
+        ws.cell(2, col).number_format = COLUMNS[col - 1][3]
+    last = len(rows) + 1
+    table = Table(displayName=TABLE_NAME[lang], ref=f"A1:{get_column_letter(len(COLUMNS))}2")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    ws.add_table(table)
+    p_col = get_column_letter(_COL["p_alive"])
+    ws.conditional_formatting.add(
+        f"{p_col}2:{p_col}{last}",
+        ColorScaleRule(
+            start_type="num",
+            start_value=0,
+            start_color="F8696B",
+            mid_type="num",
+            mid_value=0.5,
+            mid_color="FFEB84",
+            end_type="num",
+            end_value=1,
+            end_color="63BE7B",
+        ),
+    )
+    for col, (_, en, de_name, _f) in enumerate(COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = max(10, len(de_name if de else en) + 3)
+    ws.column_dimensions["B"].width = 24
+    ws.freeze_panes = "C2"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    return rows[1:]
+
+
+def _write_segments(ws: Worksheet, lang: str, result: Any, customers: str, last: int) -> None:
+    from ..models import SEGMENTS
+
+    de = lang == "de"
+    ws["A1"] = _t("segments_title", lang)
+    ws["A1"].font = Font(bold=True, size=16)
+    ws["A2"] = (
+        "Werte sind Formeln über die Tabelle auf dem Blatt Kunden; Regeln siehe Anleitung."
+        if de
+        else "Values are formulas over the table on the Customers sheet; rules: Instructions."
+    )
+    ws["A2"].font = Font(italic=True, color="555555")
+    has_money = result.summary.revenue is not None
+    heads = ["segment", "count", "share", "revenue", "p_alive", "purchases", "clv"]
+    head(ws, 4, [_t(k, lang) for k in heads])
+
+    def column(key: str) -> str:
+        letter = get_column_letter(_COL[key])
+        return f"{customers}!${letter}$2:${letter}${last}"
+
+    seg = column("segment")
+    first, final = 5, 5 + len(SEGMENTS) - 1
+    for r, key in enumerate(SEGMENTS, start=first):
+        ws.cell(r, 1, SEGMENTS[key][de])
+        ws.cell(r, 2, f"=COUNTIF({seg},$A{r})").number_format = "#,##0"
+        ws.cell(r, 3, f'=IF($B${final + 1}=0,"",$B{r}/$B${final + 1})').number_format = "0.0%"
+        if has_money:
+            ws.cell(r, 4, f"=SUMIF({seg},$A{r},{column('revenue')})").number_format = "#,##0.00"
+        ws.cell(
+            r, 5, f'=IF($B{r}=0,"",AVERAGEIF({seg},$A{r},{column("p_alive")}))'
+        ).number_format = "0.0%"
+        ws.cell(r, 6, f"=SUMIF({seg},$A{r},{column('purchases')})").number_format = "#,##0.0"
+        if result.clv is not None:
+            ws.cell(r, 7, f"=SUMIF({seg},$A{r},{column('clv')})").number_format = "#,##0.00"
+    total = final + 1
+    ws.cell(total, 1, _t("total", lang)).font = Font(bold=True)
+    for col, fmt in ((2, "#,##0"), (4, "#,##0.00"), (6, "#,##0.0"), (7, "#,##0.00")):
+        if (col == 4 and not has_money) or (col == 7 and result.clv is None):
+            continue
+        letter = get_column_letter(col)
+        cell = ws.cell(total, col, f"=SUM({letter}{first}:{letter}{final})")
+        cell.number_format, cell.font = fmt, Font(bold=True)
+    cell = ws.cell(total, 5, f"=AVERAGE({column('p_alive')})")
+    cell.number_format, cell.font = "0.0%", Font(bold=True)
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = _t("segments_title", lang)
+    chart.y_axis.title = _t("count", lang)
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend = None
+    chart.add_data(Reference(ws, min_col=2, min_row=4, max_row=final), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=final))
+    chart.x_axis.scaling.orientation = "maxMin"  # the first segment at the top
+    chart.width, chart.height = 18, 9
+    ws.add_chart(chart, f"A{total + 3}")
+    for letter, width in zip("ABCDEFG", (26, 11, 9, 14, 18, 18, 14), strict=True):
+        ws.column_dimensions[letter].width = width
+    fit_to_page(ws)
+
+
+def _fit_block(
+    ws: Worksheet, row: int, lang: str, title: str, fits: list[Any], names: list[str]
+) -> int:
+    de = lang == "de"
+    head(ws, row, [title, *[_t(k, lang) for k in ("all", "calibration")][: len(fits)]])
+    labels = [*names, "log_likelihood" if not de else "Log-Likelihood"]
+    labels += ["converged" if not de else "konvergiert", "message" if not de else "Meldung"]
+    for offset, label in enumerate(labels, start=1):
+        ws.cell(row + offset, 1, label)
+        for col, fit in enumerate(fits, start=2):
+            if fit is None:
+                continue
+            if offset <= len(names):
+                ws.cell(row + offset, col, _number(fit.params[label])).number_format = "0.0000"
+            elif offset == len(names) + 1:
+                ws.cell(row + offset, col, _number(fit.log_likelihood)).number_format = "#,##0.0"
+            elif offset == len(names) + 2:
+                ws.cell(row + offset, col, bool(fit.converged))
+            else:
+                ws.cell(row + offset, col, fit.message).alignment = Alignment(wrap_text=True)
+    return row + len(labels) + 2
+
+
+def _write_model(ws: Worksheet, lang: str, result: Any, orders_used: int) -> None:
+    de = lang == "de"
+    ws["A1"] = _t("model_title", lang)
+    ws["A1"].font = Font(bold=True, size=16)
+    tracking = result.tracking
+    unit = _UNIT_NAMES[result.unit][de]
+    settings: list[tuple[str, Any, str]] = [
+        ("Beobachtet bis" if de else "Observed until", result.summary.as_of, "yyyy-mm-dd"),
+        ("Zeiteinheit" if de else "Time unit", unit, "@"),
+        ("Prognosezeitraum" if de else "Forecast horizon", f"{result.horizon:g} {unit}", "@"),
+        ("Bruttomarge" if de else "Gross margin", result.gross_margin, "0.0%"),
+        (
+            "Diskontierungszins p. a." if de else "Discount rate per year",
+            result.annual_discount_rate,
+            "0.0%",
+        ),
+        (
+            "Diskontierungszins je Einheit" if de else "Discount rate per unit",
+            result.discount_rate,
+            "0.000%",
+        ),
+        ("Kunden" if de else "Customers", len(result.summary), "#,##0"),
+        ("Bestellungen verwendet" if de else "Orders used", orders_used, "#,##0"),
+        ("Holdout-Anteil" if de else "Holdout share", result.holdout, "0%"),
+    ]
+    if tracking is not None:
+        settings.append(
+            (
+                "Kalibrierung bis" if de else "Calibration until",
+                tracking.calibration_end,
+                "yyyy-mm-dd",
+            )
+        )
+    head(ws, 3, [_t("setting", lang), _t("value", lang)])
+    for r, (label, value, fmt) in enumerate(settings, start=4):
+        ws.cell(r, 1, label)
+        ws.cell(r, 2, value).number_format = fmt
+    row = 4 + len(settings) + 1
+    row = _fit_block(
+        ws,
+        row,
+        lang,
+        "BG/NBD",
+        [result.fit] + ([tracking.fit] if tracking is not None else []),
+        ["r", "alpha", "a", "b"],
+    )
+    row = _fit_block(ws, row, lang, "Gamma-Gamma", [result.spend_fit], ["p", "q", "gamma"])
+    ws.cell(row - 1, 1, result.spend_note).font = Font(italic=True, color="555555")
+    if tracking is None:
+        ws.cell(
+            row, 1, "Kein Holdout-Test (holdout = 0)." if de else "No holdout check (holdout = 0)."
+        )
+    else:
+        _write_tracking(ws, row, lang, tracking)
+    for letter, width in zip("ABCDEF", (36, 24, 24, 21, 21, 10), strict=True):
+        ws.column_dimensions[letter].width = width
+    fit_to_page(ws)
+
+
+def _write_tracking(ws: Worksheet, row: int, lang: str, tracking: Any) -> None:
+    de = lang == "de"
+    checks = [
+        (
+            "Wiederholungskäufe im Holdout: tatsächlich"
+            if de
+            else "Repeat purchases in the holdout: actual",
+            tracking.holdout_actual,
+        ),
+        (
+            "erwartet (bedingt, FHL 2005 Gl. 10)"
+            if de
+            else "expected (conditional, FHL 2005 eq. 10)",
+            tracking.holdout_expected,
+        ),
+    ]
+    for offset, (label, value) in enumerate(checks):
+        ws.cell(row + offset, 1, label)
+        ws.cell(row + offset, 2, _number(value)).number_format = "#,##0.0"
+    top = row + len(checks) + 1
+    ws.cell(top, 1, _t("tracking", lang)).font = Font(bold=True)
+    keys = ("period", "actual", "expected", "cum_actual", "cum_expected", "in_holdout")
+    head(ws, top + 1, [_t(k, lang) for k in keys])
+    cum_actual = np.cumsum(tracking.actual)
+    cum_expected = np.cumsum(tracking.expected)
+    first = top + 2
+    for i, start in enumerate(tracking.starts.astype(object)):
+        r = first + i
+        ws.cell(r, 1, start).number_format = "yyyy-mm-dd"
+        ws.cell(r, 2, float(tracking.actual[i])).number_format = "#,##0"
+        ws.cell(r, 3, _number(tracking.expected[i])).number_format = "#,##0.0"
+        ws.cell(r, 4, float(cum_actual[i])).number_format = "#,##0"
+        ws.cell(r, 5, _number(cum_expected[i])).number_format = "#,##0.0"
+        ws.cell(r, 6, bool(tracking.holdout[i]))
+    last = first + len(tracking.starts) - 1
+    for title_key, columns, anchor in (
+        ("tracking", (2, 3), "H3"),
+        ("cumulative_chart", (4, 5), "H27"),
+    ):
+        chart = LineChart()
+        chart.title = _t(title_key, lang)
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+        chart.x_axis.number_format = "yyyy-mm"
+        chart.y_axis.title = _t("purchases", lang)
+        for col in columns:
+            values = Reference(ws, min_col=col, min_row=top + 1, max_row=last)
+            chart.series.append(Series(values, title_from_data=True))
+        chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
+        chart.width, chart.height = 22, 11
+        ws.add_chart(chart, anchor)
+
+
+def _write_instructions(ws: Worksheet, lang: str, result: Any) -> None:
+    from ..models import SEGMENT_GRID, SEGMENTS
+
+    de = lang == "de"
+    unit = _UNIT_NAMES[result.unit][de]
+    lines: list[tuple[str, bool]] = [
+        ("Anleitung" if de else "How to use this workbook", True),
+        (
+            "Die Zahlen wurden von retention_xl aus den Bestellungen berechnet und als Werte "
+            "eingetragen (die Segmentübersicht rechnet mit Formeln über die Kundentabelle). "
+            "Für neue Bestellungen die Arbeitsmappe neu schreiben: retention-xl forecast."
+            if de
+            else "The numbers were computed by retention_xl from the orders and written as "
+            "values (the Segments sheet sums the Customers table with formulas). For new "
+            "orders write the workbook again: retention-xl forecast.",
+            False,
+        ),
+        ("", False),
+        ("Kunden" if de else "Customers", True),
+        (
+            f"Je Kunde: Wiederholungskäufe (Kauftage nach dem ersten; Käufe eines Tages zählen "
+            f"einmal), Recency (erster bis letzter Kauf) und Alter (erster Kauf bis "
+            f"Beobachtungsende) in {unit}; P(aktiv) = Wahrscheinlichkeit, dass der Kunde noch "
+            f"kauft (BG/NBD); erwartete Käufe und erwarteter Bestellwert (Gamma-Gamma) im "
+            f"Prognosezeitraum; Kundenwert = Käufe × Bestellwert × Marge, diskontiert. "
+            "Nach Kundenwert sortiert; der Filter im Tabellenkopf wählt Segmente aus."
+            if de
+            else f"Per customer: repeat purchases (purchase days after the first; orders of "
+            f"one day count once), recency (first to last purchase) and age (first purchase "
+            f"to the end of observation) in {unit}; P(alive) = probability that the customer "
+            f"still buys (BG/NBD); expected purchases and spend per purchase (Gamma-Gamma) "
+            f"over the horizon; CLV = purchases × spend × margin, discounted. Sorted by "
+            "CLV; the filter in the header selects segments.",
+            False,
+        ),
+        (
+            "Wer noch nie wieder gekauft hat, ist im BG/NBD-Modell sicher aktiv (P = 100 %: "
+            "Abwandern ist dort nur nach einem Kauf möglich), erwartet aber wenige Käufe."
+            if de
+            else "A customer who never bought again is alive for sure in the BG/NBD model "
+            "(P = 100 %: it drops customers only after a purchase) but expects few purchases.",
+            False,
+        ),
+        (
+            "Erstattungen (negative Beträge) sind keine Käufe: Sie mindern den Wert des "
+            "letzten Kaufs davor."
+            if de
+            else "Refunds (negative amounts) are not purchases: they reduce the value of the "
+            "latest purchase before them.",
+            False,
+        ),
+        ("", False),
+        ("RFM-Segmente" if de else "RFM segments", True),
+        (
+            "R (wie kürzlich), F (wie oft), M (Umsatz) sind Werte 1–5 nach Quintilen: 1 plus "
+            "die Zahl der 20/40/60/80-%-Grenzen unter dem Wert (bei R umgekehrt). Das Segment "
+            "folgt aus R und F:"
+            if de
+            else "R (how recently), F (how often), M (revenue) score 1–5 by quintiles: 1 plus "
+            "the number of 20/40/60/80 % cut points below the value (reversed for R). The "
+            "segment follows from R and F:",
+            False,
+        ),
+    ]
+    for r, (text, bold) in enumerate(lines, start=1):
+        cell = ws.cell(r, 1, text)
+        cell.font = Font(bold=bold, size=14 if r == 1 else 11)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    grid_top = len(lines) + 1
+    head(ws, grid_top, ["", *(f"F = {f}" for f in range(1, 6))])
+    for i, r_score in enumerate(range(5, 0, -1)):
+        ws.cell(grid_top + 1 + i, 1, f"R = {r_score}").font = Font(bold=True)
+        for f_score in range(1, 6):
+            key = SEGMENT_GRID[r_score - 1][f_score - 1]
+            ws.cell(grid_top + 1 + i, 1 + f_score, SEGMENTS[key][de])
+    notes = [
+        ("", False),
+        ("Modelle" if de else "Models", True),
+        (
+            "BG/NBD (Fader, Hardie & Lee 2005) für Käufe und Abwanderung, Gamma-Gamma (Fader "
+            "& Hardie 2013) für den Bestellwert. Das Blatt Modell zeigt die Parameter und den "
+            "Holdout-Test: das Modell wird auf die ersten Perioden geschätzt und sagt die "
+            "restlichen voraus – tatsächliche und erwartete Wiederholungskäufe je Periode."
+            if de
+            else "BG/NBD (Fader, Hardie & Lee 2005) for purchases and dropout, Gamma-Gamma "
+            "(Fader & Hardie 2013) for spend. The Model sheet shows the parameters and the "
+            "holdout check: the model is fitted on the first periods and predicts the rest — "
+            "actual against expected repeat purchases per period.",
+            False,
+        ),
+        ("", False),
+        ("Aus den Leitfäden zur Kundenbindung" if de else "From the retention guides", True),
+        (GUIDE_COST[de], False),
+    ]
+    rows = list(enumerate(lines, start=1)) + list(enumerate(notes, start=grid_top + 6))
+    for r, (text, bold) in rows[len(lines) :]:
+        cell = ws.cell(r, 1, text)
+        cell.font = Font(bold=bold)
+    for r, (text, _) in rows:
+        ws.cell(r, 1).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=6)
+        ws.row_dimensions[r].height = 15 * max(1, math.ceil(len(text) / 110))
+    ws.column_dimensions["A"].width = 16
+    for letter in "BCDEF":
+        ws.column_dimensions[letter].width = 22
+    fit_to_page(ws)
+
+
+def forecast_workbook(
+    lang: str,
+    orders: Orders,
+    *,
+    holdout: float = 0.25,
+    horizon: float = 12,
+    unit: str = "M",
+    as_of: Any = None,
+    gross_margin: float = 1.0,
+    annual_discount_rate: float = 0.10,
+    segment: str | None = None,
+) -> tuple[Any, Edit, Any]:
+    """The forecast workbook (openpyxl), the edit that inserts the customer rows, and the
+    :class:`~retention_xl.models.forecast.Forecast` it shows.
+
+    Raises
+    ------
+    TemplateError
+        For an unknown language, or more customers than an Excel sheet holds.
+    InputError
+        For orders the models cannot use (see :func:`retention_xl.models.forecast.forecast`).
+    """
+    from ..models.forecast import forecast
+
+    if lang not in ("en", "de"):
+        raise TemplateError(f"lang must be 'en' or 'de'; got {lang!r}.")
+    if len(orders) == 0:
+        raise InputError(f"{orders.report.source}: no orders to forecast from.")
+    result = forecast(
+        orders.customer_ids,
+        orders.order_dates,
+        orders.amounts,
+        holdout=holdout,
+        horizon=horizon,
+        unit=unit,
+        as_of=as_of,
+        gross_margin=gross_margin,
+        annual_discount_rate=annual_discount_rate,
+    )
+    if len(result.summary) + 1 > MAX_ROWS:
+        raise TemplateError(
+            f"{len(result.summary):,} customers do not fit on one sheet (Excel holds "
+            f"{MAX_ROWS - 1:,} rows below a header); split the data (e.g. by store)."
+        )
+    ids = result.summary.customer_ids
+    if ids.dtype.kind == "U" and ids.size and int(np.char.str_len(ids).max()) > MAX_TEXT:
+        raise TemplateError(f"a customer id is longer than Excel's {MAX_TEXT:,} characters.")
+    book = Workbook()
+    customers_ws = book.active
+    customers_ws.title = _t("customers", lang)
+    segments_ws = book.create_sheet(_t("segments", lang))
+    model_ws = book.create_sheet(_t("model", lang))
+    help_ws = book.create_sheet(_t("help", lang))
+    rows = _customer_rows(result, lang)
+    rest = _write_customers(customers_ws, lang, rows)
+    last = len(rows) + 1
+    _write_segments(segments_ws, lang, result, _quoted(customers_ws.title), last)
+    if segment is not None:
+        note = excel_text(check_text(segment, "the segment name"))
+        segments_ws["A3"] = note
+        segments_ws["A3"].data_type = "s"
+    _write_model(model_ws, lang, result, result.summary.orders_used)
+    _write_instructions(help_ws, lang, result)
+    book.properties.creator = "retention_xl"
+    book.properties.created = dt.datetime(2024, 1, 1)
+    book.properties.modified = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    part = f"xl/worksheets/sheet{book.worksheets.index(customers_ws) + 1}.xml"
+    ref = f"A1:{get_column_letter(len(COLUMNS))}{last}"
+
+    def edit(parts: dict[str, bytes]) -> None:
+        if rest:
+            insert_rows(parts, part, 3, rest)
+            xml = parts[part].decode("utf-8")
+            xml = re.sub(r'<dimension ref="[^"]*"', f'<dimension ref="{ref}"', xml, count=1)
+            parts[part] = xml.encode("utf-8")
+        resize_table(parts, TABLE_NAME[lang], ref)
+
+    return book, edit, result
+
+
+def write_forecast_workbook(
+    path: str | Path,
+    lang: str,
+    orders: Orders,
+    *,
+    holdout: float = 0.25,
+    horizon: float = 12,
+    overwrite: bool = False,
+    unit: str = "M",
+    as_of: Any = None,
+    gross_margin: float = 1.0,
+    annual_discount_rate: float = 0.10,
+    segment: str | None = None,
+) -> Path:
+    """Compute the forecast of ``orders`` and save the workbook atomically (an existing
+    file only with ``overwrite``).
+
+    Parameters
+    ----------
+    path : path
+        ``.xlsx`` file to write.
+    lang : {"en", "de"}
+    orders : Orders
+        From :func:`retention_xl.read_orders` (ids, ``datetime64[D]`` dates, amounts).
+    holdout : float
+        Share of the observed time held out for the model check (default 0.25; 0: none).
+    horizon : float
+        Forecast horizon in ``unit`` (default 12 months).
+    unit : {"M", "W", "D"}
+    as_of, gross_margin, annual_discount_rate
+        See :func:`retention_xl.models.forecast.forecast`.
+    segment : str, optional
+        A store or segment name, shown on the Segments sheet (as text).
+    """
+    if Path(path).suffix.lower() != ".xlsx":
+        raise TemplateError(f"{path}: the forecast workbook must end in .xlsx.")
+    book, edit, _ = forecast_workbook(
+        lang,
+        orders,
+        holdout=holdout,
+        horizon=horizon,
+        unit=unit,
+        as_of=as_of,
+        gross_margin=gross_margin,
+        annual_discount_rate=annual_discount_rate,
+        segment=segment,
+    )
+    return save_atomically(book, path, overwrite=overwrite, edit=edit)
+
+
+def run_forecast(
+    orders: Orders | str | Path,
+    out: str | Path,
+    *,
+    holdout: float = 0.25,
+    horizon: float = 12,
+    lang: str = "en",
+    overwrite: bool = False,
+    **options: Any,
+) -> Path:
+    """The ``retention-xl forecast`` command: read ``orders`` (a path, or
+    :class:`~retention_xl.io.Orders`) and write the forecast workbook to ``out``.
+
+    ``options`` go to :func:`retention_xl.read_orders` for a path (``customer_col`` …)
+    except ``unit``, ``as_of``, ``gross_margin`` and ``annual_discount_rate``, which go to
+    the forecast.
+    """
+    forecast_keys = FORECAST_OPTIONS[2:]
+    settings = {k: v for k, v in options.items() if k in forecast_keys and v is not None}
+    if not isinstance(orders, Orders):
+        from ..io import read_orders
+
+        read = {k: v for k, v in options.items() if k not in forecast_keys}
+        orders = read_orders(orders, **read)
+    return write_forecast_workbook(
+        out, lang, orders, holdout=holdout, horizon=horizon, overwrite=overwrite, **settings
+    )
