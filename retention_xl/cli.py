@@ -146,7 +146,10 @@ def _parser() -> argparse.ArgumentParser:
 
     _subscriptions_parser(commands)
 
-    demo = commands.add_parser("demo", help="write example KPI workbooks and print the KPIs")
+    demo = commands.add_parser(
+        "demo",
+        help="write example KPI, cohort, forecast and subscription workbooks and print results",
+    )
     demo.add_argument("--out-dir", type=Path, default=Path("demo_output"))
     demo.add_argument("--overwrite", action="store_true", help="replace existing files")
     return parser
@@ -533,6 +536,24 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"\nOne cohort workbook per store in {folder}:")
     batch = fill_many([SHOP_ORDERS], by="store", out_dir=folder, overwrite=args.overwrite)
     _print_summary(batch, "cohorts")
+
+    from .subscriptions import ledger, movements_from_ledger
+    from .subscriptions.sample import sample_billing
+    from .workbook import write_forecast_workbook, write_subscription_workbook
+
+    print("\nForecast of the sample shop (BG/NBD + Gamma-Gamma, holdout 25 %):")
+    for lang in ("en", "de"):
+        path = args.out_dir / f"retention_forecast_example_{lang}.xlsx"
+        write_forecast_workbook(path, lang, orders, overwrite=args.overwrite)
+        print(f"wrote {path}")
+    billing = ledger(*sample_billing(400, 24), source="sample_billing")
+    print("\nMRR movements of a made-up subscription business (last 3 months):")
+    rows = movements_from_ledger(billing).rows_table()
+    _print_table([row[:8] for row in [rows[0], *rows[-3:]]], fraction=False)
+    for lang in ("en", "de"):
+        path = args.out_dir / f"retention_subscriptions_example_{lang}.xlsx"
+        write_subscription_workbook(path, lang, billing, overwrite=args.overwrite)
+        print(f"wrote {path}")
     return 0 if all(r.ok for r in batch) else 1
 
 
