@@ -297,3 +297,21 @@ def test_fill_many_takes_polars_and_arrow_tables(shop: Orders, tmp_path: Path) -
     assert [r.ok for r in results] == [True, True]
     assert [r.path.name for r in results] == ["table1.xlsx", "arrow.xlsx"]  # type: ignore[union-attr]
     assert results[0].rows_used == len(shop)
+
+
+def test_reading_a_csv_never_imports_pandas(tmp_path: Path) -> None:
+    """pyarrow imports pandas on numpy and Python conversions (0.15-0.3 s a process); the
+    reader moves buffers itself, so `retention-xl cohorts FILE` never pays for it."""
+    path = tmp_path / "o.csv"
+    path.write_text(
+        "customer_id;order_date;amount\nK1;02.01.2024 10:00;1.234,50 €\nK2;2024-03;7\n",
+        encoding="cp1252",
+    )
+    code = (
+        "import sys\nfrom retention_xl.cli import main\n"
+        f"assert main(['cohorts', {str(path)!r}, '--value', 'revenue']) == 0\n"
+        "print('pandas' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "False"

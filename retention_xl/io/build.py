@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import DataError, InputError
+from .arrays import flat, from_indices
 from .convert import (
     blank_mask,
     serial_to_days,
@@ -88,8 +89,50 @@ def _first_rows(
     return first
 
 
-def _take(column: pa.Array, index: np.ndarray, missing: int) -> pa.Array:
-    return column.take(pa.array(index, mask=index == missing))
+@dataclass
+class _Converted:
+    """Every picked column converted over all source rows (numpy, one value per row)."""
+
+    codes: np.ndarray
+    names: np.ndarray
+    empty_id: np.ndarray
+    days: np.ndarray
+    bad_date: np.ndarray
+    blank_date: np.ndarray
+    amounts: np.ndarray | None = None
+    bad_amount: np.ndarray | None = None
+    blank_amount: np.ndarray | None = None
+    decimal: str = ""
+    extra: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+
+def _convert(
+    picked: Picked, columns: dict[str, pa.Array], decimal: str | None, date_format: str | None
+) -> _Converted:
+    codes, names, empty_id = to_codes(columns["customer"])
+    days, bad_date = to_days(columns["date"], date_format=date_format)
+    out = _Converted(codes, names, empty_id, days, bad_date, blank_mask(columns["date"]))
+    if "amount" in columns:
+        out.decimal = decimal or detect_decimal(
+            columns["amount"], "," if picked.report.delimiter == ";" else "."
+        )
+        out.amounts, out.bad_amount = to_amounts(columns["amount"], decimal=out.decimal)
+        # blank amounts matter only on rows without an id (blank rows): checked there
+        out.blank_amount = np.zeros(len(codes), bool)
+        if empty_id.any():
+            rows = np.flatnonzero(empty_id)
+            out.blank_amount[rows] = blank_mask(columns["amount"].take(from_indices(rows)))
+    for role, (values, mask) in picked.numbers.items():
+        if role == "amount" and out.amounts is not None and out.bad_amount is not None:
+            out.amounts[mask] = values[mask]
+            out.bad_amount[mask] = False
+        elif role == "date":
+            out.days[mask], out.bad_date[mask] = serial_to_days(values[mask])
+    for name, column in picked.extra.items():
+        extra_days, bad = to_days(column, date_format=date_format)
+        blank = blank_mask(column)
+        out.extra[name] = (extra_days, bad & ~blank, blank)
+    return out
 
 
 def build_orders(
@@ -108,179 +151,190 @@ def build_orders(
     """
     report = picked.report
     lang = report.lang
-    columns = dict(picked.columns)
-    n = len(columns["customer"])
-    blanks = {role: blank_mask(column) for role, column in columns.items()}
-    blank = np.logical_and.reduce(
-        [blanks[r] for r in ("customer", "date", "amount", "segment") if r in blanks]
-    )
-    report.blank_rows += int(blank.sum())
-    rows = np.flatnonzero(~blank)
+    columns = {role: flat(column) for role, column in picked.columns.items()}
+    picked.extra = {name: flat(column) for name, column in picked.extra.items()}
     problems = list(extra_errors or [])
     if on_error == "raise" and problems:
         raise DataError(f"{problems[0][1]}. {say('fix_row', lang)}")
+    data = _convert(picked, columns, decimal, date_format)
+    n = data.codes.size
+    blank = data.empty_id & data.blank_date
+    if data.blank_amount is not None:
+        blank &= data.blank_amount
+    if "segment" in columns and blank.any():
+        blank &= blank_mask(columns["segment"])
+    report.blank_rows += int(blank.sum())
+    rows = np.flatnonzero(~blank)
 
-    source_rows = {role: rows for role in columns}
+    # where each order's fields come from: its own row, or (line items) the first row of
+    # the order where the field is filled
+    source = {"customer": rows, "date": rows, "amount": rows, "segment": rows}
     if "order" in columns:
-        codes, _, empty_order = to_codes(columns["order"])
-        # an empty order number makes a row its own order
-        own = np.flatnonzero(empty_order)
-        codes = codes.copy()
-        codes[own] = codes.max(initial=-1) + 1 + np.arange(own.size)
-        groups, group_of = np.unique(codes[rows], return_inverse=True)
-        n_groups = groups.size
-        representative = _first_rows(group_of, rows, np.ones(rows.size, bool), n_groups, n)
+        order_codes, _, empty_order = to_codes(columns["order"])
+        own = np.flatnonzero(empty_order)  # an empty order number makes a row its own order
+        order_codes[own] = order_codes.max(initial=-1) + 1 + np.arange(own.size)
+        _, group_of = np.unique(order_codes[rows], return_inverse=True)
+        n_groups = int(group_of.max(initial=-1)) + 1
+        everywhere = np.ones(rows.size, bool)
+        representative = _first_rows(group_of, rows, everywhere, n_groups, n)
         order = np.argsort(representative, kind="stable")
-        representative = representative[order]
         rank = np.empty(n_groups, np.int64)
         rank[order] = np.arange(n_groups)
         group_of = rank[group_of]
-        for role in list(columns):
-            if role == "order":
-                continue
-            first = _first_rows(group_of, rows, ~blanks[role][rows], n_groups, n)
-            columns[role] = _take(columns[role], first, n)
-            source_rows[role] = first
-        for name, column in list(picked.extra.items()):
-            first = _first_rows(group_of, rows, ~blank_mask(column)[rows], n_groups, n)
-            picked.extra[name] = _take(column, first, n)
+        filled = {
+            "customer": ~data.empty_id,
+            "date": ~data.blank_date,
+            "amount": ~data.blank_amount if data.blank_amount is not None else everywhere,
+        }
+        if "amount" in columns:
+            filled["amount"] = ~blank_mask(columns["amount"])
+        if "segment" in columns:
+            filled["segment"] = ~blank_mask(columns["segment"])
+        for role in ("status", "cancelled_at"):
+            if role in columns:
+                filled[role] = ~blank_mask(columns[role])
+        source = {
+            role: _first_rows(group_of, rows, mask[rows], n_groups, n)
+            for role, mask in filled.items()
+        }
+        for name, (_, _, extra_blank) in data.extra.items():
+            source[f"extra:{name}"] = _first_rows(group_of, rows, ~extra_blank[rows], n_groups, n)
         report.merged_rows = int(rows.size - n_groups)
-        place = representative
+        place = representative[order]
     else:
-        if rows.size < n:  # leave blank rows out (no copy when there are none)
-            index = pa.array(rows)
-            columns = {role: column.take(index) for role, column in columns.items()}
-            picked.extra = {k: v.take(index) for k, v in picked.extra.items()}
         place = rows
     m = place.size
-    keep = np.ones(m, bool)
 
+    def at(role: str) -> tuple[np.ndarray, np.ndarray]:
+        """Source row of each order for ``role`` (clipped) and where there is none."""
+        index = source.get(role, place)
+        missing = index >= n
+        return np.minimum(index, max(n - 1, 0)), missing
+
+    keep = np.ones(m, bool)
     if preset is not None:
         if "status" in columns and preset.cancelled_statuses:
-            status = np.char.lower(to_text(columns["status"]))
-            gone = np.isin(status, list(preset.cancelled_statuses))
+            index, missing = at("status")
+            status = np.char.lower(to_text(columns["status"]))[index]
+            gone = np.isin(status, list(preset.cancelled_statuses)) & ~missing
             for value in np.unique(status[gone]).tolist():
                 report.cancelled[value] = int((status[gone] == value).sum())
             keep &= ~gone
         if "cancelled_at" in columns:
-            gone = ~blank_mask(columns["cancelled_at"]) & keep
+            index, missing = at("cancelled_at")
+            gone = ~blank_mask(columns["cancelled_at"])[index] & ~missing & keep
             if gone.any():
                 label = picked.names["cancelled_at"]
                 report.cancelled[label] = report.cancelled.get(label, 0) + int(gone.sum())
             keep &= ~gone
 
-    codes, names, empty_id = to_codes(columns["customer"])
-    days, bad_date = to_days(columns["date"], date_format=date_format)
-    slash = slash_mask(columns["date"]) if date_format is None else np.zeros(m, bool)
-    amounts = bad_amount = None
-    if "amount" in columns:
-        used_decimal = decimal or detect_decimal(
-            columns["amount"], "," if report.delimiter == ";" else "."
-        )
-        report.decimal = used_decimal
-        amounts, bad_amount = to_amounts(columns["amount"], decimal=used_decimal)
-    for role, (values, mask) in picked.numbers.items():
-        at = source_rows[role]
-        safe = np.minimum(at, n - 1)
-        hit = (at < n) & mask[safe]
-        if role == "amount" and amounts is not None and bad_amount is not None:
-            amounts[hit] = values[safe[hit]]
-            bad_amount[hit] = False
-        elif role == "date":
-            serial_days, serial_bad = serial_to_days(values[safe[hit]])
-            days[hit] = serial_days
-            bad_date[hit] = serial_bad
-    extra_days = {}
-    bad_extra = np.zeros(m, bool)
-    extra_bad: dict[str, np.ndarray] = {}
-    extra_blank: dict[str, np.ndarray] = {}  # an empty extra date stays empty (NaT)
-    for name, column in picked.extra.items():
-        extra_days[name], bad = to_days(column, date_format=date_format)
-        extra_blank[name] = blank_mask(column)
-        extra_bad[name] = bad & ~extra_blank[name]
-        bad_extra |= extra_bad[name]
-    bad = keep & (empty_id | bad_date | bad_extra)
-    if bad_amount is not None:
-        bad |= keep & bad_amount
+    id_at, id_missing = at("customer")
+    date_at, date_missing = at("date")
+    empty_id = data.empty_id[id_at] | id_missing
+    bad_date = (data.bad_date[date_at] | date_missing) & ~empty_id
+    bad = empty_id | bad_date
+    amount_at = None
+    if data.bad_amount is not None:
+        amount_at, amount_missing = at("amount")
+        bad_amount = (data.bad_amount[amount_at] | amount_missing) & ~bad
+        bad |= bad_amount
+    extra_at = {}
+    for name, (_, extra_bad, _) in data.extra.items():
+        extra_at[name], extra_missing = at(f"extra:{name}")
+        bad |= extra_bad[extra_at[name]] & ~extra_missing
+    bad &= keep
     if bad.any():
         where = np.flatnonzero(bad)
-        shown = where if on_error == "skip" else where[:1]
-        shown = shown[: max(0, 50 - len(problems))] if on_error == "skip" else shown
+        shown = where[: max(0, 50 - len(problems))] if on_error == "skip" else where[:1]
         locations = picked.locate(place[shown]) if shown.size else []
         for i, location in zip(shown.tolist(), locations, strict=True):
             text = _describe(
-                i,
                 lang=lang,
                 names=picked.names,
                 columns=columns,
-                empty_id=empty_id,
-                bad_date=bad_date,
-                slash=slash,
-                bad_amount=bad_amount,
-                decimal=report.decimal,
+                data=data,
+                rows={
+                    "customer": (int(id_at[i]), bool(id_missing[i])),
+                    "date": (int(date_at[i]), bool(date_missing[i])),
+                    **(
+                        {"amount": (int(amount_at[i]), bool(at("amount")[1][i]))}
+                        if amount_at is not None
+                        else {}
+                    ),
+                    **{f"extra:{k}": (int(v[i]), False) for k, v in extra_at.items()},
+                },
+                extra=picked.extra,
                 date_format=date_format,
-                extra={k: (picked.extra[k], extra_bad[k]) for k in extra_bad},
             )
             problems.append((int(place[i]), f"{location}: {text}"))
         if on_error == "raise":
             raise DataError(f"{problems[-1][1]}. {say('fix_row', lang)}")
-        report.rows_rejected = len(extra_errors or []) + int(where.size)
-    else:
-        report.rows_rejected = len(extra_errors or [])
+    report.rows_rejected = len(extra_errors or []) + int(bad.sum())
     report.problems = [text for _, text in problems[:50]]
     keep &= ~bad
     report.rows_read = int(rows.size) + len(extra_errors or [])
     report.rows_used = int(keep.sum())
-    report.has_amounts = amounts is not None
+    report.has_amounts = data.amounts is not None
+    if data.decimal:
+        report.decimal = data.decimal
     segments = None
     if "segment" in columns:
-        segments = to_text(columns["segment"], "(blank)")[keep]
+        segment_at, _ = at("segment")
+        segments = to_text(columns["segment"], "(blank)")[segment_at[keep]]
+    extra_dates = {}
+    for name, (extra_days, _, extra_blank) in data.extra.items():
+        index = extra_at[name][keep]
+        extra_dates[name] = np.where(
+            extra_blank[index], np.datetime64("NaT"), extra_days[index].astype("datetime64[D]")
+        )
     return Orders(
         None,
-        days[keep].astype("datetime64[D]"),
-        None if amounts is None else amounts[keep],
+        data.days[date_at[keep]].astype("datetime64[D]"),
+        None if data.amounts is None or amount_at is None else data.amounts[amount_at[keep]],
         report,
         segments,
-        customer_codes=codes[keep],
-        customer_names=names,
-        extra_dates={
-            k: np.where(extra_blank[k][keep], np.datetime64("NaT"), v[keep].astype("datetime64[D]"))
-            for k, v in extra_days.items()
-        },
+        customer_codes=data.codes[id_at[keep]],
+        customer_names=data.names,
+        extra_dates=extra_dates,
     )
 
 
 def _describe(
-    i: int,
     *,
     lang: str,
     names: dict[str, str],
     columns: dict[str, pa.Array],
-    empty_id: np.ndarray,
-    bad_date: np.ndarray,
-    slash: np.ndarray,
-    bad_amount: np.ndarray | None,
-    decimal: str,
+    data: _Converted,
+    rows: dict[str, tuple[int, bool]],
+    extra: dict[str, pa.Array],
     date_format: str | None,
-    extra: dict[str, tuple[pa.Array, np.ndarray]],
 ) -> str:
-    """What is wrong with row ``i``: the first failing column, its value, and what to do."""
-    if empty_id[i]:
+    """What is wrong with an order: the first failing column, its value, and what to do.
+    ``rows`` gives, per role, the source row its value came from (and whether there was
+    none)."""
+    row, missing = rows["customer"]
+    if missing or data.empty_id[row]:
         return say("empty_id", lang, column=names["customer"])
-    if bad_date[i]:
-        value = columns["date"][i].as_py()
-        if slash[i]:
-            return say("slash_date", lang, column=names["date"], value=str(value))
+    row, missing = rows["date"]
+    if missing or data.bad_date[row]:
+        value = "" if missing else _shown(columns["date"][row].as_py())
+        if not missing and slash_mask(columns["date"].slice(row, 1))[0] and not date_format:
+            return say("slash_date", lang, column=names["date"], value=value)
         help_text = (
             say("format_help", lang, pattern=date_format) if date_format else say("date_help", lang)
         )
-        return say("bad_date", lang, column=names["date"], value=_shown(value), help=help_text)
-    if bad_amount is not None and bad_amount[i]:
-        value = columns["amount"][i].as_py()
-        return say("bad_amount", lang, column=names["amount"], value=_shown(value), decimal=decimal)
-    for name, (column, bad) in extra.items():
-        if bad[i]:
-            value = _shown(column[i].as_py())
+        return say("bad_date", lang, column=names["date"], value=value, help=help_text)
+    if "amount" in rows and data.bad_amount is not None:
+        row, missing = rows["amount"]
+        if missing or data.bad_amount[row]:
+            value = "" if missing else _shown(columns["amount"][row].as_py())
+            return say(
+                "bad_amount", lang, column=names["amount"], value=value, decimal=data.decimal
+            )
+    for name, column in extra.items():
+        row, _ = rows[f"extra:{name}"]
+        if data.extra[name][1][row]:
+            value = _shown(column[row].as_py())
             return say("bad_date", lang, column=name, value=value, help=say("date_help", lang))
     raise InputError("internal: row has no problem")  # pragma: no cover
 

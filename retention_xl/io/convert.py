@@ -29,6 +29,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .arrays import flat, from_bools, to_bools, to_numbers, valid
+
 __all__ = [
     "blank_mask",
     "serial_to_days",
@@ -48,24 +50,22 @@ _GERMAN = (
     r"^(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})"
     r"(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s?Uhr)?)?$"
 )
+# a zero-padded ISO or German date with a time: its first 10 characters are the date
+_STAMP = (
+    r"^(?:\d{4}-\d{2}-\d{2}|\d{2}\.\d{2}\.\d{4})"
+    r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s?(?:Z|UTC|[+-]\d{2}(?::?\d{2})?))?"
+    r"|,?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s?Uhr)?)?$"
+)
 _MONTH = r"^(?P<y>\d{4})-(?P<m>\d{1,2})$"
 _SERIAL = r"^\d{1,7}(?:[.,]\d+)?$"
 _SLASH = r"^\d{1,4}/\d{1,2}/\d{1,4}(?:\D.*)?$"
 _NOISE = "[\\s\u00a0\u202f'’€$£]|EUR|USD|CHF|GBP"
 _POINT = r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$"
 _COMMA = r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d*)(?:,\d+)?$"
+_COMMA_STRICT = r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$"
 _DIGIT = r"\d"
 _MAX_SERIAL = 2958465  # 9999-12-31
 _EXCEL_EPOCH = 25569  # serial of 1970-01-01
-
-
-def _flat(column: Any) -> pa.Array:
-    """One contiguous array (a chunked column's chunks combined, dictionaries unified)."""
-    if isinstance(column, pa.ChunkedArray):
-        if pa.types.is_dictionary(column.type):
-            column = column.unify_dictionaries()
-        column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
-    return column
 
 
 def _strings(column: pa.Array) -> pa.Array:
@@ -77,9 +77,8 @@ def _on_dictionary(column: pa.Array, convert: Any) -> tuple[np.ndarray, np.ndarr
     if not pa.types.is_dictionary(column.type):
         return None
     values, bad = convert(column.dictionary)
-    indices = column.indices.to_numpy(zero_copy_only=False)
-    nulls = column.is_null().to_numpy(zero_copy_only=False)
-    indices = np.where(nulls, 0, indices).astype(np.int64)
+    indices = to_numbers(column.indices).astype(np.int64)
+    nulls = ~valid(column)
     if len(column.dictionary) == 0:
         return np.zeros(len(column), values.dtype), np.ones(len(column), bool)
     return values[indices], bad[indices] | nulls
@@ -87,20 +86,19 @@ def _on_dictionary(column: pa.Array, convert: Any) -> tuple[np.ndarray, np.ndarr
 
 def blank_mask(column: Any) -> np.ndarray:
     """True where a cell is null or only whitespace."""
-    column = _flat(column)
+    column = flat(column)
     if pa.types.is_dictionary(column.type):
         empty = blank_mask(column.dictionary)
-        idx = column.indices.fill_null(0).to_numpy(zero_copy_only=False)
-        nulls = np.asarray(column.is_null().to_numpy(zero_copy_only=False))
+        idx = to_numbers(column.indices)
         found: np.ndarray = empty[idx] if empty.size else np.ones(len(column), bool)
-        result: np.ndarray = np.logical_or(found, nulls)
+        result: np.ndarray = np.logical_or(found, ~valid(column))
         return result
     if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-        blank = pc.or_(pc.equal(pc.utf8_length(column), 0), pc.utf8_is_space(column))
-        return np.asarray(blank.fill_null(True).to_numpy(zero_copy_only=False))
+        empty = pc.invert(pc.cast(pc.utf8_length(column), pa.bool_()))
+        return to_bools(pc.or_(empty, pc.utf8_is_space(column)), null=True)
     if pa.types.is_floating(column.type):
-        return np.asarray(pc.is_nan(column).fill_null(True).to_numpy(zero_copy_only=False))
-    return np.asarray(column.is_null().to_numpy(zero_copy_only=False))
+        return to_bools(pc.is_nan(column), null=True)
+    return ~valid(column)
 
 
 def _ymd_days(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -116,7 +114,7 @@ def _ymd_days(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, 
 
 def _ints(parts: pa.StructArray, name: str) -> np.ndarray:
     field = pc.struct_field(parts, name)
-    return np.asarray(pc.cast(field, pa.int64()).fill_null(0).to_numpy(zero_copy_only=False))
+    return to_numbers(pc.cast(field, pa.int64()))
 
 
 def _pattern_days(
@@ -124,7 +122,7 @@ def _pattern_days(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(days, matched) for the values of ``text`` matching ``pattern``."""
     parts = pc.extract_regex(text, pattern)
-    matched = np.asarray(parts.is_valid().to_numpy(zero_copy_only=False))
+    matched = valid(parts)
     if not matched.any():
         return np.zeros(len(text), np.int64), matched
     y, m = _ints(parts, fields[0]), _ints(parts, fields[1])
@@ -140,11 +138,23 @@ def _text_days(text: pa.Array, date_format: str | None) -> tuple[np.ndarray, np.
     bad = np.ones(n, bool)
     if date_format:
         parsed = pc.strptime(text, format=date_format, unit="s", error_is_null=True)
-        ok = np.asarray(parsed.is_valid().to_numpy(zero_copy_only=False))
-        values = pc.cast(parsed, pa.date32()).cast(pa.int32()).fill_null(0)
-        return np.asarray(values.to_numpy(zero_copy_only=False), np.int64), ~ok
+        values = pc.cast(parsed, pa.date32())
+        return to_numbers(values).astype(np.int64), ~valid(parsed)
     todo = np.arange(n)
     rest = text
+    if n > 20_000:  # many distinct timestamps: convert the distinct dates they start with
+        stamp = to_bools(pc.match_substring_regex(text, _STAMP))
+        if stamp.any():
+            heads = pc.dictionary_encode(
+                pc.utf8_slice_codeunits(text.filter(from_bools(stamp)), 0, 10)
+            )
+            head_days, head_bad = _text_days(heads.dictionary, None)
+            index = to_numbers(heads.indices)
+            days[stamp], bad[stamp] = head_days[index], head_bad[index]
+            if stamp.all():
+                return days, bad
+            todo = np.flatnonzero(~stamp)
+            rest = text.filter(from_bools(~stamp))
     for pattern, fields in (
         (_ISO, ("y", "m", "d")),
         (_GERMAN, ("y", "m", "d")),
@@ -157,13 +167,13 @@ def _text_days(text: pa.Array, date_format: str | None) -> tuple[np.ndarray, np.
             return days, bad
         keep = ~matched
         todo = todo[keep]
-        rest = rest.filter(pa.array(keep))
-    serial = np.asarray(pc.match_substring_regex(rest, _SERIAL).fill_null(False))
+        rest = rest.filter(from_bools(keep))
+    serial = to_bools(pc.match_substring_regex(rest, _SERIAL))
     if serial.any():
         numbers = pc.cast(
-            pc.replace_substring(rest.filter(pa.array(serial)), ",", "."), pa.float64()
+            pc.replace_substring(rest.filter(from_bools(serial)), ",", "."), pa.float64()
         )
-        s_days, s_bad = serial_to_days(np.asarray(numbers.to_numpy(zero_copy_only=False)))
+        s_days, s_bad = serial_to_days(to_numbers(numbers, np.nan))
         at = todo[serial]
         days[at] = s_days
         bad[at] = s_bad
@@ -192,24 +202,22 @@ def to_days(column: Any, *, date_format: str | None = None) -> tuple[np.ndarray,
     >>> to_days(pa.array(["03/04/2024"]), date_format="%d/%m/%Y")[0].astype("datetime64[D]")
     array(['2024-04-03'], dtype='datetime64[D]')
     """
-    column = _flat(column)
+    column = flat(column)
     kind = column.type
     if pa.types.is_dictionary(kind):
         done = _on_dictionary(column, lambda values: to_days(values, date_format=date_format))
         assert done is not None
         return done
-    nulls = np.asarray(column.is_null().to_numpy(zero_copy_only=False))
+    nulls = ~valid(column)
     if pa.types.is_timestamp(kind):
         if kind.tz is not None:  # the calendar day where the timestamp was written
             column = pc.local_timestamp(column)
         column = pc.cast(column, pa.date32())
         kind = column.type
     if pa.types.is_date(kind):
-        values = pc.cast(pc.cast(column, pa.date32()), pa.int32()).fill_null(0)
-        return np.asarray(values.to_numpy(zero_copy_only=False), np.int64), nulls
+        return to_numbers(pc.cast(column, pa.date32())).astype(np.int64), nulls
     if pa.types.is_integer(kind) or pa.types.is_floating(kind):
-        numbers = np.asarray(pc.cast(column, pa.float64()).fill_null(np.nan).to_numpy())
-        days, bad = serial_to_days(numbers)
+        days, bad = serial_to_days(to_numbers(pc.cast(column, pa.float64()), np.nan))
         return days, bad | nulls
     if pa.types.is_null(kind):
         return np.zeros(len(column), np.int64), np.ones(len(column), bool)
@@ -220,47 +228,58 @@ def to_days(column: Any, *, date_format: str | None = None) -> tuple[np.ndarray,
 def slash_mask(column: Any) -> np.ndarray:
     """True where a cell holds a slash date like ``03/04/2024`` (ambiguous without a
     pattern)."""
-    column = _flat(column)
+    column = flat(column)
     if pa.types.is_dictionary(column.type):
         inner = slash_mask(column.dictionary)
-        idx = column.indices.fill_null(0).to_numpy(zero_copy_only=False)
-        return inner[idx] if inner.size else np.zeros(len(column), bool)
+        idx = to_numbers(column.indices)
+        found: np.ndarray = inner[idx] if inner.size else np.zeros(len(column), bool)
+        return found
     if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
         return np.zeros(len(column), bool)
-    found = pc.match_substring_regex(_strings(column), _SLASH).fill_null(False)
-    return np.asarray(found.to_numpy(zero_copy_only=False))
+    return to_bools(pc.match_substring_regex(_strings(column), _SLASH))
+
+
+def _cast_floats(text: pa.Array) -> tuple[np.ndarray, np.ndarray] | None:
+    """All of ``text`` cast to float64 in one go, or None if any value is not a plain
+    number."""
+    try:
+        floats = to_numbers(pc.cast(text, pa.float64()), np.nan)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    finite = np.isfinite(floats)
+    return np.where(finite, floats, 0.0), ~finite
 
 
 def _text_amounts(text: pa.Array, decimal: str) -> tuple[np.ndarray, np.ndarray]:
     if decimal == ".":
-        try:  # the common case first: plain numbers, one cast in C without trimming
-            floats = np.asarray(pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False))
-            finite = np.isfinite(floats)
-            return np.where(finite, floats, 0.0), ~finite
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            pass
+        quick = _cast_floats(text)  # the common case: plain numbers, one cast in C
+        if quick is not None:
+            return quick
     text = _strings(text)
-    if decimal == "." or not pc.any(pc.match_substring(text, ".")).as_py():
-        quick = text if decimal == "." else pc.replace_substring(text, ",", ".")
-        try:  # the common case: plain numbers, one cast in C
-            values = pc.cast(quick, pa.float64())
-            floats = np.asarray(values.to_numpy(zero_copy_only=False), np.float64)
-            finite = np.isfinite(floats)
-            return np.where(finite, floats, 0.0), ~finite
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            pass
+    if decimal == ",":  # German numbers without currency signs: one check, two replaces
+        strict = to_bools(pc.match_substring_regex(text, _COMMA_STRICT))
+        if strict.all():
+            plain = pc.replace_substring(pc.replace_substring(text, ".", ""), ",", ".")
+            quick = _cast_floats(plain)
+            if quick is not None:
+                return quick
+    elif (quick := _cast_floats(text)) is not None:
+        return quick
     cleaned = pc.replace_substring_regex(text, _NOISE, "")
-    valid = pc.and_(
-        pc.match_substring_regex(cleaned, _COMMA if decimal == "," else _POINT),
-        pc.match_substring_regex(cleaned, _DIGIT),
-    ).fill_null(False)
+    ok = to_bools(
+        pc.and_(
+            pc.match_substring_regex(cleaned, _COMMA if decimal == "," else _POINT),
+            pc.match_substring_regex(cleaned, _DIGIT),
+        )
+    )
     if decimal == ",":
         cleaned = pc.replace_substring(pc.replace_substring(cleaned, ".", ""), ",", ".")
     else:
         cleaned = pc.replace_substring(cleaned, ",", "")
-    values = pc.cast(pc.if_else(valid, cleaned, pa.scalar("0")), pa.float64())
-    floats = np.asarray(values.to_numpy(zero_copy_only=False), np.float64)
-    bad = ~np.asarray(valid.to_numpy(zero_copy_only=False)) | ~np.isfinite(floats)
+    floats = np.zeros(len(text))
+    if ok.any():
+        floats[ok] = to_numbers(pc.cast(cleaned.filter(from_bools(ok)), pa.float64()), np.nan)
+    bad = ~ok | ~np.isfinite(floats)
     return np.where(bad, 0.0, floats), bad
 
 
@@ -275,15 +294,15 @@ def to_amounts(column: Any, *, decimal: str = ".") -> tuple[np.ndarray, np.ndarr
     >>> to_amounts(pa.array(["$1,234.50", "7"]))[0].tolist()
     [1234.5, 7.0]
     """
-    column = _flat(column)
+    column = flat(column)
     kind = column.type
     if pa.types.is_dictionary(kind):
         done = _on_dictionary(column, lambda values: to_amounts(values, decimal=decimal))
         assert done is not None
         return done
-    nulls = np.asarray(column.is_null().to_numpy(zero_copy_only=False))
+    nulls = ~valid(column)
     if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
-        floats = np.asarray(pc.cast(column, pa.float64()).fill_null(np.nan).to_numpy())
+        floats = to_numbers(pc.cast(column, pa.float64()), np.nan)
         finite = np.isfinite(floats)
         return np.where(finite, floats, 0.0), ~finite
     if pa.types.is_null(kind):
@@ -295,7 +314,10 @@ def to_amounts(column: Any, *, decimal: str = ".") -> tuple[np.ndarray, np.ndarr
 def _number_text(column: pa.Array) -> pa.Array:
     """Numeric ids as text: whole numbers without a decimal part (7.0 is ``"7"``)."""
     if pa.types.is_floating(column.type):
-        floats = np.asarray(column.fill_null(np.nan).to_numpy(zero_copy_only=False))
+        floats = to_numbers(column, np.nan)
+        whole = np.isfinite(floats) & (floats == np.floor(floats)) & (np.abs(floats) < 2.0**63)
+        if whole.all():
+            return pc.cast(pc.cast(column, pa.int64()), pa.string())
         texts = [
             "" if not np.isfinite(v) else (str(int(v)) if v == int(v) else repr(v))
             for v in floats.tolist()
@@ -316,24 +338,24 @@ def to_codes(column: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     >>> to_codes(pa.array([7.0, 7.5]))[1].tolist()
     ['7', '7.5']
     """
-    column = _flat(column)
+    column = flat(column)
     if pa.types.is_dictionary(column.type):
         dictionary = column.dictionary
         if not (pa.types.is_string(dictionary.type) or pa.types.is_large_string(dictionary.type)):
             dictionary = _number_text(dictionary)
         trimmed = _strings(dictionary)
         inner = pc.dictionary_encode(trimmed)
-        remap = np.asarray(inner.indices.to_numpy(zero_copy_only=False), np.int64)
-        idx = np.asarray(column.indices.fill_null(0).to_numpy(zero_copy_only=False), np.int64)
+        remap = to_numbers(inner.indices).astype(np.int64)
+        idx = to_numbers(column.indices).astype(np.int64)
         codes = remap[idx] if remap.size else np.zeros(len(column), np.int64)
         names_arr = inner.dictionary
-        nulls = np.asarray(column.is_null().to_numpy(zero_copy_only=False))
+        nulls = ~valid(column)
     else:
         if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
             column = _number_text(column)
         encoded = pc.dictionary_encode(_strings(column))
-        nulls = np.asarray(encoded.is_null().to_numpy(zero_copy_only=False))
-        codes = np.asarray(encoded.indices.fill_null(0).to_numpy(zero_copy_only=False), np.int64)
+        nulls = ~valid(encoded)
+        codes = to_numbers(encoded.indices).astype(np.int64)
         names_arr = encoded.dictionary
     names = np.array(names_arr.to_pylist(), dtype=str) if len(names_arr) else np.array([], "<U1")
     empty_name = np.char.str_len(names) == 0 if names.size else np.zeros(0, bool)

@@ -14,6 +14,7 @@ Quoting: ``"`` with doubled quotes inside; quoted fields may hold separators and
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
@@ -73,6 +74,38 @@ def _looks_binary(data: bytes) -> bool:
         return True
     controls = sum(head.count(bytes([c])) for c in (*range(1, 9), 11, 12, *range(14, 27)))
     return controls > len(head) // 100 + 2
+
+
+_SAMPLE = 1 << 20
+
+
+def _looks_utf8(data: bytes) -> bool:
+    """Whether the text reads as UTF-8, judged by its first and last MiB (all of a smaller
+    file). pyarrow then checks every value of the columns it reads, and a file that fails
+    there is read again as Windows-1252."""
+    if len(data) <= 2 * _SAMPLE:
+        samples = [data]
+    else:
+        tail = data[-_SAMPLE:].lstrip(bytes(range(0x80, 0xC0)))  # start on a character
+        samples = [data[:_SAMPLE], tail]
+    for sample in samples:
+        if sample.isascii():
+            continue
+        try:
+            codecs.utf_8_decode(sample, "strict", False)  # a cut character at the end is fine
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def _has_times(data: bytes, separator: str, at: int) -> bool:
+    """Whether the date column of the first data lines holds a time of day."""
+    lines = data[:65536].splitlines()[1:6]
+    fields = [
+        next(csv.reader([line.decode("utf-8", "replace")], delimiter=separator), [])
+        for line in lines
+    ]
+    return any(len(f) > at and ":" in f[at] for f in fields)
 
 
 def _first_line(data: bytes) -> bytes:
@@ -150,12 +183,8 @@ def pick_csv(
     header_bytes = _first_line(data)
     if not header_bytes.strip():
         raise DataError(say("empty_file", lang, source=source))
-    ascii_only = not data or int(np.frombuffer(data, np.uint8).max()) < 128
-    if used_encoding == "utf-8" and not encoding and not ascii_only:
-        try:
-            data.decode("utf-8")  # validation only: fast for ASCII, a few ms per 10 MB
-        except UnicodeDecodeError:
-            data, used_encoding = _transcode(data, "cp1252", source, lang), "cp1252"
+    if used_encoding == "utf-8" and not encoding and not _looks_utf8(data):
+        data, used_encoding = _transcode(data, "cp1252", source, lang), "cp1252"
     header_text = _first_line(data).decode("utf-8")
     separator = delimiter or _detect_separator(header_text)
     try:
@@ -169,6 +198,8 @@ def pick_csv(
     # strings; customer ids are encoded afterwards in one hash table (to_codes), which is
     # cheaper than unifying one dictionary per parsed block
     kinds = {"date": _DICTIONARY, "segment": _DICTIONARY}
+    if "date" in found and _has_times(data, separator, found["date"]):
+        kinds["date"] = pa.string()  # nearly every timestamp is distinct: no dictionary
     types = {names[at]: kinds.get(role, pa.string()) for role, at in found.items()}
     invalid: list[tuple[int | None, str, int]] = []
 
@@ -194,7 +225,14 @@ def pick_csv(
         )
 
     try:
-        table = read(data)
+        try:
+            table = read(data)
+        except pa.ArrowInvalid as error:
+            if "UTF8" not in str(error) or used_encoding != "utf-8" or encoding:
+                raise
+            data, used_encoding = _transcode(data, "cp1252", source, lang), "cp1252"
+            report.encoding = used_encoding
+            table = read(data)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
         reason = str(error).splitlines()[0]
         raise DataError(say("cannot_open", lang, source=source, reason=reason)) from None
