@@ -208,8 +208,13 @@ def _run(job: _Job) -> FillResult:
 
 
 def _segments(name: str, orders: Orders) -> list[tuple[str, Orders]]:
-    assert orders.segments is not None
-    codes, names = factorize(orders.segments)
+    if orders.segment_codes is not None and orders.segment_names is not None:
+        present = np.bincount(orders.segment_codes, minlength=orders.segment_names.size) > 0
+        rank = np.cumsum(present) - 1  # the reader's codes, without segments left empty
+        codes, names = rank[orders.segment_codes], orders.segment_names[present]
+    else:
+        assert orders.segments is not None
+        codes, names = factorize(orders.segments)
     order = np.argsort(codes, kind="stable")  # one sort instead of a scan per segment
     bounds = np.searchsorted(codes[order], np.arange(names.size + 1))
     out = []

@@ -277,10 +277,14 @@ def build_orders(
     report.has_amounts = data.amounts is not None
     if data.decimal:
         report.decimal = data.decimal
-    segments = None
+    segment_codes = segment_names = None
     if "segment" in columns:
         segment_at, _ = at("segment")
-        segments = to_text(columns["segment"], "(blank)")[segment_at[keep]]
+        segment_codes, segment_names, empty_segment = to_codes(columns["segment"])
+        if empty_segment.any():  # an empty value is the segment "(blank)"
+            segment_codes = np.where(empty_segment, segment_names.size, segment_codes)
+            segment_names = np.append(segment_names, "(blank)")
+        segment_codes = segment_codes[segment_at[keep]]
     extra_dates = {}
     for name, (extra_days, _, extra_blank) in data.extra.items():
         index = extra_at[name][keep]
@@ -292,10 +296,12 @@ def build_orders(
         data.days[date_at[keep]].astype("datetime64[D]"),
         None if data.amounts is None or amount_at is None else data.amounts[amount_at[keep]],
         report,
-        segments,
+        None,
         customer_codes=data.codes[id_at[keep]],
         customer_names=data.names,
         extra_dates=extra_dates,
+        segment_codes=segment_codes,
+        segment_names=segment_names,
     )
 
 

@@ -114,6 +114,8 @@ class Orders:
         customer_codes: np.ndarray | None = None,
         customer_names: np.ndarray | None = None,
         extra_dates: dict[str, np.ndarray] | None = None,
+        segment_codes: np.ndarray | None = None,
+        segment_names: np.ndarray | None = None,
     ) -> None:
         if customer_ids is None and (customer_codes is None or customer_names is None):
             raise ValueError("Orders needs customer_ids, or customer_codes and customer_names")
@@ -123,7 +125,9 @@ class Orders:
         self.order_dates = order_dates
         self.amounts = amounts
         self.report = report
-        self.segments = segments  # text per order when read with segment_col
+        self._segments = segments  # text per order when read with segment_col
+        self.segment_codes = segment_codes  # or codes into segment_names (from a reader)
+        self.segment_names = segment_names
         self.extra_dates: dict[str, np.ndarray] = extra_dates or {}
 
     def __len__(self) -> int:
@@ -131,6 +135,14 @@ class Orders:
 
     def __repr__(self) -> str:
         return f"Orders({len(self)} orders from {self.report.source!r})"
+
+    @property
+    def segments(self) -> np.ndarray | None:
+        """The segment (``segment_col``) of each order as text, or None."""
+        if self._segments is None and self.segment_codes is not None:
+            assert self.segment_names is not None
+            self._segments = self.segment_names[self.segment_codes]
+        return self._segments
 
     @property
     def customer_ids(self) -> np.ndarray:
