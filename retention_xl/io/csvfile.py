@@ -84,15 +84,15 @@ def _looks_utf8(data: bytes) -> bool:
     file). pyarrow then checks every value of the columns it reads, and a file that fails
     there is read again as Windows-1252."""
     if len(data) <= 2 * _SAMPLE:
-        samples = [data]
+        samples = [(data, True)]
     else:
         tail = data[-_SAMPLE:].lstrip(bytes(range(0x80, 0xC0)))  # start on a character
-        samples = [data[:_SAMPLE], tail]
-    for sample in samples:
+        samples = [(data[:_SAMPLE], False), (tail, True)]
+    for sample, final in samples:
         if sample.isascii():
             continue
-        try:
-            codecs.utf_8_decode(sample, "strict", False)  # a cut character at the end is fine
+        try:  # the first sample may end inside a character; the file's end may not
+            codecs.utf_8_decode(sample, "strict", final)
         except UnicodeDecodeError:
             return False
     return True
