@@ -37,7 +37,9 @@ from .excel_values import (
     BLANK,
     ERRORS,
     Blank,
+    ExcelAnswer,
     as_grid,
+    column_cells,
     flatten,
     parse_date,
     parse_number,
@@ -72,21 +74,15 @@ _PARSERS: dict[str, Callable[[Any], Cell]] = {
 }
 
 
-class _Answer(Exception):  # noqa: N818 - control flow: the whole result is one error
-    def __init__(self, error: str) -> None:
-        super().__init__(error)
-        self.error = error
-
-
 def _aggregate(param: Parameter, value: Any) -> np.ndarray:
     parser = _PARSERS[param.kind]
     cells = [parser(cell) for cell in flatten(as_grid(value))]
     for cell in cells:
         if isinstance(cell, str):
-            raise _Answer(cell)
+            raise ExcelAnswer(cell)
     numbers = [cell for cell in cells if isinstance(cell, float)]
     if not numbers:
-        raise _Answer("#N/A")
+        raise ExcelAnswer("#N/A")
     return np.array(numbers)
 
 
@@ -116,7 +112,7 @@ def _compute(definition: Definition, args: Sequence[Any]) -> Any:
     try:
         shape = np.broadcast_shapes(*(grid.shape for grid in cells.values()))
     except ValueError:
-        raise _Answer("#VALUE!") from None
+        raise ExcelAnswer("#VALUE!") from None
     grids = {name: np.broadcast_to(grid, shape) for name, grid in cells.items()}
     values = np.full(shape, np.nan)
     errors = np.full(shape, None, dtype=object)
@@ -194,7 +190,7 @@ def call(definition: Definition, args: Sequence[Any]) -> Any:
     """
     try:
         return _compute(definition, args)
-    except _Answer as answer:
+    except ExcelAnswer as answer:
         return answer.error
     except Exception:  # an Excel cell must never show a traceback
         logger.exception("%s failed on %r", definition.name, args)
@@ -206,20 +202,10 @@ def _text_option(param: Parameter, value: Any) -> str:
     if cell is None or (isinstance(cell, str) and not cell.strip()):
         return str(param.default)
     if isinstance(cell, str) and cell.strip().upper() in ERRORS:
-        raise _Answer(cell.strip().upper())
+        raise ExcelAnswer(cell.strip().upper())
     if isinstance(cell, float) and cell.is_integer():  # "30" typed as a number for 30 days
         cell = f"{int(cell)}D"
     return str(cell).strip()
-
-
-def _column(value: Any) -> list[Any] | None:
-    """A one-column (or one-row) range as a flat list; a wider range is #VALUE!."""
-    if value is None:
-        return None
-    grid = as_grid(value)
-    if len(grid[0]) != 1 and len(grid) != 1:
-        raise _Answer("#VALUE!")
-    return flatten(grid)
 
 
 def call_table(definition: Definition, args: Sequence[Any], lang: str = "en") -> Any:
@@ -240,8 +226,8 @@ def call_table(definition: Definition, args: Sequence[Any], lang: str = "en") ->
     padded = list(args) + [None] * (len(definition.params) - len(args))
     try:
         values = dict(zip((p.name for p in definition.params), padded, strict=True))
-        ids, dates = _column(values["customer_ids"]), _column(values["order_dates"])
-        amounts = _column(values["amounts"])
+        ids, dates = column_cells(values["customer_ids"]), column_cells(values["order_dates"])
+        amounts = column_cells(values["amounts"])
         if ids is None or dates is None:
             return "#N/A"
         options = {
@@ -262,7 +248,7 @@ def call_table(definition: Definition, args: Sequence[Any], lang: str = "en") ->
         table = definition.function(
             orders.customer_ids, orders.order_dates, orders.amounts, as_of=as_of, **options
         )
-    except _Answer as answer:
+    except ExcelAnswer as answer:
         return answer.error
     except InputError:
         return "#VALUE!"

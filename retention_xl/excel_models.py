@@ -31,7 +31,16 @@ from .dates import serial_to_date
 from .definitions import Definition
 from .errors import DataError, InputError
 from .excel_functions import call
-from .excel_values import BLANK, as_grid, flatten, is_error, parse_date, parse_number
+from .excel_values import (
+    BLANK,
+    ExcelAnswer,
+    as_grid,
+    column_cells,
+    flatten,
+    is_error,
+    parse_date,
+    parse_number,
+)
 from .io import orders_from_cells
 
 __all__ = [
@@ -53,12 +62,6 @@ _ELEMENTWISE = {
     "SBG_RETENTION": "sbg_retention",
 }
 _UNITS = {"D": "D", "T": "D", "W": "W", "M": "M"}
-
-
-class _Answer(Exception):  # noqa: N818 - control flow: the whole result is one error
-    def __init__(self, error: str) -> None:
-        super().__init__(error)
-        self.error = error
 
 
 def _padded(definition: Definition, args: Sequence[Any]) -> list[Any]:
@@ -89,23 +92,23 @@ def _numbers(definition: Definition, args: Sequence[Any]) -> list[list[float]]:
     """The argument ranges as columns of numbers, read row by row (see module docstring)."""
     columns = [flatten(as_grid(value)) for value in _padded(definition, args)]
     if any(value is None for value in _padded(definition, args)):
-        raise _Answer("#N/A")
+        raise ExcelAnswer("#N/A")
     if len({len(column) for column in columns}) != 1:
-        raise _Answer("#VALUE!")
+        raise ExcelAnswer("#VALUE!")
     out: list[list[float]] = [[] for _ in columns]
     for row in zip(*columns, strict=True):
         cells = [parse_number(cell) for cell in row]
         for cell in cells:
             if isinstance(cell, str):
-                raise _Answer(cell)
+                raise ExcelAnswer(cell)
         if all(cell is BLANK for cell in cells):
             continue
         if any(cell is BLANK for cell in cells):
-            raise _Answer("#N/A")
+            raise ExcelAnswer("#N/A")
         for column, cell in zip(out, cells, strict=True):
             column.append(float(cell))  # type: ignore[arg-type]
     if not out[0]:
-        raise _Answer("#N/A")
+        raise ExcelAnswer("#N/A")
     return out
 
 
@@ -123,7 +126,7 @@ def _fit(definition: Definition, args: Sequence[Any], lang: str, name: str) -> A
     try:
         columns = _numbers(definition, args)
         return _fit_rows(getattr(models, name)(*columns), lang)
-    except _Answer as answer:
+    except ExcelAnswer as answer:
         return answer.error
     except InputError:
         return "#NUM!"
@@ -160,16 +163,6 @@ def sbg_fit(definition: Definition, args: Sequence[Any], lang: str) -> Any:
     return _fit(definition, args, lang, "sbg_fit")
 
 
-def _column(value: Any) -> list[Any] | None:
-    """A one-column (or one-row) range as a flat list; a wider range is #VALUE!."""
-    if value is None:
-        return None
-    grid = as_grid(value)
-    if len(grid[0]) != 1 and len(grid) != 1:
-        raise _Answer("#VALUE!")
-    return flatten(grid)
-
-
 def _single(value: Any) -> Any:
     return None if value is None else as_grid(value)[0][0]
 
@@ -181,18 +174,18 @@ def _options(values: dict[str, Any]) -> dict[str, Any]:
     if as_of is not None and not (isinstance(as_of, str) and not as_of.strip()):
         serial = parse_date(as_of)
         if isinstance(serial, str):
-            raise _Answer(serial)
+            raise ExcelAnswer(serial)
         try:
             options["as_of"] = serial_to_date(float(serial))  # type: ignore[arg-type]
         except InputError:
-            raise _Answer("#NUM!") from None
+            raise ExcelAnswer("#NUM!") from None
     unit = _single(values["unit"])
     if unit is not None and not (isinstance(unit, str) and not unit.strip()):
         if is_error(unit):
-            raise _Answer(str(unit).strip().upper())
+            raise ExcelAnswer(str(unit).strip().upper())
         key = str(unit).strip().upper()[:1] if isinstance(unit, str) else ""
         if key not in _UNITS:
-            raise _Answer("#VALUE!")
+            raise ExcelAnswer("#VALUE!")
         options["unit"] = _UNITS[key]
     return options
 
@@ -202,8 +195,8 @@ def _rfm(definition: Definition, args: Sequence[Any], lang: str, segments: bool)
 
     values = dict(zip((p.name for p in definition.params), _padded(definition, args), strict=True))
     try:
-        ids, dates = _column(values["customer_ids"]), _column(values["order_dates"])
-        amounts = _column(values["amounts"])
+        ids, dates = column_cells(values["customer_ids"]), column_cells(values["order_dates"])
+        amounts = column_cells(values["amounts"])
         if ids is None or dates is None:
             return "#N/A"
         options = _options(values)
@@ -215,7 +208,7 @@ def _rfm(definition: Definition, args: Sequence[Any], lang: str, segments: bool)
             return "#N/A"
         function = models.rfm_segments if segments else models.rfm_summary
         result = function(orders.customer_ids, orders.order_dates, orders.amounts, **options)
-    except _Answer as answer:
+    except ExcelAnswer as answer:
         return answer.error
     except InputError:
         return "#NUM!"

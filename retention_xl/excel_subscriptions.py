@@ -24,7 +24,7 @@ from typing import Any
 from .dates import serial_to_date
 from .definitions import Definition
 from .errors import InputError
-from .excel_values import as_grid, is_error, parse_date, parse_number
+from .excel_values import ExcelAnswer, as_grid, column_cells, is_error, parse_date, parse_number
 from .subscriptions import conventions, ledger, movements_from_ledger
 
 __all__ = ["mrr_movements_cells", "read_ledger_cells"]
@@ -32,18 +32,11 @@ __all__ = ["mrr_movements_cells", "read_ledger_cells"]
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})|(\d{1,2})\.(\d{4})")
 
 
-class _Answer(Exception):  # noqa: N818 - control flow: the whole result is one Excel error
-    def __init__(self, error: str) -> None:
-        super().__init__(error)
-        self.error = error
-
-
-def _column(value: Any) -> list[Any]:
-    """A one-column (or one-row) range as a flat list; a wider range is ``#VALUE!``."""
-    grid = as_grid(value)
-    if len(grid[0]) != 1 and len(grid) != 1:
-        raise _Answer("#VALUE!")
-    return [cell for row in grid for cell in row]
+def _required(value: Any) -> list[Any]:
+    cells = column_cells(value)
+    if cells is None:
+        raise ExcelAnswer("#N/A")
+    return cells
 
 
 def _blank(cell: Any) -> bool:
@@ -59,17 +52,17 @@ def _month(cell: Any) -> int:
                 (int(month[1]), int(month[2])) if month[1] else (int(month[4]), int(month[3]))
             )
             if not 1 <= number <= 12:
-                raise _Answer("#VALUE!")
+                raise ExcelAnswer("#VALUE!")
             return (year - 1970) * 12 + number - 1
     serial = parse_date(cell)
     if isinstance(serial, str):
-        raise _Answer(serial if is_error(serial) else "#VALUE!")
+        raise ExcelAnswer(serial if is_error(serial) else "#VALUE!")
     if not isinstance(serial, float):
-        raise _Answer("#VALUE!")
+        raise ExcelAnswer("#VALUE!")
     try:
         day = serial_to_date(serial)
     except InputError:
-        raise _Answer("#NUM!") from None
+        raise ExcelAnswer("#NUM!") from None
     return (day.year - 1970) * 12 + day.month - 1
 
 
@@ -80,7 +73,7 @@ def read_ledger_cells(
 
     Raises
     ------
-    _Answer
+    ExcelAnswer
         With the Excel error the whole result is (see the module docstring).
 
     Examples
@@ -89,7 +82,7 @@ def read_ledger_cells(
     ...                   [["1.234,50"], [10.0], [None]])
     (['a', 7], ['2024-01', '2024-02'], [1234.5, 10.0])
     """
-    columns = [_column(customer_ids), _column(periods), _column(mrr)]
+    columns = [_required(customer_ids), _required(periods), _required(mrr)]
     size = max(len(column) for column in columns)
     padded = [column + [None] * (size - len(column)) for column in columns]
     ids: list[Any] = []
@@ -100,16 +93,16 @@ def read_ledger_cells(
             continue
         for cell in (cid, period, amount):
             if isinstance(cell, str) and is_error(cell):
-                raise _Answer(cell.strip().upper())
+                raise ExcelAnswer(cell.strip().upper())
         if _blank(cid) or isinstance(cid, bool):
-            raise _Answer("#VALUE!")
+            raise ExcelAnswer("#VALUE!")
         if isinstance(cid, float):
             if cid != cid or cid in (float("inf"), float("-inf")):
-                raise _Answer("#VALUE!")
+                raise ExcelAnswer("#VALUE!")
             cid = int(cid) if cid.is_integer() else cid
         number = parse_number(amount)
         if not isinstance(number, float):
-            raise _Answer(number if isinstance(number, str) and is_error(number) else "#VALUE!")
+            raise ExcelAnswer(number if isinstance(number, str) and is_error(number) else "#VALUE!")
         value = _month(period)
         ids.append(cid if isinstance(cid, (int, float)) else str(cid))
         months.append(f"{1970 + value // 12:04d}-{value % 12 + 1:02d}")
@@ -122,7 +115,7 @@ def _option(value: Any, default: Any) -> Any:
     if _blank(cell):
         return default
     if isinstance(cell, str) and is_error(cell):
-        raise _Answer(cell.strip().upper())
+        raise ExcelAnswer(cell.strip().upper())
     return cell
 
 
@@ -168,7 +161,7 @@ def mrr_movements_cells(definition: Definition, args: Sequence[Any], lang: str) 
         except InputError:
             return "#NUM!"
         result = movements_from_ledger(book, **{k: getattr(chosen, k) for k in options})
-    except _Answer as answer:
+    except ExcelAnswer as answer:
         return answer.error
     rows: list[list[Any]] = result.rows_table(lang)
     return rows

@@ -35,7 +35,9 @@ __all__ = [
     "BLANK",
     "ERRORS",
     "Blank",
+    "ExcelAnswer",
     "as_grid",
+    "column_cells",
     "is_error",
     "parse_date",
     "parse_number",
@@ -269,3 +271,28 @@ def to_cells(values: np.ndarray, errors: np.ndarray) -> Any:
 def flatten(grid: Sequence[Sequence[Any]]) -> list[Any]:
     """Row-major list of a 2-D grid's cells (the order Excel reads a range in)."""
     return [cell for row in grid for cell in row]
+
+
+class ExcelAnswer(Exception):  # noqa: N818 - control flow: the whole result is one error
+    """Raised inside an Excel function when the whole result is one error value."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+def column_cells(value: Any) -> list[Any] | None:
+    """A one-column (or one-row) range as a flat list (None when left out); a wider range
+    is ``#VALUE!`` (raised as :class:`ExcelAnswer`).
+
+    Examples
+    --------
+    >>> column_cells([[1.0], [2.0]]), column_cells(None)
+    ([1.0, 2.0], None)
+    """
+    if value is None:
+        return None
+    grid = as_grid(value)
+    if len(grid[0]) != 1 and len(grid) != 1:
+        raise ExcelAnswer("#VALUE!")
+    return flatten(grid)
