@@ -34,6 +34,10 @@ templates: $(STAMP)
 	  $(BIN)/retention-xl template $$kind --lang $$lang --overwrite --xlsm \
 	    --out workbook_templates/retention_$${kind}_$$lang.xlsm; \
 	done; done
+	for lang in en de; do \
+	  $(BIN)/retention-xl template subscriptions --lang $$lang --overwrite \
+	    --out workbook_templates/retention_subscriptions_$$lang.xlsx; \
+	done
 
 docs: $(STAMP)
 	$(BIN)/retention-xl functions --format markdown > docs/functions.md

@@ -50,10 +50,17 @@ def make_csv(path: Path, n: int = 1_000_000, seed: int = 20261122) -> None:
 
 def obvious_script(csv_path: Path, out: Path) -> int:
     """What a user writes: pandas per segment, openpyxl load template, write cells, save."""
+    import tempfile
+
     import openpyxl
     import pandas as pd
 
-    template = ROOT / "workbook_templates" / "retention_cohorts_en.xlsx"
+    from retention_xl.workbook import write_cohort_workbook
+
+    # the value-filled cohort workbook, as the committed template was before it became the
+    # live one (whose 1,000 formula rows a script would not start from)
+    template = Path(tempfile.mkdtemp()) / "retention_cohorts_values_en.xlsx"
+    write_cohort_workbook(template, "en")
     df = pd.read_csv(
         csv_path, dtype={"customer_id": str, "segment": str}, parse_dates=["order_date"]
     )

@@ -18,12 +18,26 @@ from libreoffice import convert  # noqa: E402
 
 from retention_xl import read_orders  # noqa: E402
 from retention_xl.samples import SHOP_ORDERS  # noqa: E402
-from retention_xl.workbook import EXAMPLE, write_cohort_workbook, write_kpi_workbook  # noqa: E402
+from retention_xl.subscriptions import ledger  # noqa: E402
+from retention_xl.subscriptions.sample import sample_billing  # noqa: E402
+from retention_xl.workbook import (  # noqa: E402
+    EXAMPLE,
+    write_cohort_workbook,
+    write_forecast_workbook,
+    write_kpi_workbook,
+    write_subscription_workbook,
+)
+from retention_xl.workbook.live_cohorts import write_live_cohort_workbook  # noqa: E402
 
 # file: (dpi, crop x, y, width, height in pixels) — the part of the page with content
 PICTURES = {
     "cohorts_en": (110, 60, 95, 1135, 575),
     "kpis_de": (180, 125, 170, 1800, 760),
+    # the live workbook (issue 8): as the empty template, and computed by LibreOffice itself
+    "cohorts_live_empty_en": (110, 75, 95, 1075, 520),
+    "cohorts_live_en": (110, 75, 95, 1075, 520),
+    "forecast_en": (110, 60, 95, 1135, 575),
+    "subscriptions_en": (110, 75, 100, 1010, 690),
 }
 
 
@@ -32,10 +46,22 @@ def main(out_dir: Path = ROOT / "docs" / "images") -> list[Path]:
     written = []
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        shop = read_orders(SHOP_ORDERS)
+        shop = read_orders(SHOP_ORDERS, segment_col="store")
+        berlin = shop.select(shop.segments == "Berlin", "Berlin")
         books = [
             write_cohort_workbook(work / "cohorts_en.xlsx", "en", shop),
             write_kpi_workbook(work / "kpis_de.xlsx", "de", EXAMPLE),
+            write_live_cohort_workbook(work / "cohorts_live_empty_en.xlsx", "en"),
+            # one store of the sample shop (4,887 orders): within the live workbook's capacity
+            write_live_cohort_workbook(
+                work / "cohorts_live_en.xlsx", "en", berlin, segment="Berlin"
+            ),
+            write_forecast_workbook(work / "forecast_en.xlsx", "en", shop),
+            write_subscription_workbook(
+                work / "subscriptions_en.xlsx",
+                "en",
+                ledger(*sample_billing(400, 24), source="sample_billing"),
+            ),
         ]
         for pdf in convert(books, work / "pdf", "pdf"):
             dpi, x, y, w, h = PICTURES[pdf.stem]

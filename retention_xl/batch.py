@@ -94,7 +94,9 @@ def fill_workbook(
     segment : str, optional
         Name of the store or segment, shown in the workbook's title.
     **conventions
-        ``period``, ``kind``, ``value``, ``as_of``, ``include_incomplete`` for cohorts;
+        ``period``, ``kind``, ``value``, ``as_of``, ``include_incomplete`` for cohorts, and
+        ``live=True`` for the live cohort workbook (its native formulas compute the triangle:
+        monthly, ``on``/``on_or_after``);
         ``as_of`` and ``window_days`` for the KPI sheet.
     """
     from .cohorts import cohort_table
@@ -105,6 +107,9 @@ def fill_workbook(
     from .workbook.user_template import fill_named_cells, named_values
 
     _check_template(template)
+    live = bool(conventions.pop("live", False))
+    if live and template != "cohorts":
+        raise InputError(f"live=True works with the cohorts template only; got {template!r}.")
     if len(orders) == 0:
         raise InputError(f"{orders.report.source}: no orders to fill the workbook with.")
     report = orders.report
@@ -141,6 +146,16 @@ def fill_workbook(
         book = subscription_book(orders, **conventions)
         write_subscription_workbook(out, lang, book, overwrite=overwrite, segment=segment)
         result.cohorts = len(book.movements.labels)
+    elif template == "cohorts" and live:
+        from .workbook.live_cohorts import write_live_cohort_workbook
+
+        write_live_cohort_workbook(  # refuses conventions its formulas do not compute
+            out, lang, orders, overwrite=overwrite, segment=segment, **conventions
+        )
+        table = cohort_table(
+            orders.customer_codes, orders.order_dates, orders.amounts, **conventions
+        )
+        result.cohorts = len(table.labels)
     elif template == "cohorts":
         check_span(orders, conventions.get("period", "M"))  # before computing anything
         table = cohort_table(orders.customer_ids, orders.order_dates, orders.amounts, **conventions)

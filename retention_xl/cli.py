@@ -10,13 +10,14 @@ Commands
 ``functions [--lang de] [--format text|markdown]``
     every Excel function with its alias and a one-line description (markdown: the page
     ``docs/functions.md``).
-``template kpis --lang en|de --out PATH [--xlsm] [--overwrite]``
-    write the KPI calculator workbook.
+``template kpis|cohorts|subscriptions --lang en|de --out PATH [--xlsm] [--overwrite]``
+    write a template: the KPI calculator, the live cohort workbook (native formulas; with
+    ``--xlsm`` the xlwings one), the subscription workbook.
 ``cohorts ORDERS.csv [--customer-col C] [--date-col D] [--amount-col A] [--period M]
 [--kind on] [--value retention] [--as-of YYYY-MM-DD] [--format csv|table]``
     print the cohort triangle (CSV on stdout; the read report and conventions on stderr).
-``fill ORDERS.csv... --template cohorts|kpis --out-dir DIR [--by COL] [--lang de] [--jobs N]
-[--overwrite]``
+``fill ORDERS... --template cohorts|kpis|forecast|subscriptions|PATH --out-dir DIR [--by COL]
+[--live] [--lang de] [--jobs N] [--overwrite]``
     one finished workbook per file or per value of ``--by``; a summary table at the end.
 ``forecast ORDERS --out PATH [--holdout 0.25] [--horizon 12] [--unit M] [--as-of D]
 [--margin 1] [--discount-rate 0.1] [--lang de] [--overwrite]``
@@ -123,6 +124,12 @@ def _parser() -> argparse.ArgumentParser:
     fill.add_argument("--value", default="retention", choices=VALUES)
     fill.add_argument("--as-of", help="observation end YYYY-MM-DD (default: last order)")
     _forecast_options(fill)
+    fill.add_argument(
+        "--live",
+        action="store_true",
+        help="with --template cohorts: the live workbook whose native formulas compute the "
+        "triangle (monthly); next month's orders can be pasted into its table",
+    )
     fill.add_argument("--start-col", metavar="S", help="subscriptions: service period start")
     fill.add_argument("--end-col", metavar="E", help="subscriptions: service period end")
     fill.add_argument(
@@ -197,6 +204,8 @@ def _fill(args: argparse.Namespace) -> int:
 
     conventions: dict[str, object] = {"as_of": args.as_of}
     read_options = _read_options(args)
+    if args.live and args.template != "cohorts":
+        raise InputError(f"--live works with --template cohorts only; got {args.template!r}.")
     if args.template == "subscriptions":
         service = _service(args)
         conventions = {"period": args.period, "service": service}
@@ -211,6 +220,8 @@ def _fill(args: argparse.Namespace) -> int:
         )
     elif args.template != "kpis":
         conventions.update(period=args.period, kind=args.kind, value=args.value)
+        if args.live:
+            conventions["live"] = True
     results = fill_many(
         args.orders,
         template=args.template,
@@ -494,6 +505,12 @@ def _template(args: argparse.Namespace) -> int:
         if args.xlsm:
             raise InputError("the subscription workbook has no .xlsm variant; leave out --xlsm.")
         path = write_subscription_workbook(args.out, args.lang, overwrite=args.overwrite)
+        print(f"wrote {path}")
+        return 0
+    if args.kind == "cohorts" and not args.xlsm:
+        from .workbook.live_cohorts import write_live_cohort_workbook
+
+        path = write_live_cohort_workbook(args.out, args.lang, overwrite=args.overwrite)
         print(f"wrote {path}")
         return 0
     write = write_kpi_workbook if args.kind == "kpis" else write_cohort_workbook

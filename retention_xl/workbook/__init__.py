@@ -4,6 +4,8 @@
   ``.xlsx`` with native formulas or ``.xlsm`` calling the Excel functions);
 - :mod:`.cohort_template` — the cohort workbook (orders table, triangle with heatmap,
   retention curves, KPI summary, instructions);
+- :mod:`.live_cohorts` (with :mod:`.live_formulas`, :mod:`.live_orders`) — the cohort
+  workbook computed by native Excel 2019 formulas (paste orders, get the triangle);
 - :mod:`.subscription_template` — the subscription revenue workbook (MRR movements, charts,
   revenue cohorts, a Checks sheet of native formulas, the data);
 - :mod:`.xlsm` — the xlwings VBA base and spilling formulas for ``.xlsm`` files;
@@ -18,6 +20,7 @@ from .cohort_template import cohort_workbook, write_cohort_workbook
 from .files import save_atomically
 from .forecast_template import forecast_workbook, run_forecast, write_forecast_workbook
 from .kpi_template import EXAMPLE, INPUTS, compute_kpis, kpi_workbook, write_kpi_workbook
+from .live_cohorts import live_cohort_workbook, write_live_cohort_workbook
 from .subscription_template import subscription_workbook, write_subscription_workbook
 
 __all__ = [
@@ -27,11 +30,13 @@ __all__ = [
     "compute_kpis",
     "forecast_workbook",
     "kpi_workbook",
+    "live_cohort_workbook",
     "run_forecast",
     "save_atomically",
     "subscription_workbook",
     "write_cohort_workbook",
     "write_forecast_workbook",
     "write_kpi_workbook",
+    "write_live_cohort_workbook",
     "write_subscription_workbook",
 ]

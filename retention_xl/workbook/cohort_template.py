@@ -48,13 +48,26 @@ from .styles import GUIDE_COST, MAX_COLUMNS, MAX_ROWS, fit_to_page, head
 from .xlsm import mark_dynamic_arrays, xlwings_base
 
 __all__ = [
+    "COLUMNS",
+    "FORMATS",
     "HEADER_ROW",
     "SUMMARY",
+    "TABLE_NAME",
     "SummaryRow",
+    "check_limits",
     "check_span",
     "cohort_summary",
     "cohort_workbook",
+    "heatmap",
+    "instruction_lines",
+    "line_chart",
+    "phrase",
+    "quoted",
+    "straight",
+    "summary_row",
     "write_cohort_workbook",
+    "write_instructions",
+    "write_summary",
 ]
 
 #: Row of the triangle's header on the cohort sheet; cohorts start one row below.
@@ -89,7 +102,7 @@ COLUMNS = {
     "en": ("customer_id", "order_date", "amount"),
     "de": ("Kunden_ID", "Bestelldatum", "Betrag"),
 }
-_FORMATS = {
+FORMATS = {
     "retention": "0.0%",
     "customers": "#,##0",
     "revenue": "#,##0.00",
@@ -97,12 +110,13 @@ _FORMATS = {
 }
 
 
-def _quoted(title: str) -> str:
+def quoted(title: str) -> str:
     """A sheet name as a formula reference: quoted, inner apostrophes doubled."""
     return "'" + title.replace("'", "''") + "'"
 
 
-def _t(key: str, lang: str) -> str:
+def phrase(key: str, lang: str) -> str:
+    """One of the workbook's short texts (sheet names, titles, labels) in ``lang``."""
     return _T[key][1 if lang == "de" else 0]
 
 
@@ -168,7 +182,8 @@ SUMMARY: dict[str, tuple[str, str, str, str, str]] = {
 }
 
 
-def _summary_row(key: str, value: float | None, lang: str) -> SummaryRow:
+def summary_row(key: str, value: float | None, lang: str) -> SummaryRow:
+    """The row of :data:`SUMMARY` ``key`` in ``lang``, with ``value`` (NaN and inf: blank)."""
     label_en, label_de, meaning_en, meaning_de, number_format = SUMMARY[key]
     de = lang == "de"
     if value is not None and not np.isfinite(value):
@@ -205,10 +220,11 @@ def cohort_summary(table: CohortTable, orders: Orders, lang: str = "en") -> list
         revenue = max(float(orders.amounts[seen].sum()), 0.0)
         values["average_order_value"] = float(kpis.average_order_value(revenue, n_purchases))
     values["purchase_frequency"] = float(kpis.purchase_frequency(n_purchases, n_customers))
-    return [_summary_row(key, value, lang) for key, value in values.items()]
+    return [summary_row(key, value, lang) for key, value in values.items()]
 
 
-def _check_limits(orders: Orders | None, table: CohortTable | None) -> None:
+def check_limits(orders: Orders | None, table: CohortTable | None) -> None:
+    """Refuse, before writing, orders or a triangle beyond Excel's rows, columns or text."""
     if orders is not None and len(orders) + 1 > MAX_ROWS:
         raise TemplateError(
             f"{len(orders):,} orders do not fit on one sheet (Excel holds {MAX_ROWS - 1:,} rows "
@@ -278,7 +294,8 @@ def _write_orders(ws: Worksheet, lang: str, orders: Orders | None, limit: int | 
     ws.freeze_panes = "A2"
 
 
-def _conventions_block(ws: Worksheet, lines: list[str], note: str) -> None:
+def conventions_block(ws: Worksheet, lines: list[str], note: str) -> None:
+    """Title style, ``note`` in row 2 and up to four convention sentences in rows 3–6."""
     ws["A1"].font = Font(bold=True, size=16)
     ws["A2"] = note
     ws["A2"].font = Font(italic=True, color="555555")
@@ -286,7 +303,8 @@ def _conventions_block(ws: Worksheet, lines: list[str], note: str) -> None:
         ws.cell(3 + offset, 1, line)
 
 
-def _heatmap(ws: Worksheet, area: str) -> None:
+def heatmap(ws: Worksheet, area: str) -> None:
+    """A red–yellow–green colour scale over ``area`` (text and blank cells stay white)."""
     ws.conditional_formatting.add(
         area,
         ColorScaleRule(
@@ -301,17 +319,30 @@ def _heatmap(ws: Worksheet, area: str) -> None:
     )
 
 
-def _line_chart(lang: str, value: str) -> LineChart:
+def line_chart(lang: str, value: str) -> LineChart:
+    """The retention-curve chart, without series: periods across, gaps for blank cells.
+
+    Add series with :func:`straight`. Retention curves get a 0–100 % axis.
+    """
     chart = LineChart()
-    chart.title = _t("chart", lang) if value == "retention" else None
-    chart.y_axis.number_format = _FORMATS[value]
+    chart.title = phrase("chart", lang) if value == "retention" else None
+    chart.y_axis.number_format = FORMATS[value]
+    if value == "retention":
+        chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 1
     chart.y_axis.title = None
-    chart.x_axis.title = _t("axis", lang).rstrip(" →")
+    chart.x_axis.title = phrase("axis", lang).rstrip(" →")
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     chart.display_blanks = "gap"
     chart.width, chart.height = 26, 11
     return chart
+
+
+def straight(series: Series) -> Series:
+    """``series`` drawn as straight segments: an explicit ``<c:smooth val="0"/>``, since
+    LibreOffice smooths line series that do not say."""
+    series.smooth = False
+    return series
 
 
 def _write_triangle(ws: Worksheet, lang: str, table: CohortTable, defer: bool) -> list[list[Any]]:
@@ -324,7 +355,7 @@ def _write_triangle(ws: Worksheet, lang: str, table: CohortTable, defer: bool) -
     width = table.values.shape[1]
     head(ws, HEADER_ROW, rows[0])
     first, last = HEADER_ROW + 1, HEADER_ROW + len(table.labels)
-    number_format = _FORMATS[table.value]
+    number_format = FORMATS[table.value]
     cohort_rows = rows[1:-1]
     deferred = cohort_rows[1:] if defer else []
     for r, row in enumerate(cohort_rows[: len(cohort_rows) - len(deferred)], start=first):
@@ -335,7 +366,7 @@ def _write_triangle(ws: Worksheet, lang: str, table: CohortTable, defer: bool) -
             cell.number_format = number_format
     sizes = f"$B${first}:$B${last}"
     for r, key in ((last + 1, "weighted"), (last + 2, "unweighted")):
-        ws.cell(r, 1, _t(key, lang)).font = Font(bold=True)
+        ws.cell(r, 1, phrase(key, lang)).font = Font(bold=True)
         ws.cell(r, 2, f"=SUM({sizes})").font = Font(bold=True)
         for c in range(3, width + 3):
             col = get_column_letter(c)
@@ -350,8 +381,8 @@ def _write_triangle(ws: Worksheet, lang: str, table: CohortTable, defer: bool) -
             cell.number_format, cell.font = number_format, Font(bold=True)
     start_col = 4 if table.value == "retention" else 3
     if width + 2 >= start_col and last >= first:
-        _heatmap(ws, f"{get_column_letter(start_col)}{first}:{get_column_letter(width + 2)}{last}")
-    chart = _line_chart(lang, table.value)
+        heatmap(ws, f"{get_column_letter(start_col)}{first}:{get_column_letter(width + 2)}{last}")
+    chart = line_chart(lang, table.value)
     header = Reference(ws, min_col=3, max_col=width + 2, min_row=HEADER_ROW)
     newest = [
         r
@@ -362,8 +393,8 @@ def _write_triangle(ws: Worksheet, lang: str, table: CohortTable, defer: bool) -
     ][:LATEST]
     for r in [last + 1, *sorted(newest)]:
         values = Reference(ws, min_col=3, max_col=width + 2, min_row=r)
-        title = _t("weighted", lang) if r == last + 1 else table.labels[r - first]
-        chart.series.append(Series(values, title=title))
+        title = phrase("weighted", lang) if r == last + 1 else table.labels[r - first]
+        chart.series.append(straight(Series(values, title=title)))
     chart.set_categories(header)
     ws.add_chart(chart, f"A{last + 4}")
     return deferred
@@ -383,20 +414,20 @@ def _write_spilling_triangle(
     block = f"C{HEADER_ROW + 1}:{last_col}{HEADER_ROW + _XLSM_ROWS}"
     for row in ws[block]:
         for cell in row:
-            cell.number_format = _FORMATS[value]
-    _heatmap(
+            cell.number_format = FORMATS[value]
+    heatmap(
         ws,
         block if value != "retention" else f"D{HEADER_ROW + 1}:{last_col}{HEADER_ROW + _XLSM_ROWS}",
     )
     # helper rows: the average (the spill's last row) and the newest cohorts above it
-    sheet = _quoted(ws.title)
+    sheet = quoted(ws.title)
     labels = f"{sheet}!$A${HEADER_ROW}:$A${HEADER_ROW + _XLSM_ROWS}"
     grid = f"{sheet}!$C${HEADER_ROW}:${last_col}${HEADER_ROW + _XLSM_ROWS}"
     average = "Durchschnitt" if lang == "de" else "Average"
     top = 20
-    summary.cell(top, 1, _t("curves", lang)).font = Font(bold=True)
+    summary.cell(top, 1, phrase("curves", lang)).font = Font(bold=True)
     summary.cell(top + 1, 1, "row")
-    summary.cell(top + 1, 2, _t("period", lang))
+    summary.cell(top + 1, 2, phrase("period", lang))
     for k in range(_XLSM_COLUMNS - 2):
         summary.cell(top + 1, 3 + k, k)
     for j in range(LATEST + 1):
@@ -406,19 +437,20 @@ def _write_spilling_triangle(
         for k in range(_XLSM_COLUMNS - 2):
             at = f"INDEX({grid},$A{r},{k + 1})"
             summary.cell(r, 3 + k, f'=IF($A{r}>1,IF({at}="",NA(),{at}),NA())')
-    chart = _line_chart(lang, value)
+    chart = line_chart(lang, value)
     for j in range(LATEST + 1):
         r = top + 2 + j
         values = Reference(summary, min_col=3, max_col=_XLSM_COLUMNS, min_row=r)
-        chart.series.append(Series(values, title=f"{average}" if j == 0 else f"-{j}"))
+        chart.series.append(straight(Series(values, title=average if j == 0 else f"-{j}")))
     chart.set_categories(Reference(summary, min_col=3, max_col=_XLSM_COLUMNS, min_row=top + 1))
     ws.add_chart(chart, "P2")
 
 
-def _write_summary(ws: Worksheet, lang: str, rows: list[SummaryRow]) -> None:
-    ws["A1"] = _t("summary", lang)
+def write_summary(ws: Worksheet, lang: str, rows: list[SummaryRow]) -> None:
+    """The summary sheet: title, header and one row per KPI (label, value, meaning)."""
+    ws["A1"] = phrase("summary", lang)
     ws["A1"].font = Font(bold=True, size=16)
-    head(ws, 3, (_t("kpi", lang), _t("value", lang), _t("meaning", lang)))
+    head(ws, 3, (phrase("kpi", lang), phrase("value", lang), phrase("meaning", lang)))
     for r, row in enumerate(rows, start=4):
         ws.cell(r, 1, row.label)
         cell = ws.cell(r, 2, row.value)
@@ -432,7 +464,7 @@ def _xlsm_summary(lang: str, cohorts_title: str) -> list[tuple[SummaryRow, str]]
     """Summary rows of the xlsm: live formulas over the spilled table and the Orders table."""
     table, (ids, _, amounts) = TABLE_NAME[lang], COLUMNS[lang]
     average = "Durchschnitt" if lang == "de" else "Average"
-    sheet = _quoted(cohorts_title)
+    sheet = quoted(cohorts_title)
     labels = f"{sheet}!$A${HEADER_ROW}:$A${HEADER_ROW + _XLSM_ROWS}"
     avg_row = f'MATCH("{average}",{labels},0)'
     grid = f"{sheet}!$B${HEADER_ROW}:$BZ${HEADER_ROW + _XLSM_ROWS}"
@@ -454,7 +486,7 @@ def _xlsm_summary(lang: str, cohorts_title: str) -> list[tuple[SummaryRow, str]]
         "average_order_value": f"=SUM({amount_col})/{purchases}",
         "purchase_frequency": f"={purchases}/{customers}",
     }
-    return [(_summary_row(key, None, lang), formula) for key, formula in formulas.items()]
+    return [(summary_row(key, None, lang), formula) for key, formula in formulas.items()]
 
 
 def _write_instructions(ws: Worksheet, lang: str, xlsm: bool) -> None:
@@ -480,9 +512,16 @@ def _write_instructions(ws: Worksheet, lang: str, xlsm: bool) -> None:
             "values, so they show in any spreadsheet program without an add-in. For new "
             "orders fill the workbook again (retention-xl) or use the .xlsm template."
         )
-    lines = [
+    write_instructions(ws, instruction_lines(lang, [(how, False)]))
+
+
+def instruction_lines(lang: str, how: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """The instructions sheet as (text, bold) lines: the title, ``how`` (what is particular
+    to the variant), then how to read the cohort table and the guides' cost ratio."""
+    de = lang == "de"
+    return [
         ("Anleitung" if de else "How to use this workbook", True),
-        (how, False),
+        *how,
         ("", False),
         ("So liest man die Kohortentabelle" if de else "Reading the cohort table", True),
         (
@@ -519,11 +558,12 @@ def _write_instructions(ws: Worksheet, lang: str, xlsm: bool) -> None:
         ),
         ("", False),
         ("Aus den Leitfäden zur Kundenbindung" if de else "From the retention guides", True),
-        (
-            GUIDE_COST[de],
-            False,
-        ),
+        (GUIDE_COST[de], False),
     ]
+
+
+def write_instructions(ws: Worksheet, lines: list[tuple[str, bool]]) -> None:
+    """Write (text, bold) ``lines`` down column A, wrapped, the first as a heading."""
     for r, (text, bold) in enumerate(lines, start=1):
         cell = ws.cell(r, 1, text)
         cell.font = Font(bold=bold, size=14 if r == 1 else 11)
@@ -606,21 +646,21 @@ def _build(
             as_of=as_of,
             include_incomplete=include_incomplete,
         )
-    _check_limits(orders, table)
+    check_limits(orders, table)
     if xlsm:
         book = xlwings_base()
         cohorts_ws = book["Sheet1"]
     else:
         book = Workbook()
         cohorts_ws = book.active
-    cohorts_ws.title = _t("cohorts", lang)
+    cohorts_ws.title = phrase("cohorts", lang)
     if segment is not None:
-        cohorts_ws.title = safe_sheet_name(excel_text(f"{_t('cohorts', lang)} {segment}"))
-    summary_ws = book.create_sheet(_t("summary", lang), 1)
-    orders_ws = book.create_sheet(_t("orders", lang), 2)
-    help_ws = book.create_sheet(_t("help", lang), 3)
+        cohorts_ws.title = safe_sheet_name(excel_text(f"{phrase('cohorts', lang)} {segment}"))
+    summary_ws = book.create_sheet(phrase("summary", lang), 1)
+    orders_ws = book.create_sheet(phrase("orders", lang), 2)
+    help_ws = book.create_sheet(phrase("help", lang), 3)
     deferred: list[list[Any]] = []  # cohort rows written as XML after openpyxl's pass
-    cohorts_ws["A1"] = _t("title", lang) + (
+    cohorts_ws["A1"] = phrase("title", lang) + (
         f" — {excel_text(check_text(segment, 'the segment name'))}" if segment else ""
     )
     cohorts_ws["A1"].data_type = "s"  # a segment name is data: never a formula
@@ -635,15 +675,15 @@ def _build(
             else f"{source}: {table.orders_used:,} orders in the table, "
             f"{report.rows_rejected:,} rejected"
         )
-        _conventions_block(cohorts_ws, table.conventions(lang), note)
+        conventions_block(cohorts_ws, table.conventions(lang), note)
         deferred = _write_triangle(cohorts_ws, lang, table, defer=fast_rows)
-        _write_summary(summary_ws, lang, cohort_summary(table, orders, lang))
+        write_summary(summary_ws, lang, cohort_summary(table, orders, lang))
     else:
         stated = describe_conventions(period, kind, value, None, include_incomplete, lang)
-        _conventions_block(cohorts_ws, stated, _t("axis", lang))
+        conventions_block(cohorts_ws, stated, phrase("axis", lang))
         if xlsm:
             _write_spilling_triangle(cohorts_ws, summary_ws, lang, period, kind, value)
-            _write_summary(summary_ws, lang, [])
+            write_summary(summary_ws, lang, [])
             for r, (row, formula) in enumerate(_xlsm_summary(lang, cohorts_ws.title), start=4):
                 summary_ws.cell(r, 1, row.label)
                 summary_ws.cell(r, 2, formula).number_format = row.number_format
@@ -658,7 +698,7 @@ def _build(
                     0,
                 ],
             )
-            _write_summary(summary_ws, lang, [])
+            write_summary(summary_ws, lang, [])
     cohorts_ws.column_dimensions["A"].width = 24
     cohorts_ws.column_dimensions["B"].width = 11
     cohorts_ws.freeze_panes = f"C{HEADER_ROW + 1}"
