@@ -39,7 +39,7 @@ from pathlib import Path
 
 from . import __version__
 from .batch import FillResult
-from .cohorts import KINDS, VALUES, cohort_table
+from .cohorts import KINDS, VALUES, CohortTable, cohort_table
 from .definitions import DEFINITIONS
 from .errors import InputError, TemplateError
 from .io import PRESETS, Orders, ReadReport, read_orders
@@ -97,6 +97,7 @@ def _parser() -> argparse.ArgumentParser:
         "--include-incomplete", action="store_true", help="keep the current, incomplete period"
     )
     cohorts.add_argument("--format", choices=("csv", "table"), default="csv")
+    _engine_options(cohorts)
     cohorts.add_argument(
         "--lang", choices=("en", "de"), default="en", help="labels, report and messages"
     )
@@ -439,20 +440,89 @@ def _read(args: argparse.Namespace) -> Orders:
     return orders
 
 
-def _cohorts(args: argparse.Namespace) -> int:
-    orders = _read(args)
-    if len(orders) == 0:
-        raise InputError(f"{args.orders}: no orders to build cohorts from.")
-    table = cohort_table(
-        orders.customer_codes,
-        orders.order_dates,
-        orders.amounts,
+def _engine_options(parser: argparse.ArgumentParser) -> None:
+    from .engines import ENGINES
+
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="auto",
+        help="auto (default): numpy below 100k Parquet / 10M CSV orders, duckdb above (stderr "
+        "says which and why); duckdb works out of core, dask on a cluster",
+    )
+    parser.add_argument(
+        "--memory-limit",
+        metavar="SIZE",
+        help="duckdb: memory cap such as 2GB, spilling beyond it (default 20 bytes per order, "
+        "at least 512MiB); dask: per worker",
+    )
+    parser.add_argument("--temp-directory", metavar="DIR", help="duckdb: where to spill")
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="dask: a running scheduler tcp://HOST:PORT (default: a local cluster)",
+    )
+    parser.add_argument("--workers", type=int, metavar="N", help="dask: local worker processes")
+
+
+def _engine_table(args: argparse.Namespace) -> CohortTable:
+    """The triangle of ``args.orders`` on the engine asked for (``auto`` says which)."""
+    from .engines import cohort_table_from_files
+
+    table, report = cohort_table_from_files(
+        args.orders,
+        engine=args.engine,
+        customer_col=args.customer_col or "customer_id",
+        date_col=args.date_col or "order_date",
+        amount_col=args.amount_col or "amount",
+        require_amount=args.amount_col is not None,
         period=args.period,
         kind=args.kind,
         value=args.value,
         as_of=args.as_of,
         include_incomplete=args.include_incomplete,
+        delimiter=args.delimiter,
+        decimal=args.decimal,
+        encoding=args.encoding,
+        date_format=args.date_format,
+        on_error="skip" if args.skip_bad_rows else "raise",
+        memory_limit=args.memory_limit,
+        temp_directory=args.temp_directory,
+        scheduler=args.scheduler,
+        workers=args.workers,
+        lang=args.lang,
     )
+    for line in report.lines():
+        print(line, file=sys.stderr)
+    return table
+
+
+def _cohorts(args: argparse.Namespace) -> int:
+    reader_only = args.preset or args.order_col or args.sheet
+    if reader_only and args.engine in ("duckdb", "dask"):
+        raise InputError(
+            "--preset, --order-col and --sheet are read by the numpy engine only; "
+            "leave out --engine (or use --engine numpy)."
+        )
+    if reader_only or _in_memory(args):
+        orders = _read(args)
+        if args.engine == "auto":
+            limit = IN_MEMORY_BYTES // 2**20
+            print(f"engine numpy: auto, one file below {limit} MiB", file=sys.stderr)
+        if len(orders) == 0:
+            raise InputError(f"{args.orders}: no orders to build cohorts from.")
+        table = cohort_table(
+            orders.customer_codes,
+            orders.order_dates,
+            orders.amounts,
+            period=args.period,
+            kind=args.kind,
+            value=args.value,
+            as_of=args.as_of,
+            include_incomplete=args.include_incomplete,
+        )
+    else:
+        table = _engine_table(args)
     for line in table.conventions(args.lang):
         print(line, file=sys.stderr)
     if table.orders_after_as_of or table.orders_unobserved or table.unplaced_refunds:
@@ -469,6 +539,25 @@ def _cohorts(args: argparse.Namespace) -> int:
     else:
         _print_table(rows, fraction=args.value == "retention")
     return 0
+
+
+#: Text and workbook files below this size go through the order reader and the numpy engine
+#: under ``--engine auto`` (about 8M orders of CSV: numpy is faster than DuckDB up to 5M
+#: orders of CSV and even at 10M, benchmarks/RESULTS.md "Engines at scale").
+IN_MEMORY_BYTES = 256 * 2**20
+
+
+def _in_memory(args: argparse.Namespace) -> bool:
+    """Whether ``cohorts`` reads the file with the order reader (numpy engine): asked for,
+    or ``auto`` with one CSV or workbook file below :data:`IN_MEMORY_BYTES`."""
+    if args.engine == "numpy":
+        return True
+    path = args.orders
+    if args.engine != "auto" or not path.is_file():
+        return False
+    with path.open("rb") as handle:
+        parquet = handle.read(4) == b"PAR1"
+    return not parquet and path.stat().st_size < IN_MEMORY_BYTES
 
 
 def _csv_cell(value: object) -> object:

@@ -6,7 +6,12 @@ sums their revenue — leaving cells that the observation end ``as_of`` has not 
 blank (NaN), never 0. Pure numpy; imports :mod:`retention_xl.dates`, :mod:`.ids`,
 :mod:`.periods` and :mod:`.errors`.
 
-Conventions (all arguments, with defaults):
+It is also the numpy engine of :mod:`retention_xl.engines` and holds what every engine
+shares: the :class:`CohortFrame` (where cohorts and observed cells lie), the small
+:class:`CohortCounts` an engine aggregates to, and :func:`finish_table`, which turns those
+counts into the :class:`CohortTable`. The numbered rules that each engine translates are
+stated once, in :mod:`retention_xl.engines.conventions`; in short (all arguments, with
+defaults):
 
 - **period** ``"M"``: calendar ``D``, ``W`` (ISO, Monday start), ``M``, ``Q``, ``Y``; or rolling
   ``"30D"`` windows counted from each customer's own first purchase (cohorts are then 30-day
@@ -43,10 +48,19 @@ from .periods import Period, parse_period
 __all__ = [
     "KINDS",
     "VALUES",
+    "CohortCounts",
+    "CohortFrame",
     "CohortTable",
+    "aggregate_orders",
+    "as_of_day",
+    "cohort_frame",
     "cohort_table",
+    "customers_from_reach",
     "day_numbers",
     "describe_conventions",
+    "empty_counts",
+    "finish_table",
+    "first_purchase",
 ]
 
 KINDS: tuple[str, ...] = ("on", "on_or_after", "rolling")
@@ -184,7 +198,7 @@ def day_numbers(order_dates: Any) -> np.ndarray:
         except ValueError:
             raise InputError(
                 "order_dates: text dates must be ISO (YYYY-MM-DD); read other formats with "
-                "retention_xl.data.read_orders."
+                "retention_xl.io.read_orders."
             ) from None
     if arr.dtype.kind == "M":
         days = arr.astype("datetime64[D]")
@@ -201,7 +215,9 @@ def day_numbers(order_dates: Any) -> np.ndarray:
     return (serials - _EPOCH_SERIAL).astype(np.int64)
 
 
-def _as_of_day(as_of: Any, last_day: int) -> int:
+def as_of_day(as_of: Any, last_day: int) -> int:
+    """The observation end as a day number: ``as_of`` (a date, datetime64, ISO text or Excel
+    serial), or ``last_day`` when it is None."""
     if as_of is None:
         return last_day
     if isinstance(as_of, str):
@@ -300,89 +316,261 @@ def cohort_table(
         raise InputError(f"value={value!r} needs amounts (one per order).")
     if days.size == 0:
         raise InputError("no orders: customer_ids and order_dates are empty.")
-    end = _as_of_day(as_of, int(days.max()))
-    return _build(ids, days, money, unit, kind, value, end, include_incomplete)
+    end = as_of_day(as_of, int(days.max()))
+    frame = cohort_frame(unit, end, first_purchase(days, money, end), include_incomplete)
+    codes, uniques = factorize(ids)
+    counts = aggregate_orders(codes, uniques.size, days, money, frame, kind=kind, value=value)
+    return finish_table(counts, frame, kind, value)
 
 
-def _build(
-    ids: np.ndarray,
+def first_purchase(days: np.ndarray, money: np.ndarray | None, end: int) -> int | None:
+    """The earliest purchase day on or before ``end`` (refunds excluded), None if there is none.
+
+    Examples
+    --------
+    >>> first_purchase(np.array([5, 3, 9]), np.array([10.0, -2.0, 4.0]), end=8)
+    5
+    """
+    purchase = days <= end if money is None else (days <= end) & (money >= 0)
+    return int(days[purchase].min()) if purchase.any() else None
+
+
+@dataclass(frozen=True)
+class CohortFrame:
+    """Where a triangle lies in time: what every engine needs to place an order.
+
+    Built by :func:`cohort_frame` from the observation end and the earliest purchase. Cohort
+    ``i`` and offset ``k`` are counted from the first cohort; cell ``(i, k)`` is observed when
+    ``i + k <= diagonal``, so the table has ``diagonal + 1`` rows and as many columns.
+    """
+
+    period: Period
+    end: int  # day number of as_of
+    first: int | None  # earliest purchase on or before end; None: nobody bought
+    include_incomplete: bool
+
+    @property
+    def origin(self) -> int:
+        """Calendar: period index of the first cohort. Rolling: the earliest purchase day."""
+        if self.first is None:
+            return 0
+        if self.period.rolling:
+            return self.first
+        return int(self.period.index(np.array([self.first]))[0])
+
+    @property
+    def diagonal(self) -> int:
+        """The last observed diagonal D: cell (i, k) is observed iff i + k <= D."""
+        if self.first is None:
+            return -1
+        if self.period.rolling:
+            n = self.period.days
+            # window i ends on first + (i+1)n − 1; offset k is complete when that end plus
+            # (k+1)n − 1 days (started: k·n days, with include_incomplete) has passed
+            slack = 1 - n if self.include_incomplete else 2 - 2 * n
+            return (self.end - self.first + slack) // n
+        last = int(self.period.index(np.array([self.end]))[0])
+        following = int(self.period.start(np.array([last + 1]))[0])
+        if not self.include_incomplete and following - 1 != self.end:
+            last -= 1  # the period holding end is not complete
+        return last - self.origin
+
+    @property
+    def n_cohorts(self) -> int:
+        """Rows (and columns) of the triangle."""
+        return max(self.diagonal + 1, 0)
+
+    def cohort(self, first_days: np.ndarray) -> np.ndarray:
+        """Cohort index i (0 = the first cohort) of customers whose first purchase is given."""
+        if self.period.rolling:
+            return np.asarray((first_days - self.origin) // self.period.days)
+        return np.asarray(self.period.index(first_days) - self.origin)
+
+    def offset(self, days: np.ndarray, first_days: np.ndarray) -> np.ndarray:
+        """Period offset k of orders on ``days`` of customers with ``first_days``."""
+        if self.period.rolling:
+            return np.asarray((days - first_days) // self.period.days)
+        return np.asarray(self.period.index(days) - self.period.index(first_days))
+
+    def starts(self) -> np.ndarray:
+        """First day (day number) of every cohort."""
+        rows = np.arange(self.n_cohorts)
+        if self.period.rolling:
+            return self.origin + rows * self.period.days
+        return np.asarray(self.period.start(rows + self.origin))
+
+
+def cohort_frame(
+    period: str | Period, end: int, first: int | None, include_incomplete: bool
+) -> CohortFrame:
+    """The frame of a triangle observed until day ``end`` whose earliest purchase is ``first``.
+
+    Examples
+    --------
+    >>> frame = cohort_frame("M", end=19812, first=19727, include_incomplete=False)
+    >>> frame.diagonal, frame.n_cohorts  # 2024-01-05 … 2024-03-30: March is not complete
+    (1, 2)
+    """
+    return CohortFrame(parse_period(period), int(end), first, include_incomplete)
+
+
+@dataclass
+class CohortCounts:
+    """What an engine aggregates: small arrays per cohort ``i`` and offset ``k``, and counts.
+
+    ``customers[i, k]``: distinct customers of cohort i counted at offset k under the kind
+    (None when only revenue was asked for); ``revenue[i, k]``: sum of the used orders' amounts
+    (None without amounts or when not asked for). Counts of disjoint sets of customers add up.
+    """
+
+    sizes: np.ndarray
+    customers: np.ndarray | None
+    revenue: np.ndarray | None
+    orders_used: int = 0
+    orders_after_as_of: int = 0
+    orders_unobserved: int = 0
+    unplaced_refunds: int = 0
+    unplaced_refund_amount: float = 0.0
+
+    def __add__(self, other: CohortCounts) -> CohortCounts:
+        def plus(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
+            return None if a is None or b is None else a + b
+
+        return CohortCounts(
+            self.sizes + other.sizes,
+            plus(self.customers, other.customers),
+            plus(self.revenue, other.revenue),
+            self.orders_used + other.orders_used,
+            self.orders_after_as_of + other.orders_after_as_of,
+            self.orders_unobserved + other.orders_unobserved,
+            self.unplaced_refunds + other.unplaced_refunds,
+            self.unplaced_refund_amount + other.unplaced_refund_amount,
+        )
+
+
+def empty_counts(frame: CohortFrame, *, customers: bool, revenue: bool) -> CohortCounts:
+    """Counts of no orders at all in ``frame`` (the start of a sum over parts).
+
+    Examples
+    --------
+    >>> frame = cohort_frame("M", end=19782, first=19727, include_incomplete=False)
+    >>> empty_counts(frame, customers=True, revenue=False).customers.shape
+    (2, 2)
+    """
+    n = frame.n_cohorts
+    return CohortCounts(
+        np.zeros(n, dtype=np.int64),
+        np.zeros((n, n), dtype=np.int64) if customers else None,
+        np.zeros((n, n), dtype="float64") if revenue else None,
+    )
+
+
+def customers_from_reach(reach: np.ndarray) -> np.ndarray:
+    """Customers counted at k from ``reach[i, r]`` = customers whose last counted offset is r
+    (kinds ``on_or_after`` and ``rolling``): count(i, k) = Σ_{r ≥ k} reach[i, r].
+
+    Examples
+    --------
+    >>> customers_from_reach(np.array([[1, 0, 2]]))  # one customer reaches 0, two reach 2
+    array([[3, 2, 2]])
+    """
+    return np.cumsum(reach[:, ::-1], axis=1)[:, ::-1]
+
+
+def aggregate_orders(
+    codes: np.ndarray,
+    n_customers: int,
     days: np.ndarray,
     money: np.ndarray | None,
-    unit: Period,
+    frame: CohortFrame,
+    *,
     kind: str,
     value: str,
-    end: int,
-    include_incomplete: bool,
-) -> CohortTable:
-    codes, uniques = factorize(ids)
-    n_customers = uniques.size
+) -> CohortCounts:
+    """Aggregate orders (customer codes 0 … n−1, day numbers, amounts) within ``frame``.
+
+    Every customer's orders must be among these: first purchases are found here, while the
+    frame (end and earliest purchase) may come from a larger log that was split by customer
+    (the counts of such parts add up).
+
+    Examples
+    --------
+    >>> days = np.array([19727, 19755, 19741])  # 2024-01-05 and 2024-02-02 (a), 2024-01-19 (b)
+    >>> frame = cohort_frame("M", end=19782, first=19727, include_incomplete=False)
+    >>> counts = aggregate_orders(np.array([0, 0, 1]), 2, days, None, frame,
+    ...                           kind="on", value="customers")
+    >>> counts.sizes.tolist(), counts.customers.tolist()
+    ([2, 0], [[2, 1], [0, 0]])
+    """
+    end, n = frame.end, frame.n_cohorts
     seen = days <= end
     purchase = seen if money is None else seen & (money >= 0)
     no_first = np.iinfo(np.int64).max
     first = np.full(n_customers, no_first, dtype=np.int64)
     np.minimum.at(first, codes[purchase], days[purchase])
     has_first = first != no_first
-
-    # cohort of every customer with a purchase, and the period offset of every order
-    cust_first = np.where(has_first, first, 0)
-    if unit.rolling:
-        origin = int(cust_first[has_first].min()) if has_first.any() else 0
-        cohort_of = (cust_first - origin) // unit.days
-        offset = (days - cust_first[codes]) // unit.days
-        n_windows = max((end - origin) // unit.days + 1, 0) if has_first.any() else 0
-        window_end = origin + (np.arange(n_windows) + 1) * unit.days - 1
-        # the last offset observed for every possible member of each cohort window
-        span = (
-            (end - window_end + 1) // unit.days - 1
-            if not include_incomplete
-            else ((end - window_end) // unit.days)
-        )
-        cohort_start = origin + np.arange(window_end.size) * unit.days
-    else:
-        cohort_of = unit.index(cust_first)
-        offset = unit.index(days) - cohort_of[codes]
-        last_full = int(unit.index(np.array([end]))[0])
-        if not include_incomplete and unit.start(np.array([last_full + 1]))[0] - 1 != end:
-            last_full -= 1
-        low = int(cohort_of[has_first].min()) if has_first.any() else last_full + 1
-        cohort_of = cohort_of - low
-        cohort_start = unit.start(np.arange(max(last_full - low + 1, 0)) + low)
-        span = last_full - low - np.arange(cohort_start.size)
-
-    n_cohorts = int(np.sum(span >= 0))
-    span = span[:n_cohorts]
-    width = int(span.max()) + 1 if n_cohorts else 0
-    in_table = has_first & (cohort_of < n_cohorts)
+    cust_first = np.where(has_first, first, frame.first if frame.first is not None else 0)
+    cohort_of = frame.cohort(cust_first)
+    offset = frame.offset(days, cust_first[codes])
+    in_table = has_first & (cohort_of <= frame.diagonal)
     placed = seen & has_first[codes] & (days >= cust_first[codes])
-    rows_in = placed & in_table[codes]
-    # an order is in view when its period is observed for its cohort
-    last_seen = np.full(n_customers, -1, dtype=np.int64)
-    last_seen[in_table] = span[cohort_of[in_table]]
-    in_view = rows_in & (offset <= last_seen[codes])
-    sizes = np.bincount(cohort_of[in_table], minlength=n_cohorts)[:n_cohorts]
-    observed = np.zeros((n_cohorts, width), dtype=bool)
-    if n_cohorts:  # a cohort nobody started in has no values, not zeros
-        observed = (np.arange(width)[None, :] <= span[:, None]) & (sizes[:, None] > 0)
+    in_view = placed & in_table[codes] & (cohort_of[codes] + offset <= frame.diagonal)
+    sizes = np.bincount(cohort_of[in_table], minlength=n)[:n]
+    customers = None
+    if value in ("customers", "retention"):
+        active = in_view & purchase
+        customers = _customer_counts(codes[active], offset[active], cohort_of, kind, n)
+    revenue = None
+    if money is not None and value in ("revenue", "revenue_per_customer"):
+        flat = cohort_of[codes[in_view]] * n + offset[in_view]
+        revenue = np.bincount(flat, weights=money[in_view], minlength=n * n).reshape(n, n)
+    refunds = seen & ~purchase & ~placed
+    return CohortCounts(
+        sizes=sizes,
+        customers=customers,
+        revenue=revenue,
+        orders_used=int(np.sum(in_view)),
+        orders_after_as_of=int(np.sum(~seen)),
+        orders_unobserved=int(np.sum(placed & ~in_view)),
+        unplaced_refunds=int(np.sum(refunds)),
+        unplaced_refund_amount=float(money[refunds].sum()) if money is not None else 0.0,
+    )
 
-    active = in_view & purchase
-    customers = _customer_counts(
-        codes[active], offset[active], cohort_of, kind, n_cohorts, width, observed
+
+def finish_table(counts: CohortCounts, frame: CohortFrame, kind: str, value: str) -> CohortTable:
+    """The shared last step of every engine: values, blanks, averages and labels.
+
+    A cell is blank (NaN) when its period is not observed (``i + k > diagonal``) or its
+    cohort is empty; ``retention`` = customers(i, k) / size(i); ``revenue_per_customer`` =
+    Σ_{j ≤ k} revenue(i, j) / size(i); the averages use observed cells only (weighted by
+    size, and unweighted).
+
+    Examples
+    --------
+    >>> frame = cohort_frame("M", end=19782, first=19727, include_incomplete=False)
+    >>> counts = CohortCounts(np.array([2, 0]), np.array([[2, 1], [0, 0]]), None)
+    >>> table = finish_table(counts, frame, "on", "retention")
+    >>> table.labels, table.values.tolist()
+    (['2024-01', '2024-02'], [[1.0, 0.5], [nan, nan]])
+    """
+    n = frame.n_cohorts
+    sizes = counts.sizes
+    observed = (np.arange(n)[None, :] <= frame.diagonal - np.arange(n)[:, None]) & (
+        sizes[:, None] > 0
     )
     if value in ("customers", "retention"):
-        table = customers.astype("float64")
+        if counts.customers is None:
+            raise InputError(f"value={value!r}: the engine returned no customer counts.")
+        table = counts.customers.astype("float64")
         if value == "retention":
             table = table / np.maximum(sizes, 1)[:, None]
     else:
-        assert money is not None
-        keep = in_view
-        flat = cohort_of[codes[keep]] * width + offset[keep]
-        revenue = np.bincount(flat, weights=money[keep], minlength=n_cohorts * width)
-        table = revenue.reshape(n_cohorts, width)
+        if counts.revenue is None:
+            raise InputError(f"value={value!r} needs amounts (one per order).")
+        table = counts.revenue.astype("float64")
         if value == "revenue_per_customer":
             table = np.cumsum(table, axis=1) / np.maximum(sizes, 1)[:, None]
     table = np.where(observed, table, np.nan)
-
-    refunds = seen & ~purchase & ~placed
     weights = np.where(observed, sizes[:, None], 0)
     with np.errstate(invalid="ignore"):
         weighted = np.where(
@@ -390,61 +578,50 @@ def _build(
             np.nansum(table * weights, axis=0) / np.maximum(weights.sum(0), 1),
             np.nan,
         )
-        counts = observed.sum(axis=0)
-        unweighted = np.where(counts > 0, np.nansum(table, axis=0) / np.maximum(counts, 1), np.nan)
-    starts = cohort_start[:n_cohorts].astype("datetime64[D]")
+        cells = observed.sum(axis=0)
+        unweighted = np.where(cells > 0, np.nansum(table, axis=0) / np.maximum(cells, 1), np.nan)
+    starts = frame.starts()
     return CohortTable(
         values=table,
         sizes=sizes,
-        labels=[unit.label(int(s)) for s in cohort_start[:n_cohorts]],
-        starts=starts,
+        labels=[frame.period.label(int(s)) for s in starts],
+        starts=starts.astype("datetime64[D]"),
         weighted_average=weighted,
         unweighted_average=unweighted,
-        period=unit,
+        period=frame.period,
         kind=kind,
         value=value,
-        as_of=dt.date(1970, 1, 1) + dt.timedelta(days=end),
-        include_incomplete=include_incomplete,
-        orders_used=int(np.sum(in_view)),
-        orders_after_as_of=int(np.sum(~seen)),
-        orders_unobserved=int(np.sum(placed & ~in_view)),
-        unplaced_refunds=int(np.sum(refunds)),
-        unplaced_refund_amount=float(money[refunds].sum()) if money is not None else 0.0,
-        customers=int(np.sum(in_table)),
+        as_of=dt.date(1970, 1, 1) + dt.timedelta(days=frame.end),
+        include_incomplete=frame.include_incomplete,
+        orders_used=counts.orders_used,
+        orders_after_as_of=counts.orders_after_as_of,
+        orders_unobserved=counts.orders_unobserved,
+        unplaced_refunds=counts.unplaced_refunds,
+        unplaced_refund_amount=counts.unplaced_refund_amount,
+        customers=int(sizes.sum()),
     )
 
 
 def _customer_counts(
-    codes: np.ndarray,
-    offsets: np.ndarray,
-    cohort_of: np.ndarray,
-    kind: str,
-    n_cohorts: int,
-    width: int,
-    observed: np.ndarray,
+    codes: np.ndarray, offsets: np.ndarray, cohort_of: np.ndarray, kind: str, n: int
 ) -> np.ndarray:
-    """Distinct customers per (cohort, offset) under ``kind``, from active order rows."""
-    if n_cohorts == 0 or width == 0 or codes.size == 0:
-        return np.zeros((n_cohorts, width), dtype=np.int64)
-    keys = np.sort(codes * width + offsets)
+    """Distinct customers per (cohort, offset) under ``kind``, from used purchase rows."""
+    if n == 0 or codes.size == 0:
+        return np.zeros((n, n), dtype=np.int64)
+    keys = np.sort(codes * n + offsets)
     keys = keys[np.r_[True, keys[1:] != keys[:-1]]]  # distinct (customer, offset), sorted
-    customer, offset = keys // width, keys % width
+    customer, offset = keys // n, keys % n
     cohort = cohort_of[customer]
     if kind == "on":
-        flat = np.bincount(cohort * width + offset, minlength=n_cohorts * width)
-        return flat.reshape(n_cohorts, width)
-    # keys are sorted by customer, then offset: position of each key within its customer
-    starts = np.flatnonzero(np.r_[True, customer[1:] != customer[:-1]])
-    rank = np.arange(keys.size) - np.repeat(starts, np.diff(np.r_[starts, keys.size]))
+        return np.bincount(cohort * n + offset, minlength=n * n).reshape(n, n)
+    reach = np.zeros(cohort_of.size, dtype=np.int64)
     if kind == "on_or_after":
-        reach = np.zeros(cohort_of.size, dtype=np.int64)
         np.maximum.at(reach, customer, offset)
-        reach_customers = np.unique(customer)
     else:  # rolling: offsets 0, 1, …, L−1 without a gap; distinct sorted offsets o_i ≥ i
-        run = np.bincount(customer[offset == rank], minlength=cohort_of.size)
-        reach = run - 1
-        reach_customers = np.unique(customer)
-    histogram = np.zeros((n_cohorts, width + 1), dtype=np.int64)
-    np.add.at(histogram, (cohort_of[reach_customers], reach[reach_customers]), 1)
-    # customers counted at k are those whose reach is ≥ k: a reverse cumulative sum
-    return np.cumsum(histogram[:, ::-1], axis=1)[:, ::-1][:, :width]
+        starts = np.flatnonzero(np.r_[True, customer[1:] != customer[:-1]])
+        rank = np.arange(keys.size) - np.repeat(starts, np.diff(np.r_[starts, keys.size]))
+        reach = np.bincount(customer[offset == rank], minlength=cohort_of.size) - 1
+    counted = np.unique(customer)
+    histogram = np.zeros((n, n), dtype=np.int64)
+    np.add.at(histogram, (cohort_of[counted], reach[counted]), 1)
+    return customers_from_reach(histogram)

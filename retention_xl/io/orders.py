@@ -184,13 +184,24 @@ class Orders:
             lang=self.report.lang,
             format=self.report.format,
         )
-        # text ids of the selected orders only: a segment sent to a worker process carries
-        # its own customers, not the whole file's table of distinct ids
+        # the selected orders' own customers only: a segment sent to a worker process
+        # carries small codes and its own id table, not the whole file's
+        if self._codes is not None and self._names is not None and self._ids is None:
+            used, codes = np.unique(self._codes[rows], return_inverse=True)
+            ids: dict[str, np.ndarray] = {
+                "customer_codes": codes.astype(np.int32),
+                "customer_names": self._names[used],
+            }
+        else:
+            ids = {}
         return Orders(
-            self.customer_ids[rows],
+            None if ids else self.customer_ids[rows],
             self.order_dates[rows],
             None if self.amounts is None else self.amounts[rows],
             report,
-            None if self.segments is None else self.segments[rows],
+            None if self._segments is None else self._segments[rows],
             extra_dates={k: v[rows] for k, v in self.extra_dates.items()},
+            segment_codes=None if self.segment_codes is None else self.segment_codes[rows],
+            segment_names=self.segment_names,
+            **ids,
         )

@@ -1,0 +1,327 @@
+"""Choosing an engine, and the one call that runs it on order files.
+
+One idea: :func:`cohort_table_from_files` (and :func:`segment_cohort_tables` for one table
+per value of a column) take paths and options, resolve the source once, pick the engine —
+``numpy``, ``duckdb``, ``dask``, or ``auto``: numpy below :data:`NUMPY_MAX_ROWS` orders
+(per format), duckdb above — and return the table with an :class:`~.report.EngineReport` whose
+:meth:`~.report.EngineReport.choice` says which engine ran and why. Imports
+:mod:`.conventions`, :mod:`.sources`, :mod:`.report`; each engine module when it runs.
+
+Why the thresholds: ``benchmarks/bench_scale.py`` (``benchmarks/RESULTS.md``) runs both
+engines end to end as fresh processes on generated orders, 30k to 10M, Parquet and CSV.
+Below the thresholds both finish in about a second and numpy's order reader names every
+bad row by file and line; above them DuckDB's memory stays flat (its ``memory_limit``)
+while numpy's grows with the orders.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Any
+
+from ..cohorts import CohortTable
+from ..errors import InputError
+from .conventions import Conventions
+from .report import EngineReport
+from .sources import OrderSource, open_source
+
+__all__ = [
+    "ENGINES",
+    "NUMPY_MAX_ROWS",
+    "choose_engine",
+    "cohort_table_from_files",
+    "segment_cohort_tables",
+]
+
+#: The engines a caller may name; ``auto`` chooses between numpy and duckdb.
+ENGINES: tuple[str, ...] = ("auto", "numpy", "duckdb", "dask")
+#: ``auto`` runs numpy below this many orders per format, duckdb above (benchmarks/RESULTS.md,
+#: fresh processes): on Parquet DuckDB was as fast or faster at every size from 30k orders
+#: on, with less memory; on CSV the numpy engine (pyarrow's reader) was faster up to 5M
+#: orders and even at 10M, but its memory grows by about 0.19 GiB per million orders (2.5 GiB
+#: at 10M CSV orders) while DuckDB's stays near its memory limit.
+NUMPY_MAX_ROWS: dict[str, int] = {"parquet": 100_000, "csv": 10_000_000}
+
+
+def choose_engine(
+    source: OrderSource, engine: str = "auto", *, scheduler: Any = None
+) -> tuple[str, str]:
+    """(engine, reason): the engine asked for, or what ``auto`` picks for ``source``.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "o.csv"
+    >>> _ = path.write_text("customer_id,order_date\\na,2024-01-05\\n")
+    >>> choose_engine(open_source(path))
+    ('numpy', 'auto: about 1 orders of csv, below 10,000,000 (numpy reads them in memory)')
+    """
+    if engine not in ENGINES:
+        raise InputError(f"engine must be one of {', '.join(ENGINES)}; got {engine!r}.")
+    if engine != "auto":
+        return engine, "asked for"
+    if scheduler is not None:
+        return "dask", "auto: a Dask scheduler was given"
+    if source.format == "excel":
+        return "numpy", "auto: workbooks are read into memory by the order reader"
+    rows = source.estimated_rows()
+    limit = NUMPY_MAX_ROWS[source.format]
+    about = f"auto: about {rows:,} orders of {source.format}"
+    if rows < limit:
+        return "numpy", f"{about}, below {limit:,} (numpy reads them in memory)"
+    if importlib.util.find_spec("duckdb") is None:
+        return (
+            "numpy",
+            f"{about}, but duckdb is not installed (pip install "
+            "retention-xl[duckdb] to work out of core)",
+        )
+    return "duckdb", f"{about}, at least {limit:,} (duckdb works out of core)"
+
+
+def _tables(
+    paths: Any,
+    segment_col: str | None,
+    *,
+    engine: str,
+    customer_col: str,
+    date_col: str,
+    amount_col: str | None,
+    require_amount: bool,
+    period: Any,
+    kind: str,
+    value: str,
+    as_of: Any,
+    include_incomplete: bool,
+    delimiter: str | None,
+    decimal: str | None,
+    encoding: str | None,
+    date_format: str | None,
+    on_error: str,
+    memory_limit: str | None,
+    temp_directory: str | None,
+    threads: int | None,
+    scheduler: str | None,
+    workers: int | None,
+    lang: str,
+) -> tuple[dict[str, CohortTable], EngineReport]:
+    if on_error not in ("raise", "skip"):
+        raise InputError(f"on_error must be 'raise' or 'skip'; got {on_error!r}.")
+    if lang not in ("en", "de"):
+        raise InputError(f"lang must be 'en' or 'de'; got {lang!r}.")
+    conventions = Conventions.of(
+        period=period, kind=kind, value=value, as_of=as_of, include_incomplete=include_incomplete
+    )
+    source = open_source(
+        paths,
+        customer_col=customer_col,
+        date_col=date_col,
+        amount_col=amount_col,
+        require_amount=require_amount or conventions.needs_amounts,
+        segment_col=segment_col,
+        delimiter=delimiter,
+        decimal=decimal,
+        encoding=encoding,
+        date_format=date_format,
+    )
+    name, reason = choose_engine(source, engine, scheduler=scheduler)
+    common: dict[str, Any] = {"on_error": on_error, "lang": lang, "reason": reason}
+    if name == "numpy":
+        from . import numpy as chosen
+
+        tables, report = chosen.cohort_tables(source, conventions, **common)
+    elif name == "duckdb":
+        from . import duckdb as db
+
+        tables, report = db.cohort_tables(
+            source,
+            conventions,
+            memory_limit=memory_limit,
+            temp_directory=temp_directory,
+            threads=threads,
+            **common,
+        )
+    else:
+        from . import dask as cluster
+
+        tables, report = cluster.cohort_tables(
+            source,
+            conventions,
+            scheduler=scheduler,
+            workers=workers,
+            memory_limit=memory_limit,
+            **common,
+        )
+    return dict(sorted(tables.items())), report
+
+
+def cohort_table_from_files(
+    paths: Any,
+    *,
+    engine: str = "auto",
+    customer_col: str = "customer_id",
+    date_col: str = "order_date",
+    amount_col: str | None = "amount",
+    require_amount: bool = False,
+    period: Any = "M",
+    kind: str = "on",
+    value: str = "retention",
+    as_of: Any = None,
+    include_incomplete: bool = False,
+    delimiter: str | None = None,
+    decimal: str | None = None,
+    encoding: str | None = None,
+    date_format: str | None = None,
+    on_error: str = "raise",
+    memory_limit: str | None = None,
+    temp_directory: str | None = None,
+    threads: int | None = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    lang: str = "en",
+) -> tuple[CohortTable, EngineReport]:
+    """The cohort table of order files, on the engine asked for (or chosen by ``auto``).
+
+    Parameters
+    ----------
+    paths : path, glob pattern, folder, or a list of them
+        CSV (``.csv``, ``.txt``, ``.tsv``), gzip CSV (``.gz``) or Parquet files, one format
+        per call; a folder means every such file in it.
+    engine : {"auto", "numpy", "duckdb", "dask"}
+        ``auto``: numpy below :data:`NUMPY_MAX_ROWS` orders, duckdb above (a ``scheduler``
+        means dask); the report says which ran and why.
+    customer_col, date_col, amount_col, require_amount
+        Columns, matched as the order reader matches them.
+    period, kind, value, as_of, include_incomplete
+        The conventions of :func:`retention_xl.cohorts.cohort_table` (stated as numbered
+        rules in :mod:`retention_xl.engines.conventions`).
+    delimiter, decimal, encoding, date_format
+        CSV options (default: detected as the order reader detects them); ``date_format``
+        is a strftime pattern such as ``%d.%m.%Y`` for dates the reader does not take.
+    on_error : {"raise", "skip"}
+        Stop at an unreadable row, or leave such rows out and count them in the report.
+    memory_limit, temp_directory, threads
+        DuckDB: memory cap such as ``"2GB"`` (beyond it DuckDB spills to
+        ``temp_directory``), threads. Dask: ``memory_limit`` per worker.
+    scheduler, workers
+        Dask: address of a running scheduler (``tcp://HOST:PORT``), else a LocalCluster of
+        ``workers`` processes.
+    lang : {"en", "de"}
+        Language of the report's messages.
+
+    Returns
+    -------
+    (CohortTable, EngineReport)
+        The same table every engine computes (counts exact, money equal to the cent).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "orders.csv"
+    >>> _ = path.write_text("customer_id,order_date\\na,2024-01-05\\nb,2024-01-20\\n"
+    ...                     "a,2024-02-02\\n")
+    >>> table, report = cohort_table_from_files(path, as_of="2024-02-29")
+    >>> table.values.tolist(), report.engine
+    ([[1.0, 0.5], [nan, nan]], 'numpy')
+    """
+    tables, report = _tables(
+        paths,
+        None,
+        engine=engine,
+        customer_col=customer_col,
+        date_col=date_col,
+        amount_col=amount_col,
+        require_amount=require_amount,
+        period=period,
+        kind=kind,
+        value=value,
+        as_of=as_of,
+        include_incomplete=include_incomplete,
+        delimiter=delimiter,
+        decimal=decimal,
+        encoding=encoding,
+        date_format=date_format,
+        on_error=on_error,
+        memory_limit=memory_limit,
+        temp_directory=temp_directory,
+        threads=threads,
+        scheduler=scheduler,
+        workers=workers,
+        lang=lang,
+    )
+    return tables[""], report
+
+
+def segment_cohort_tables(
+    paths: Any,
+    by: str,
+    *,
+    engine: str = "auto",
+    customer_col: str = "customer_id",
+    date_col: str = "order_date",
+    amount_col: str | None = "amount",
+    require_amount: bool = False,
+    period: Any = "M",
+    kind: str = "on",
+    value: str = "retention",
+    as_of: Any = None,
+    include_incomplete: bool = False,
+    delimiter: str | None = None,
+    decimal: str | None = None,
+    encoding: str | None = None,
+    date_format: str | None = None,
+    on_error: str = "raise",
+    memory_limit: str | None = None,
+    temp_directory: str | None = None,
+    threads: int | None = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    lang: str = "en",
+) -> tuple[dict[str, CohortTable], EngineReport]:
+    """One cohort table per value of the column ``by`` (a store, a segment), in one pass
+    (R10: each segment is an order log of its own, with its own default ``as_of``; a blank
+    value is the segment ``(blank)``). On duckdb the split is one more group key of the
+    same grouped queries. Options as for :func:`cohort_table_from_files`.
+
+    Returns
+    -------
+    (dict of segment name -> CohortTable, sorted by name; EngineReport)
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "orders.csv"
+    >>> _ = path.write_text("customer_id,order_date,store\\na,2024-01-05,Köln\\n"
+    ...                     "b,2024-01-20,Bonn\\na,2024-02-02,Köln\\n")
+    >>> tables, report = segment_cohort_tables(path, "store", as_of="2024-02-29")
+    >>> {name: t.values[0].tolist() for name, t in tables.items()}
+    {'Bonn': [1.0, 0.0], 'Köln': [1.0, 1.0]}
+    >>> report.totals["Köln"]
+    OrderTotals(customers=1, repeat_customers=1, purchases=2, revenue=None)
+    """
+    if not isinstance(by, str) or not by.strip():
+        raise InputError(f"by must name the column to split by; got {by!r}.")
+    return _tables(
+        paths,
+        by,
+        engine=engine,
+        customer_col=customer_col,
+        date_col=date_col,
+        amount_col=amount_col,
+        require_amount=require_amount,
+        period=period,
+        kind=kind,
+        value=value,
+        as_of=as_of,
+        include_incomplete=include_incomplete,
+        delimiter=delimiter,
+        decimal=decimal,
+        encoding=encoding,
+        date_format=date_format,
+        on_error=on_error,
+        memory_limit=memory_limit,
+        temp_directory=temp_directory,
+        threads=threads,
+        scheduler=scheduler,
+        workers=workers,
+        lang=lang,
+    )

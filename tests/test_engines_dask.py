@@ -1,0 +1,142 @@
+"""The Dask engine computes the numpy engine's cohort tables, on a LocalCluster of two
+worker processes started once for the module: CDNOW as CSV and as a folder of Parquet
+files, German CSV split by city, bad rows; and its own LocalCluster when none is given.
+
+Expected tables come from the numpy engine (checked against the independent reference of
+tests/cohort_reference.py by tests/test_cohorts.py); equal means counts exact, money to the
+cent, blanks in the same cells (tests/engine_compare.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from engine_compare import assert_same_table, assert_same_totals, write_csv
+
+from retention_xl.engines import cohort_table_from_files, segment_cohort_tables
+from retention_xl.errors import DataError, InputError
+from retention_xl.io import read_orders
+
+distributed = pytest.importorskip("distributed")
+
+DATA = Path(__file__).parent / "data"
+SAMPLE = Path(__file__).parents[1] / "retention_xl" / "sample" / "cdnow_sample_orders.csv"
+GERMAN = DATA / "cdnow_300_de.csv"
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    """The address of a LocalCluster of 2 worker processes (one thread each)."""
+    cluster = distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},  # any free port
+        silence_logs=logging.ERROR,
+    )
+    try:
+        yield cluster.scheduler_address
+    finally:
+        cluster.close()
+
+
+@pytest.mark.parametrize(
+    ("period", "kind", "value"),
+    [
+        ("M", "on", "retention"),
+        ("W", "rolling", "customers"),
+        ("Q", "on_or_after", "revenue_per_customer"),
+        ("30D", "on", "revenue"),
+    ],
+)
+def test_cdnow_sample_on_two_workers(scheduler: str, period: str, kind: str, value: str) -> None:
+    options: dict[str, Any] = {
+        "period": period,
+        "kind": kind,
+        "value": value,
+        "as_of": "1998-03-31",
+    }
+    got, report = cohort_table_from_files(SAMPLE, engine="dask", scheduler=scheduler, **options)
+    want, numpy_report = cohort_table_from_files(SAMPLE, engine="numpy", **options)
+    assert report.engine == "dask" and report.settings["workers"] == "2"
+    assert_same_totals(report, numpy_report)
+    assert report.rows_used == 6919  # the sample's orders (tests/data/SOURCES.md)
+    assert_same_table(got, want, options)
+
+
+def test_cdnow_as_a_folder_of_parquet_files(scheduler: str, tmp_path: Path) -> None:
+    orders = read_orders(SAMPLE)
+    ids = orders.customer_ids
+    assert orders.amounts is not None
+    step = len(orders) // 4 + 1
+    for number, start in enumerate(range(0, len(orders), step)):
+        rows = slice(start, start + step)
+        pq.write_table(
+            pa.table(
+                {
+                    "customer_id": pa.array(ids[rows].tolist(), pa.string()),
+                    "order_date": pa.array(orders.order_dates[rows], pa.date32()),
+                    "amount": pa.array(orders.amounts[rows]),
+                }
+            ),
+            tmp_path / f"part-{number}.parquet",
+        )
+    got, report = cohort_table_from_files(
+        tmp_path, engine="dask", scheduler=scheduler, kind="rolling", value="revenue"
+    )
+    want, _ = cohort_table_from_files(SAMPLE, engine="numpy", kind="rolling", value="revenue")
+    assert report.files == 4
+    assert_same_table(got, want)
+
+
+def test_german_csv_split_by_city(scheduler: str) -> None:
+    options: dict[str, Any] = {
+        "customer_col": "Kunden-Nr",
+        "date_col": "Bestelldatum",
+        "amount_col": "Betrag",
+        "value": "revenue_per_customer",
+    }
+    got, report = segment_cohort_tables(
+        GERMAN, "Ort", engine="dask", scheduler=scheduler, **options
+    )
+    want, numpy_report = segment_cohort_tables(GERMAN, "Ort", engine="numpy", **options)
+    assert_same_totals(report, numpy_report)
+    # the five made-up cities of the fixture (tests/data/SOURCES.md)
+    assert list(got) == list(want) == ["Berlin", "Düsseldorf", "Köln", "Lübeck", "München"]
+    for city in want:
+        assert_same_table(got[city], want[city], city)
+
+
+def test_bad_rows_stop_the_run_or_are_counted(scheduler: str, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "o.csv",
+        ["customer_id", "order_date", "amount"],
+        [["a", "2024-01-05", "10"], ["", "2024-01-06", "5"], ["b", "2024-01-07", "x"]],
+    )
+    with pytest.raises(DataError, match="customer_id"):
+        cohort_table_from_files(path, engine="dask", scheduler=scheduler)
+    options: dict[str, Any] = {"on_error": "skip", "as_of": "2024-01-31"}
+    got, report = cohort_table_from_files(path, engine="dask", scheduler=scheduler, **options)
+    want, _ = cohort_table_from_files(path, engine="numpy", **options)
+    # hand: the row without an id and the amount "x" are rejected; a's order is left
+    assert (report.rows_read, report.rows_used, report.rows_rejected) == (3, 1, 2)
+    assert_same_table(got, want)
+
+
+def test_its_own_local_cluster_when_no_scheduler_is_given() -> None:
+    got, report = cohort_table_from_files(SAMPLE, engine="dask", workers=1)
+    want, _ = cohort_table_from_files(SAMPLE, engine="numpy")
+    assert report.settings["scheduler"] == "LocalCluster" and report.settings["workers"] == "1"
+    assert_same_table(got, want)
+
+
+def test_a_scheduler_address_must_look_like_one() -> None:
+    with pytest.raises(InputError, match="tcp://"):
+        cohort_table_from_files(SAMPLE, engine="dask", scheduler="localhost")
