@@ -186,30 +186,38 @@ def _cell(value: float) -> float | None:
     return None if np.isnan(value) else float(value)
 
 
-def day_numbers(order_dates: Any) -> np.ndarray:
-    """Order dates (datetime64, Python dates, ISO text or Excel serials) as int64 day numbers
-    since 1970-01-01; a missing date raises ``InputError`` naming its position."""
+def day_numbers(order_dates: Any, name: str = "order_dates") -> np.ndarray:
+    """Dates (datetime64, Python dates, ISO text or Excel serials) as int64 day numbers since
+    1970-01-01; a missing date raises ``InputError`` naming ``name`` and its position.
+
+    Examples
+    --------
+    >>> day_numbers(["2024-01-31", "2024-02-01"]).tolist()
+    [19753, 19754]
+    """
     arr = np.asarray(order_dates)
     if arr.ndim != 1:
         arr = arr.reshape(-1)
-    if arr.dtype.kind == "U":
+    if arr.dtype.kind == "U" or (
+        arr.dtype == object and arr.size and all(isinstance(v, str) for v in arr.tolist())
+    ):
         try:
             arr = arr.astype("datetime64[D]")
         except ValueError:
             raise InputError(
-                "order_dates: text dates must be ISO (YYYY-MM-DD); read other formats with "
+                f"{name}: text dates must be ISO (YYYY-MM-DD); read other formats with "
                 "retention_xl.io.read_orders."
             ) from None
     if arr.dtype.kind == "M":
         days = arr.astype("datetime64[D]")
         if np.any(np.isnat(days)):
             position = int(np.flatnonzero(np.isnat(days))[0])
-            raise InputError(f"order_dates: element {position} is missing (NaT).")
+            raise InputError(f"{name}: element {position} is missing (NaT).")
         return days.astype(np.int64)
-    serials = to_serial_days(arr, name="order_dates")
+    serials = to_serial_days(arr, name=name)
     if np.any(np.isnan(serials)):
         position = int(np.flatnonzero(np.isnan(serials))[0])
-        raise InputError(f"order_dates: element {position} is missing; every order needs a date.")
+        raise InputError(f"{name}: element {position} is missing; every order needs a date.")
     # serials from 61 on are days since 1899-12-30; earlier ones count Excel's 1900-02-29
     serials = np.where(serials < 61, serials + 1, serials)
     return (serials - _EPOCH_SERIAL).astype(np.int64)
@@ -225,12 +233,13 @@ def as_of_day(as_of: Any, last_day: int) -> int:
             return int(np.datetime64(as_of.strip()[:10], "D").astype(np.int64))
         except ValueError:
             raise InputError(f"as_of must be a date such as 2024-06-30; got {as_of!r}.") from None
-    return int(
-        day_numbers(np.array([as_of], dtype=object if isinstance(as_of, dt.date) else None))[0]
-    )
+    value = np.array([as_of], dtype=object if isinstance(as_of, dt.date) else None)
+    return int(day_numbers(value, "as_of")[0])
 
 
-def _amounts(amounts: Any, size: int) -> np.ndarray | None:
+def amounts_array(amounts: Any, size: int) -> np.ndarray | None:
+    """Amounts (one per order, negative for refunds) as float64, or None when not given;
+    ``InputError`` for a wrong count or a value that is not a finite number."""
     if amounts is None:
         return None
     try:
@@ -311,7 +320,7 @@ def cohort_table(
             f"customer_ids has {ids.size} values but order_dates has {days.size}; give one of "
             "each per order."
         )
-    money = _amounts(amounts, days.size)
+    money = amounts_array(amounts, days.size)
     if money is None and value in ("revenue", "revenue_per_customer"):
         raise InputError(f"value={value!r} needs amounts (one per order).")
     if days.size == 0:

@@ -22,13 +22,14 @@ from typing import Any
 
 import numpy as np
 
+from ..cohorts import day_numbers
 from ..errors import InputError
 from ..ids import ids_array
 from .bgnbd import bgnbd_fit, expected_purchases, expected_purchases_new, p_alive
 from .clv import clv_bgnbd
 from .fitting import FitResult
 from .gamma_gamma import expected_spend, gamma_gamma_fit
-from .rfm import UNIT_DAYS, RFMSummary, day_numbers, rfm_summary
+from .rfm import UNIT_DAYS, RFMSummary, rfm_summary
 from .segments import RFMSegments, segment
 
 __all__ = ["Forecast", "Tracking", "forecast"]

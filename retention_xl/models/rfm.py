@@ -31,15 +31,14 @@ from typing import Any
 
 import numpy as np
 
-from ..dates import to_serial_days
+from ..cohorts import amounts_array, as_of_day, day_numbers
 from ..errors import InputError
 from ..ids import factorize, ids_array
 
-__all__ = ["UNIT_DAYS", "RFMSummary", "day_numbers", "rfm_summary"]
+__all__ = ["UNIT_DAYS", "RFMSummary", "rfm_summary"]
 
 #: Days per time unit.
 UNIT_DAYS: dict[str, float] = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
-_EPOCH_SERIAL = 25569.0  # Excel serial of 1970-01-01
 _HEAD = {
     "en": ("Customer", "Frequency", "Recency", "Age (T)", "Monetary"),
     "de": ("Kunde", "Frequenz", "Recency", "Alter (T)", "Monetaerer Wert"),
@@ -103,72 +102,11 @@ class RFMSummary:
         return out
 
 
-def day_numbers(order_dates: Any, name: str = "order_dates") -> np.ndarray:
-    """Dates (datetime64, Python dates, ISO text or Excel serial numbers) as int64 days
-    since 1970-01-01; a missing or unreadable date raises ``InputError`` naming it.
-
-    Examples
-    --------
-    >>> day_numbers(["2024-01-31", "2024-02-01"]).tolist()
-    [19753, 19754]
-    """
-    arr = np.asarray(order_dates)
-    if arr.ndim != 1:
-        arr = arr.reshape(-1)
-    if arr.dtype.kind == "U" or (
-        arr.dtype == object and arr.size and all(isinstance(v, str) for v in arr.tolist())
-    ):
-        try:
-            arr = arr.astype("datetime64[D]")
-        except ValueError:
-            raise InputError(
-                f"{name}: text dates must be ISO (YYYY-MM-DD); read other formats with "
-                "retention_xl.read_orders."
-            ) from None
-    serials = to_serial_days(arr, name=name)
-    missing = np.isnan(serials)
-    if np.any(missing):
-        raise InputError(
-            f"{name}: element {int(np.flatnonzero(missing)[0])} is missing; every order needs "
-            "a date."
-        )
-    serials = np.where(serials < 61, serials + 1, serials)  # Excel's fictitious 1900-02-29
-    return (serials - _EPOCH_SERIAL).astype(np.int64)
-
-
 def _unit(unit: str) -> float:
     key = str(unit).strip().upper()
     if key not in UNIT_DAYS:
         raise InputError(f"unit must be 'D', 'W' or 'M'; got {unit!r}.")
     return UNIT_DAYS[key]
-
-
-def _as_of(as_of: Any, last_day: int) -> int:
-    if as_of is None:
-        return last_day
-    if isinstance(as_of, str):
-        try:
-            return int(np.datetime64(as_of.strip()[:10], "D").astype(np.int64))
-        except ValueError:
-            raise InputError(f"as_of must be a date such as 2024-06-30; got {as_of!r}.") from None
-    value = np.array([as_of], dtype=object if isinstance(as_of, dt.date) else None)
-    return int(day_numbers(value, "as_of")[0])
-
-
-def _amounts(amounts: Any, size: int) -> np.ndarray | None:
-    if amounts is None:
-        return None
-    try:
-        money = np.asarray(amounts, dtype="float64").reshape(-1)
-    except (TypeError, ValueError):
-        raise InputError("amounts must be numbers (negative for refunds).") from None
-    if money.size != size:
-        raise InputError(f"amounts has {money.size} values but there are {size} orders.")
-    bad = ~np.isfinite(money)
-    if np.any(bad):
-        i = int(np.flatnonzero(bad)[0])
-        raise InputError(f"amounts: element {i} is {float(money[i])!r}; give a number.")
-    return money
 
 
 def rfm_summary(
@@ -228,8 +166,8 @@ def rfm_summary(
         )
     if days.size == 0:
         raise InputError("no orders: customer_ids and order_dates are empty.")
-    money = _amounts(amounts, days.size)
-    end = _as_of(as_of, int(days.max()))
+    money = amounts_array(amounts, days.size)
+    end = as_of_day(as_of, int(days.max()))
     seen = days <= end
     purchase = seen if money is None else seen & (money >= 0)
     if not np.any(purchase):
