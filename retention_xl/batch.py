@@ -301,6 +301,101 @@ def _clean_stale_parts(folder: Path, stems: list[str]) -> None:
             stale.unlink(missing_ok=True)
 
 
+_ENGINE_READ_OPTIONS = (
+    "customer_col",
+    "date_col",
+    "amount_col",
+    "require_amount",
+    "delimiter",
+    "decimal",
+    "encoding",
+    "date_format",
+    "on_error",
+    "lang",
+)
+
+
+def _fill_on_engine(
+    sources: Sequence[Any],
+    engine: str,
+    engine_options: dict[str, Any],
+    *,
+    template: str | Path,
+    out_dir: Path,
+    by: str | None,
+    lang: str,
+    overwrite: bool,
+    read_options: dict[str, Any],
+    progress: Progress | None,
+    on_read: Callable[[Any], None] | None,
+    conventions: dict[str, Any],
+) -> list[FillResult]:
+    """Cohort workbooks from tables aggregated on DuckDB or Dask (no orders in memory)."""
+    from .engines import cohort_table_from_files, segment_cohort_tables
+    from .workbook import write_cohort_workbook
+
+    if template != "cohorts" or conventions.get("live"):
+        raise InputError(
+            f"--engine {engine} fills the cohorts template (values) only; got "
+            f"{'--live' if conventions.get('live') else repr(str(template))}."
+        )
+    other = [k for k, v in read_options.items() if k not in _ENGINE_READ_OPTIONS and v]
+    if other:
+        flags = ", ".join("--" + k.replace("_", "-") for k in other)
+        raise InputError(f"{flags} are read by the numpy engine only; leave out --engine.")
+    options = {k: v for k, v in read_options.items() if k in _ENGINE_READ_OPTIONS}
+    options.update(engine_options)
+    options.update({k: v for k, v in conventions.items() if v is not None})
+    for key in ("customer_col", "date_col"):
+        if options.get(key) is None:
+            options.pop(key, None)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    many = len(sources) > 1
+    items: list[tuple[str, Any, Any, str]] = []  # name, table, totals, source
+    for source in sources:
+        path = Path(source)
+        if by is None:
+            table, report = cohort_table_from_files(path, engine=engine, **options)
+            items.append((path.stem, table, report.totals[""], path.name))
+        else:
+            tables, report = segment_cohort_tables(path, by, engine=engine, **options)
+            for segment, table in tables.items():
+                name = f"{path.stem}-{segment}" if many else segment
+                items.append((name, table, report.totals[segment], f"{path.name} [{segment}]"))
+        if on_read is not None:
+            on_read(report)
+    stems = unique_names([safe_filename(name) for name, _, _, _ in items])
+    _clean_stale_parts(out_dir, stems)
+    results = []
+    for number, ((name, table, totals, label), stem) in enumerate(
+        zip(items, stems, strict=True), start=1
+    ):
+        target = out_dir / f"{stem}.xlsx"
+        result = FillResult(name, target, table.orders_used, table.orders_used, 0)
+        try:
+            if target.exists() and not overwrite:
+                raise TemplateError(
+                    f"{target} already exists; pass overwrite=True (--overwrite) to replace it."
+                )
+            write_cohort_workbook(
+                target,
+                lang,
+                None,
+                table=table,
+                totals=totals,
+                source=label,
+                segment=name if by is not None else None,
+                overwrite=overwrite,
+            )
+            result.cohorts = len(table.labels)
+        except (InputError, TemplateError, OSError) as error:
+            result.status, result.error = "failed", str(error)
+        results.append(result)
+        if progress is not None:
+            progress(number, len(items), result)
+    return results
+
+
 def fill_many(
     sources: Sequence[Any],
     *,
@@ -313,6 +408,8 @@ def fill_many(
     read_options: dict[str, Any] | None = None,
     progress: Progress | None = None,
     on_read: Callable[[ReadReport], None] | None = None,
+    engine: str | None = None,
+    engine_options: dict[str, Any] | None = None,
     **conventions: Any,
 ) -> list[FillResult]:
     """Fill one workbook per source (CSV path, ``(name, DataFrame)`` or ``(name, Orders)``)
@@ -342,12 +439,33 @@ def fill_many(
         ``progress(done, total, result)`` after each workbook.
     on_read : callable, optional
         ``on_read(report)`` after each file is read (rows read, used, rejected, problems).
+    engine : {"duckdb", "dask"}, optional
+        Aggregate on that engine (:mod:`retention_xl.engines`) instead of reading the orders
+        into memory: for order logs too large for it. Cohorts template only; the workbooks
+        then hold the triangle and summary without an Orders sheet, and ``--by`` is split
+        by the engine (on DuckDB one grouped query). ``engine_options``: ``memory_limit``,
+        ``temp_directory``, ``scheduler``, ``workers``.
 
     Returns
     -------
     list of FillResult, in the order of the sources and segments.
     """
     _check_template(template)
+    if engine in ("duckdb", "dask"):
+        return _fill_on_engine(
+            sources,
+            engine,
+            dict(engine_options or {}),
+            template=template,
+            out_dir=Path(out_dir),
+            by=by,
+            lang=lang,
+            overwrite=overwrite,
+            read_options=dict(read_options or {}),
+            progress=progress,
+            on_read=on_read,
+            conventions=conventions,
+        )
     suffix = ".xlsx" if str(template) in TEMPLATES else Path(template).suffix.lower()
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)

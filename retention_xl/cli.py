@@ -125,6 +125,7 @@ def _parser() -> argparse.ArgumentParser:
     fill.add_argument("--value", default="retention", choices=VALUES)
     fill.add_argument("--as-of", help="observation end YYYY-MM-DD (default: last order)")
     _forecast_options(fill)
+    _engine_options(fill)
     fill.add_argument(
         "--live",
         action="store_true",
@@ -234,6 +235,13 @@ def _fill(args: argparse.Namespace) -> int:
         progress=progress,
         on_read=_print_report,
         read_options=read_options,
+        engine=args.engine if args.engine in ("duckdb", "dask") else None,
+        engine_options={
+            "memory_limit": args.memory_limit,
+            "temp_directory": args.temp_directory,
+            "scheduler": args.scheduler,
+            "workers": args.workers,
+        },
         **conventions,
     )
     if terminal:

@@ -204,7 +204,22 @@ def cohort_summary(table: CohortTable, orders: Orders, lang: str = "en") -> list
     seen = orders.order_dates <= np.datetime64(table.as_of, "D")
     purchase = seen if orders.amounts is None else seen & (orders.amounts >= 0)
     _, counts = np.unique(orders.customer_ids[purchase], return_counts=True)
-    n_customers, n_purchases = counts.size, int(purchase.sum())
+    revenue = None if orders.amounts is None else float(orders.amounts[seen].sum())
+    return summary_from_totals(
+        table, counts.size, int((counts >= 2).sum()), int(purchase.sum()), revenue, lang
+    )
+
+
+def summary_from_totals(
+    table: CohortTable,
+    customers: int,
+    repeat_customers: int,
+    purchases: int,
+    revenue: float | None,
+    lang: str = "en",
+) -> list[SummaryRow]:
+    """The KPI summary from the triangle and the order totals up to ``as_of`` (what an
+    engine aggregating a log too large for memory hands over instead of the orders)."""
     values: dict[str, float | None] = {
         "customers": float(table.sizes.sum()),
         "cohorts": float(len(table.labels)),
@@ -213,13 +228,11 @@ def cohort_summary(table: CohortTable, orders: Orders, lang: str = "en") -> list
         for k in (1, 3, 6, 12):
             observed = k < table.weighted_average.size
             values[f"retention_{k}"] = float(table.weighted_average[k]) if observed else None
-    values["repeat_customer_rate"] = float(
-        kpis.repeat_customer_rate(int((counts >= 2).sum()), n_customers)
-    )
-    if orders.amounts is not None:
-        revenue = max(float(orders.amounts[seen].sum()), 0.0)
-        values["average_order_value"] = float(kpis.average_order_value(revenue, n_purchases))
-    values["purchase_frequency"] = float(kpis.purchase_frequency(n_purchases, n_customers))
+    values["repeat_customer_rate"] = float(kpis.repeat_customer_rate(repeat_customers, customers))
+    if revenue is not None:
+        net = max(revenue, 0.0)
+        values["average_order_value"] = float(kpis.average_order_value(net, purchases))
+    values["purchase_frequency"] = float(kpis.purchase_frequency(purchases, customers))
     return [summary_row(key, value, lang) for key, value in values.items()]
 
 
@@ -608,6 +621,8 @@ def _build(
     segment: str | None = None,
     table: CohortTable | None = None,
     fast_rows: bool = False,
+    totals: Any = None,
+    source: str = "",
 ) -> tuple[Any, Edit]:
     """The workbook and the edit to apply to its saved parts (rows appended as XML when
     ``fast_rows``; the spilling formula marked for ``xlsm``).
@@ -625,6 +640,10 @@ def _build(
         Store or segment name: added (as text) to the title and the cohort sheet's name.
     table : CohortTable, optional
         The triangle of ``orders`` when the caller has computed it already.
+    totals, source : optional
+        Without ``orders``: the order totals of an engine
+        (:class:`~retention_xl.engines.report.OrderTotals`) and the name of the data, for a
+        workbook of the triangle and summary whose orders are too many for a sheet.
 
     Raises
     ------
@@ -665,19 +684,30 @@ def _build(
     )
     cohorts_ws["A1"].data_type = "s"  # a segment name is data: never a formula
     if table is not None:
-        assert orders is not None
-        report = orders.report
-        source = Path(report.source).name
+        rejected = orders.report.rows_rejected if orders is not None else 0
+        if orders is not None:
+            source = Path(orders.report.source).name
         note = (
-            f"{source}: {table.orders_used:,} Bestellungen in der Tabelle, "
-            f"{report.rows_rejected:,} abgelehnt"
+            f"{source}: {table.orders_used:,} Bestellungen in der Tabelle, {rejected:,} abgelehnt"
             if lang == "de"
-            else f"{source}: {table.orders_used:,} orders in the table, "
-            f"{report.rows_rejected:,} rejected"
+            else f"{source}: {table.orders_used:,} orders in the table, {rejected:,} rejected"
         )
         conventions_block(cohorts_ws, table.conventions(lang), note)
         deferred = _write_triangle(cohorts_ws, lang, table, defer=fast_rows)
-        write_summary(summary_ws, lang, cohort_summary(table, orders, lang))
+        if orders is not None:
+            summary = cohort_summary(table, orders, lang)
+        else:
+            if totals is None:
+                raise TemplateError("a cohort table without orders needs their totals.")
+            summary = summary_from_totals(
+                table,
+                totals.customers,
+                totals.repeat_customers,
+                totals.purchases,
+                totals.revenue,
+                lang,
+            )
+        write_summary(summary_ws, lang, summary)
     else:
         stated = describe_conventions(period, kind, value, None, include_incomplete, lang)
         conventions_block(cohorts_ws, stated, phrase("axis", lang))
@@ -710,7 +740,7 @@ def _build(
         fit_to_page(sheet)
     book.properties.creator = "retention_xl"
     book.properties.created = book.properties.modified = dt.datetime(2024, 1, 1)
-    if orders is not None:  # a filled workbook is dated; templates stay reproducible
+    if orders is not None or table is not None:  # a filled workbook is dated
         book.properties.modified = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     orders_part = f"xl/worksheets/sheet{book.worksheets.index(orders_ws) + 1}.xml"
     cohorts_part = f"xl/worksheets/sheet{book.worksheets.index(cohorts_ws) + 1}.xml"
