@@ -315,3 +315,15 @@ def test_reading_a_csv_never_imports_pandas(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_order_col_without_amounts_and_with_blank_rows(tmp_path: Path) -> None:
+    path = tmp_path / "items.csv"
+    path.write_text(
+        "order,customer_id,order_date\nA1,k,2024-01-05\n,,\nA1,k,\nA2,m,2024-02-01\n",
+        encoding="utf-8",
+    )
+    orders = read_orders(path, order_col="order")
+    # hand count: orders A1 (two rows) and A2; the row of empty cells is blank
+    assert orders.customer_ids.tolist() == ["k", "m"] and orders.amounts is None
+    assert (orders.report.merged_rows, orders.report.blank_rows) == (1, 1)

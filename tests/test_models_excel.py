@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import datetime as dt
 import math
@@ -11,11 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import xlwings as xw
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_excel_call_path import excel_call
 from test_properties import _has_nan, ranges
-from xlwings import server
 
 from retention_xl import udfs
 from retention_xl.definitions import MODEL_DEFINITIONS
@@ -30,20 +28,6 @@ REGULAR = [[1000], [631], [468], [382], [326], [289], [262], [241]]  # FH 2007 t
 def excel(name: str, *args: Any) -> Any:
     """Call the Excel function ``name`` of :mod:`retention_xl.udfs` as classic xlwings does."""
     return getattr(udfs, name)(*args)
-
-
-def excel_call(name: str, *args: Any) -> Any:
-    """Call like Excel 365 does through Office.js (see test_excel_call_path)."""
-    payload = {
-        "func_name": name,
-        "args": list(args),
-        "version": xw.__version__,
-        "client": "Office.js",
-        "runtime": "1.4",
-        "culture_info_name": "de-DE",
-        "date_format": "dd.MM.yyyy",
-    }
-    return asyncio.run(server.custom_functions_call(payload, udfs))
 
 
 def test_names_are_safe_for_excel_and_vba() -> None:

@@ -4,13 +4,11 @@ table), through the plain functions and through xlwings' Office.js conversion.""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from typing import Any
 
 import pytest
-import xlwings as xw
-from xlwings import server
+from test_excel_call_path import excel_call
 
 from retention_xl import udfs
 from retention_xl.definitions import SUBSCRIPTION_DEFINITIONS, by_name
@@ -27,20 +25,6 @@ CASES = [
 def excel(name: str) -> Any:
     """The Excel function ``name`` as classic xlwings calls it (made from the definitions)."""
     return getattr(udfs, name)
-
-
-def excel_call(name: str, *args: Any) -> Any:
-    """Call like Excel 365 does through Office.js (custom functions runtime 1.4)."""
-    payload = {
-        "func_name": name,
-        "args": list(args),
-        "version": xw.__version__,
-        "client": "Office.js",
-        "runtime": "1.4",
-        "culture_info_name": "de-DE",
-        "date_format": "dd.MM.yyyy",
-    }
-    return asyncio.run(server.custom_functions_call(payload, udfs))
 
 
 @pytest.mark.parametrize(("name", "args", "expected", "source"), CASES)

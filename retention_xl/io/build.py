@@ -181,16 +181,8 @@ def build_orders(
         rank = np.empty(n_groups, np.int64)
         rank[order] = np.arange(n_groups)
         group_of = rank[group_of]
-        filled = {
-            "customer": ~data.empty_id,
-            "date": ~data.blank_date,
-            "amount": ~data.blank_amount if data.blank_amount is not None else everywhere,
-        }
-        if "amount" in columns:
-            filled["amount"] = ~blank_mask(columns["amount"])
-        if "segment" in columns:
-            filled["segment"] = ~blank_mask(columns["segment"])
-        for role in ("status", "cancelled_at"):
+        filled = {"customer": ~data.empty_id, "date": ~data.blank_date}
+        for role in ("amount", "segment", "status", "cancelled_at"):
             if role in columns:
                 filled[role] = ~blank_mask(columns[role])
         source = {
