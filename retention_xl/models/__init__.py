@@ -3,8 +3,9 @@
 One idea: the customer-base models of Fader and Hardie on top of an RFM summary, computed in
 log space so heavy buyers never overflow — RFM summary and segments, BG/NBD purchases with
 P(alive), Gamma-Gamma spend, discounted CLV (non-contractual), the sBG model of renewals
-(contractual), and :func:`forecast`, all of it for one order history. numpy and scipy;
-this package is not imported by ``import retention_xl``, so the core stays free of scipy
+(contractual), and :func:`forecast`, all of it for one order history — in memory, or
+(:class:`OrderHistory`) aggregated per customer by an engine from files of any size. numpy
+and scipy; this package is not imported by ``import retention_xl``, so the core stays free of scipy
 until a model is used. Imports point down only: dates, ids, errors.
 
 Examples
@@ -28,9 +29,16 @@ from .bgnbd import (
 )
 from .clv import clv_bgnbd
 from .fitting import FitResult
-from .forecast import Forecast, Tracking, forecast
+from .forecast import ArrayHistory, Forecast, OrderHistory, Tracking, forecast, forecast_history
 from .gamma_gamma import expected_spend, gamma_gamma_fit, gamma_gamma_log_likelihood
-from .rfm import UNIT_DAYS, RFMSummary, rfm_summary
+from .rfm import (
+    UNIT_DAYS,
+    RFMSummary,
+    Transactions,
+    customer_transactions,
+    finish_summary,
+    rfm_summary,
+)
 from .sbg import (
     sbg_discounted_lifetime,
     sbg_fit,
@@ -44,18 +52,24 @@ __all__ = [
     "SEGMENTS",
     "SEGMENT_GRID",
     "UNIT_DAYS",
+    "ArrayHistory",
     "FitResult",
     "Forecast",
+    "OrderHistory",
     "RFMSegments",
     "RFMSummary",
     "Tracking",
+    "Transactions",
     "bgnbd_fit",
     "bgnbd_log_likelihood",
     "clv_bgnbd",
+    "customer_transactions",
     "expected_purchases",
     "expected_purchases_new",
     "expected_spend",
+    "finish_summary",
     "forecast",
+    "forecast_history",
     "gamma_gamma_fit",
     "gamma_gamma_log_likelihood",
     "p_alive",

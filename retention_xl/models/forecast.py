@@ -18,21 +18,98 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
-from ..cohorts import day_numbers
+from ..cohorts import amounts_array, as_of_day, day_numbers
 from ..errors import InputError
-from ..ids import ids_array
+from ..ids import factorize, ids_array
 from .bgnbd import bgnbd_fit, expected_purchases, expected_purchases_new, p_alive
 from .clv import clv_bgnbd
 from .fitting import FitResult
 from .gamma_gamma import expected_spend, gamma_gamma_fit
-from .rfm import UNIT_DAYS, RFMSummary, rfm_summary
+from .rfm import UNIT_DAYS, RFMSummary, Transactions, customer_transactions, finish_summary
 from .segments import RFMSegments, segment
 
-__all__ = ["Forecast", "Tracking", "forecast"]
+__all__ = ["ArrayHistory", "Forecast", "OrderHistory", "Tracking", "forecast", "forecast_history"]
+
+
+class OrderHistory(Protocol):
+    """What a forecast reads from an order history, wherever it is kept: in memory
+    (:class:`ArrayHistory`) or in files aggregated by an engine
+    (:mod:`retention_xl.engines`). Days are day numbers (days since 1970-01-01)."""
+
+    @property
+    def last_day(self) -> int:
+        """The last order day (refunds included): the default ``as_of``."""
+        ...
+
+    def transactions(self, end: int) -> Transactions:
+        """Every customer's transactions up to day ``end`` (:func:`.rfm.customer_transactions`)."""
+        ...
+
+    def repeat_days(self, joined_by: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+        """``(days, counts)``: per day up to ``end``, the customers with a repeat transaction
+        that day (a purchase day after their first) among those whose first purchase is on
+        or before ``joined_by``."""
+        ...
+
+
+@dataclass(frozen=True)
+class ArrayHistory:
+    """An order history in memory: customer codes into ``names``, day numbers, amounts.
+
+    Examples
+    --------
+    >>> h = ArrayHistory.of(["a", "a", "b"], ["2024-01-01", "2024-01-08", "2024-01-03"])
+    >>> h.repeat_days(joined_by=h.last_day, end=h.last_day)
+    (array([19730]), array([1]))
+    """
+
+    codes: np.ndarray
+    names: np.ndarray
+    days: np.ndarray
+    money: np.ndarray | None
+
+    @classmethod
+    def of(cls, customer_ids: Any, order_dates: Any, amounts: Any = None) -> ArrayHistory:
+        """Check and encode one row per order (see :func:`.rfm.rfm_summary`)."""
+        ids = ids_array(customer_ids)
+        days = day_numbers(order_dates)
+        if ids.size != days.size:
+            raise InputError(
+                f"customer_ids has {ids.size} values but order_dates has {days.size}; give "
+                "one of each per order."
+            )
+        if days.size == 0:
+            raise InputError("no orders: customer_ids and order_dates are empty.")
+        codes, names = factorize(ids)
+        return cls(codes, names, days, amounts_array(amounts, days.size))
+
+    @property
+    def last_day(self) -> int:
+        return int(self.days.max())
+
+    def transactions(self, end: int) -> Transactions:
+        return customer_transactions(self.codes, self.names, self.days, self.money, end)
+
+    def repeat_days(self, joined_by: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+        keep = self.days <= end
+        if self.money is not None:
+            keep &= self.money >= 0
+        codes, days = self.codes[keep].astype(np.int64), self.days[keep]
+        if days.size == 0:
+            return days[:0], days[:0]
+        first = np.full(self.names.size, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(first, codes, days)
+        low = int(days.min())
+        keys = np.unique(codes * (int(days.max()) - low + 1) + (days - low))
+        span = int(days.max()) - low + 1
+        owner, day = keys // span, keys % span + low
+        repeat = (day > first[owner]) & (first[owner] <= joined_by)
+        result: tuple[np.ndarray, np.ndarray] = np.unique(day[repeat], return_counts=True)
+        return result
 
 
 @dataclass(frozen=True)
@@ -126,11 +203,35 @@ def forecast(
     >>> result.summary.customer_ids.tolist(), bool(result.p_alive.min() > 0)
     (['a', 'b', 'c'], True)
     """
+    return forecast_history(
+        ArrayHistory.of(customer_ids, order_dates, amounts),
+        holdout=holdout,
+        horizon=horizon,
+        unit=unit,
+        as_of=as_of,
+        gross_margin=gross_margin,
+        annual_discount_rate=annual_discount_rate,
+    )
+
+
+def forecast_history(
+    history: OrderHistory,
+    *,
+    holdout: float = 0.25,
+    horizon: float = 12,
+    unit: str = "M",
+    as_of: Any = None,
+    gross_margin: float = 1.0,
+    annual_discount_rate: float = 0.10,
+) -> Forecast:
+    """:func:`forecast` of an :class:`OrderHistory` (orders in memory or in files read by
+    an engine); the same options."""
     holdout = _check("holdout", holdout, 0.0, 0.9)
     horizon = _check("horizon", horizon, 0.0, 1e4)
     gross_margin = _check("gross_margin", gross_margin, 0.0, 1e6)
     annual_discount_rate = _check("annual_discount_rate", annual_discount_rate, 0.0, 10.0)
-    summary = rfm_summary(customer_ids, order_dates, amounts, as_of=as_of, unit=unit)
+    end = as_of_day(as_of, history.last_day)
+    summary = finish_summary(history.transactions(end), end=end, unit=unit)
     unit = summary.unit
     days_per = UNIT_DAYS[unit]
     discount = float((1 + annual_discount_rate) ** (days_per / 365.25) - 1)
@@ -170,9 +271,7 @@ def forecast(
                 ),
                 dtype="float64",
             )
-    tracking = (
-        _tracking(customer_ids, order_dates, amounts, summary, holdout) if holdout > 0 else None
-    )
+    tracking = _tracking(history, summary, holdout) if holdout > 0 else None
     return Forecast(
         summary=summary,
         segments=segment(summary),
@@ -193,9 +292,7 @@ def forecast(
     )
 
 
-def _tracking(
-    customer_ids: Any, order_dates: Any, amounts: Any, summary: RFMSummary, holdout: float
-) -> Tracking | None:
+def _tracking(history: OrderHistory, summary: RFMSummary, holdout: float) -> Tracking | None:
     """The holdout check of the module docstring; None when there is no calibration span."""
     unit_days = UNIT_DAYS[summary.unit]
     first = summary.first_purchase.astype(np.int64)
@@ -203,29 +300,18 @@ def _tracking(
     cal_end = start + int(np.floor((1 - holdout) * (end - start)))
     if cal_end <= start or cal_end >= end:
         return None
-    calibration = rfm_summary(
-        customer_ids, order_dates, amounts, as_of=_date(cal_end), unit=summary.unit
-    )
+    calibration = finish_summary(history.transactions(cal_end), end=cal_end, unit=summary.unit)
     fit = bgnbd_fit(calibration.frequency, calibration.recency, calibration.age)
     # repeat purchase days of the calibration customers, up to as_of
-    ids = ids_array(customer_ids)
-    days = day_numbers(order_dates)
-    keep = days <= end
-    if amounts is not None:
-        keep &= np.asarray(amounts, dtype="float64").reshape(-1) >= 0
-    members = np.isin(ids, calibration.customer_ids)
-    codes = _codes(ids, calibration.customer_ids)
-    pairs = np.unique(np.stack([codes, days])[:, keep & members], axis=1)
-    owner_first = calibration.first_purchase.astype(np.int64)[pairs[0]]
-    repeat_days = pairs[1][pairs[1] > owner_first]
+    days, counts = history.repeat_days(cal_end, end)
     n_periods = int(np.floor((end + 1 - start) / unit_days))  # complete periods only
     bounds = start + np.arange(n_periods + 1) * unit_days
-    period_of = np.floor((repeat_days - start) / unit_days).astype(np.int64)
-    actual = np.bincount(period_of, minlength=n_periods + 1)[:n_periods].astype("float64")
-    firsts, counts = np.unique(calibration.first_purchase.astype(np.int64), return_counts=True)
+    period_of = np.floor((days - start) / unit_days).astype(np.int64)
+    actual = np.bincount(period_of, weights=counts, minlength=n_periods + 1)[:n_periods]
+    firsts, sizes = np.unique(calibration.first_purchase.astype(np.int64), return_counts=True)
     elapsed = np.maximum(bounds[None, :] - firsts[:, None], 0.0) / unit_days
     cumulative = np.asarray(expected_purchases_new(elapsed, **fit.params), dtype="float64")
-    expected = (counts[:, None] * np.diff(cumulative, axis=1)).sum(axis=0)
+    expected = (sizes[:, None] * np.diff(cumulative, axis=1)).sum(axis=0)
     span = (end - cal_end) / unit_days
     conditional = expected_purchases(
         span, calibration.frequency, calibration.recency, calibration.age, **fit.params
@@ -234,21 +320,14 @@ def _tracking(
     return Tracking(
         calibration_end=_date(cal_end),
         starts=np.floor(period_start).astype(np.int64).astype("datetime64[D]"),
-        actual=actual,
+        actual=actual.astype("float64"),
         expected=expected,
         holdout=period_start + unit_days > cal_end + 1,
         fit=fit,
         customers=len(calibration),
-        holdout_actual=float(np.sum(repeat_days > cal_end)),
+        holdout_actual=float(np.sum(counts[days > cal_end])),
         holdout_expected=float(np.sum(conditional)),
     )
-
-
-def _codes(ids: np.ndarray, customers: np.ndarray) -> np.ndarray:
-    """Position of each order's id in the sorted ``customers`` (any value where absent)."""
-    order = np.argsort(customers)
-    where = np.searchsorted(customers[order], ids)
-    return order[np.minimum(where, customers.size - 1)]
 
 
 def _date(day: int) -> dt.date:

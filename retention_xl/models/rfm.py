@@ -35,7 +35,14 @@ from ..cohorts import amounts_array, as_of_day, day_numbers
 from ..errors import InputError
 from ..ids import factorize, ids_array
 
-__all__ = ["UNIT_DAYS", "RFMSummary", "rfm_summary"]
+__all__ = [
+    "UNIT_DAYS",
+    "RFMSummary",
+    "Transactions",
+    "customer_transactions",
+    "finish_summary",
+    "rfm_summary",
+]
 
 #: Days per time unit.
 UNIT_DAYS: dict[str, float] = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
@@ -156,7 +163,7 @@ def rfm_summary(
     >>> s.frequency.tolist(), s.recency.tolist(), s.age.tolist(), s.monetary.tolist()
     ([1.0, 0.0], [2.0, 0.0], [4.0, 3.0], [30.0, 0.0])
     """
-    unit_days = _unit(unit)
+    _unit(unit)  # refuse a wrong unit before reading the orders
     ids = ids_array(customer_ids)
     days = day_numbers(order_dates)
     if ids.size != days.size:
@@ -168,11 +175,78 @@ def rfm_summary(
         raise InputError("no orders: customer_ids and order_dates are empty.")
     money = amounts_array(amounts, days.size)
     end = as_of_day(as_of, int(days.max()))
+    codes, uniques = factorize(ids)
+    part = customer_transactions(codes, uniques, days, money, end)
+    return finish_summary(part, end=end, unit=unit)
+
+
+@dataclass(frozen=True)
+class Transactions:
+    """Per customer with a purchase up to ``end``: the part of an RFM summary that engines
+    aggregate (any order; parts of disjoint customers concatenate with ``+``).
+
+    ``count`` is the number of transactions (purchase days), ``first`` and ``last`` their
+    day numbers, ``revenue`` the value of all of them and ``repeat_value`` that of all but
+    the first, refunds placed (None without amounts). The counts are over all orders of
+    the part: used (purchases and placed refunds up to ``end``), after ``end``, and
+    refunds that cannot be placed.
+    """
+
+    customer_ids: np.ndarray
+    count: np.ndarray
+    first: np.ndarray
+    last: np.ndarray
+    revenue: np.ndarray | None
+    repeat_value: np.ndarray | None
+    orders_used: int = 0
+    orders_after_as_of: int = 0
+    unplaced_refunds: int = 0
+
+    def __add__(self, other: Transactions) -> Transactions:
+        def join(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
+            return None if a is None or b is None else np.concatenate([a, b])
+
+        ids = self.customer_ids, other.customer_ids
+        return Transactions(
+            np.concatenate([np.asarray(i).astype(str) for i in ids]),
+            np.concatenate([self.count, other.count]),
+            np.concatenate([self.first, other.first]),
+            np.concatenate([self.last, other.last]),
+            join(self.revenue, other.revenue),
+            join(self.repeat_value, other.repeat_value),
+            self.orders_used + other.orders_used,
+            self.orders_after_as_of + other.orders_after_as_of,
+            self.unplaced_refunds + other.unplaced_refunds,
+        )
+
+
+def customer_transactions(
+    codes: np.ndarray,
+    names: np.ndarray,
+    days: np.ndarray,
+    money: np.ndarray | None,
+    end: int,
+) -> Transactions:
+    """The transactions of the orders (customer ``codes`` into ``names``, day numbers,
+    amounts or None) up to day ``end``, per the conventions of the module docstring.
+
+    Examples
+    --------
+    >>> t = customer_transactions(np.array([0, 0, 0, 1]), np.array(["a", "b"]),
+    ...                           np.array([0, 0, 14, 7]), np.array([10.0, 5.0, 30.0, -5.0]),
+    ...                           end=28)
+    >>> t.customer_ids.tolist(), t.count.tolist(), t.revenue.tolist(), t.unplaced_refunds
+    (['a'], [2], [45.0], 1)
+    """
     seen = days <= end
     purchase = seen if money is None else seen & (money >= 0)
+    empty = np.zeros(0, dtype=np.int64)
     if not np.any(purchase):
-        raise InputError(f"no purchase up to as_of {_date(end)}; nothing to summarise.")
-    codes, uniques = factorize(ids)
+        nothing = None if money is None else np.zeros(0)
+        unplaced = int(np.sum(seen)) if money is not None else 0
+        return Transactions(
+            names[:0], empty, empty, empty, nothing, nothing, 0, int(np.sum(~seen)), unplaced
+        )
     low = int(days.min())
     span = int(days.max()) - low + 1
     # one key per (customer, day): transactions are the distinct keys of purchases
@@ -192,28 +266,63 @@ def rfm_summary(
     day = trans_keys % span + low
     starts = np.flatnonzero(np.r_[True, customer[1:] != customer[:-1]])
     ends = np.r_[starts[1:], customer.size] - 1
-    count = ends - starts + 1
-    first, last = day[starts], day[ends]
-    order = np.argsort(uniques[customer[starts]], kind="stable")
     revenue = np.add.reduceat(values, starts)
-    repeat_value = revenue - values[starts]
-    frequency = (count - 1).astype("float64")
-    with np.errstate(invalid="ignore", divide="ignore"):
-        monetary = np.where(frequency > 0, repeat_value / np.maximum(frequency, 1), 0.0)
-    return RFMSummary(
-        customer_ids=uniques[customer[starts]][order],
-        frequency=frequency[order],
-        recency=((last - first) / unit_days)[order],
-        age=((end - first) / unit_days)[order],
-        monetary=None if money is None else monetary[order],
-        revenue=None if money is None else revenue[order],
-        first_purchase=first[order].astype("datetime64[D]"),
-        last_purchase=last[order].astype("datetime64[D]"),
-        unit=str(unit).strip().upper(),
-        as_of=_date(end),
+    return Transactions(
+        customer_ids=names[customer[starts]],
+        count=(ends - starts + 1).astype(np.int64),
+        first=day[starts].astype(np.int64),
+        last=day[ends].astype(np.int64),
+        revenue=None if money is None else revenue,
+        repeat_value=None if money is None else revenue - values[starts],
         orders_used=int(np.sum(purchase) + (np.sum(refunds) - unplaced)),
         orders_after_as_of=int(np.sum(~seen)),
         unplaced_refunds=unplaced,
+    )
+
+
+def finish_summary(part: Transactions, *, end: int, unit: str = "W") -> RFMSummary:
+    """The RFM summary of the transactions (sorted by id), times in ``unit``, age to day
+    ``end``: frequency x = count − 1, recency t_x = (last − first) / unit, age
+    T = (end − first) / unit, monetary z̄ = repeat value / x (0 when x = 0).
+
+    Raises
+    ------
+    InputError
+        When no customer has a purchase up to ``end``.
+
+    Examples
+    --------
+    >>> t = Transactions(np.array(["b", "a"]), np.array([1, 3]), np.array([0, 0]),
+    ...                  np.array([0, 14]), np.array([5.0, 70.0]), np.array([0.0, 40.0]))
+    >>> s = finish_summary(t, end=28, unit="W")
+    >>> s.customer_ids.tolist(), s.frequency.tolist(), s.recency.tolist(), s.monetary.tolist()
+    (['a', 'b'], [2.0, 0.0], [2.0, 0.0], [20.0, 0.0])
+    """
+    unit_days = _unit(unit)
+    if part.count.size == 0:
+        raise InputError(f"no purchase up to as_of {_date(end)}; nothing to summarise.")
+    order = np.argsort(part.customer_ids, kind="stable")
+    frequency = (part.count - 1).astype("float64")[order]
+    first, last = part.first[order], part.last[order]
+    monetary = None
+    if part.repeat_value is not None:
+        repeat = part.repeat_value[order]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            monetary = np.where(frequency > 0, repeat / np.maximum(frequency, 1), 0.0)
+    return RFMSummary(
+        customer_ids=part.customer_ids[order],
+        frequency=frequency,
+        recency=(last - first) / unit_days,
+        age=(end - first) / unit_days,
+        monetary=monetary,
+        revenue=None if part.revenue is None else part.revenue[order],
+        first_purchase=first.astype("datetime64[D]"),
+        last_purchase=last.astype("datetime64[D]"),
+        unit=str(unit).strip().upper(),
+        as_of=_date(end),
+        orders_used=part.orders_used,
+        orders_after_as_of=part.orders_after_as_of,
+        unplaced_refunds=part.unplaced_refunds,
     )
 
 

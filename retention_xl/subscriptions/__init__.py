@@ -3,7 +3,8 @@
 One idea: a billing export becomes MRR per customer and month in whole cents
 (:func:`ledger`, :func:`spread_ledger` for lines with a service period,
 :func:`ledger_from_orders` for what the order reader returns), and from it the movement table
-(:func:`mrr_movements`, :func:`movements_from_ledger`) and the revenue cohort table
+(:func:`mrr_movements`, :func:`movements_from_ledger`; additive :class:`MovementSums` per
+group of customers, for engines that work part by part) and the revenue cohort table
 (:func:`revenue_cohorts`), with every convention the billing tools disagree on as an argument
 (:mod:`.conventions`, where each default is documented). :func:`net_revenue_retention`,
 :func:`gross_revenue_retention` and :func:`quick_ratio` are the elementwise KPIs behind the
@@ -23,9 +24,17 @@ from __future__ import annotations
 
 from .command import run_subscriptions, subscription_movements, subscription_rows
 from .conventions import Conventions, conventions
-from .ledger import Ledger, ledger, ledger_from_orders, spread_ledger, to_cents
+from .ledger import Ledger, ledger, ledger_from_orders, ledger_of_cells, spread_ledger, to_cents
 from .metrics import gross_revenue_retention, net_revenue_retention, quick_ratio
-from .movements import COLUMNS, MrrMovements, movements_from_ledger, mrr_movements
+from .movements import (
+    COLUMNS,
+    MovementSums,
+    MrrMovements,
+    finish_movements,
+    movement_sums,
+    movements_from_ledger,
+    mrr_movements,
+)
 from .revenue_cohorts import REVENUE_VALUES, RevenueCohortTable, revenue_cohorts
 
 __all__ = [
@@ -33,12 +42,16 @@ __all__ = [
     "REVENUE_VALUES",
     "Conventions",
     "Ledger",
+    "MovementSums",
     "MrrMovements",
     "RevenueCohortTable",
     "conventions",
+    "finish_movements",
     "gross_revenue_retention",
     "ledger",
     "ledger_from_orders",
+    "ledger_of_cells",
+    "movement_sums",
     "movements_from_ledger",
     "mrr_movements",
     "net_revenue_retention",

@@ -27,6 +27,7 @@ __all__ = [
     "Ledger",
     "ledger",
     "ledger_from_orders",
+    "ledger_of_cells",
     "month_label",
     "spread_ledger",
     "to_cents",
@@ -315,6 +316,36 @@ def ledger(
         )
     ids = _ids(customer_ids, cents.size, "rows", names)
     return _build(ids, months, cents, int(cents.size), source, "")
+
+
+def ledger_of_cells(
+    customers: Any,
+    codes: Any,
+    months: Any,
+    cents: Any,
+    *,
+    rows: int,
+    source: str = "",
+) -> Ledger:
+    """A ledger of cells an engine has already added up: integer ``codes`` into
+    ``customers``, month numbers (since 1970-01) and int64 cents, from ``rows`` input rows.
+    Checked as :func:`ledger` checks its rows (no customer with negative MRR in a month).
+
+    Examples
+    --------
+    >>> book = ledger_of_cells(["a", "b"], [1, 0], [648, 649], [500, 1250], rows=3)
+    >>> book.table()
+    [['Customer', 'Month', 'MRR'], ['a', '2024-02', 12.5], ['b', '2024-01', 5.0]]
+    """
+    names = ids_array(customers, name="customers")
+    return _build(
+        (np.asarray(codes, dtype=np.int64).reshape(-1), names),
+        np.asarray(months, dtype=np.int64).reshape(-1),
+        np.asarray(cents, dtype=np.int64).reshape(-1),
+        int(rows),
+        source,
+        "",
+    )
 
 
 def spread_ledger(

@@ -29,7 +29,10 @@ from .timeline import Timeline, timeline
 __all__ = [
     "COLUMNS",
     "MONEY_COLUMNS",
+    "MovementSums",
     "MrrMovements",
+    "finish_movements",
+    "movement_sums",
     "movements_from_ledger",
     "mrr_movements",
 ]
@@ -249,18 +252,60 @@ def movements_from_ledger(book: Ledger, **options: Any) -> MrrMovements:
     0
     """
     chosen = conventions(**options)
-    spells = timeline(book, chosen)
-    sums = _movements(spells, chosen)
-    return _finish(sums, spells, chosen, book)
+    span = (book.first_month, book.last_month)
+    return finish_movements(movement_sums(book, chosen, span), chosen, span, book.source)
 
 
-def _snapshots(spells: Timeline, options: Conventions) -> tuple[np.ndarray, np.ndarray, int]:
-    """The periods of the data (absolute indexes), the snapshot month of each (its last
-    month, or the data's last month for the period the data ends in) and the first index."""
+@dataclass(frozen=True)
+class MovementSums:
+    """The additive part of a movement table: per period, sums in cents and counts over
+    some customers (the 12-month rates as their numerators and denominators), and the
+    rows, customer-months and customers they came from. Sums of disjoint customers add up
+    (``+``), so an engine can compute them part by part.
+    """
+
+    sums: dict[str, np.ndarray]
+    rows: int
+    cells: int
+    customers: int
+
+    def __add__(self, other: MovementSums) -> MovementSums:
+        return MovementSums(
+            {key: value + other.sums[key] for key, value in self.sums.items()},
+            self.rows + other.rows,
+            self.cells + other.cells,
+            self.customers + other.customers,
+        )
+
+
+def movement_sums(book: Ledger, options: Conventions, span: tuple[int, int]) -> MovementSums:
+    """The sums of the customers in ``book`` over the months ``span`` (first, last) of the
+    whole data, under ``options`` (:func:`~.conventions.conventions`).
+
+    Examples
+    --------
+    >>> part = ledger(["a", "a"], ["2024-01", "2024-02"], [10, 12])
+    >>> s = movement_sums(part, conventions(), (part.first_month, part.last_month + 1))
+    >>> s.sums["mrr_end"].tolist(), s.sums["churn"].tolist()
+    ([1000, 1200, 0], [0, 0, 1200])
+    """
+    return MovementSums(
+        _movements(timeline(book, options, span), options),
+        book.rows,
+        int(book.codes.size),
+        int(book.customers.size),
+    )
+
+
+def _snapshots(span: tuple[int, int], options: Conventions) -> tuple[np.ndarray, np.ndarray, int]:
+    """The periods of the data's months ``span`` (absolute indexes), the snapshot month of
+    each (its last month, or the data's last month for the period the data ends in) and the
+    first index."""
     k = options.months
-    low, high = spells.first // k, spells.last // k
+    first, last = span
+    low, high = first // k, last // k
     periods = np.arange(low, high + 1)
-    snapshot = np.minimum((periods + 1) * k - 1, spells.last)
+    snapshot = np.minimum((periods + 1) * k - 1, last)
     return periods, snapshot, low
 
 
@@ -282,7 +327,7 @@ def _movements(spells: Timeline, options: Conventions) -> dict[str, np.ndarray]:
     reactivation), and one without a successor in the next period ends (churn there).
     """
     k = options.months
-    periods, snapshot, low = _snapshots(spells, options)
+    periods, snapshot, low = _snapshots((spells.first, spells.last), options)
     n = periods.size
     period_of = spells.months // k - low if k > 1 else spells.months - low
     codes, period, cents = spells.codes, period_of, spells.cents
@@ -325,7 +370,8 @@ def _movements(spells: Timeline, options: Conventions) -> dict[str, np.ndarray]:
     if options.joined_and_left == "count" and k > 1:
         _count_passing(spells, period_of, first_period, keys, n, exact, out)
     window = 12 // k
-    trailing = {"nrr_12m": np.full(n, np.nan), "grr_12m": np.full(n, np.nan)}
+    zeros = np.zeros(n, dtype=np.int64)
+    trailing = {"base_12m": zeros, "kept_12m": zeros, "capped_12m": zeros}
     if n > window:
         base = np.flatnonzero(period + window < n)
         target = keys[base] + window
@@ -333,12 +379,12 @@ def _movements(spells: Timeline, options: Conventions) -> dict[str, np.ndarray]:
         now = np.where(keys[where] == target, cents[where], 0)
         then = cents[base]
         at_end = period[base] + window
-        total = _sum_by(at_end, then, n, exact).astype("float64")
-        kept = _sum_by(at_end, now, n, exact).astype("float64")
-        capped = _sum_by(at_end, np.minimum(now, then), n, exact).astype("float64")
-        trailing["nrr_12m"] = _divide(kept, total)
-        trailing["grr_12m"] = _divide(capped, total)
-    return {key: np.asarray(value, dtype=np.int64) for key, value in out.items()} | trailing
+        trailing = {
+            "base_12m": _sum_by(at_end, then, n, exact),
+            "kept_12m": _sum_by(at_end, now, n, exact),
+            "capped_12m": _sum_by(at_end, np.minimum(now, then), n, exact),
+        }
+    return {key: np.asarray(value, dtype=np.int64) for key, value in (out | trailing).items()}
 
 
 def _count_passing(
@@ -386,10 +432,13 @@ def _divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     return out
 
 
-def _finish(
-    sums: dict[str, np.ndarray], spells: Timeline, options: Conventions, book: Ledger
+def finish_movements(
+    part: MovementSums, options: Conventions, span: tuple[int, int], source: str = ""
 ) -> MrrMovements:
-    periods, snapshot, _ = _snapshots(spells, options)
+    """The movement table of the sums of all customers over the months ``span``: the
+    labels, the rates (kpi-spec §4) and the counts, as :func:`mrr_movements` returns it."""
+    sums = part.sums
+    periods, snapshot, _ = _snapshots(span, options)
     unit = options.unit
     first_days = (periods * options.months).astype("datetime64[M]").astype("datetime64[D]")
     labels = [unit.label(int(day)) for day in first_days.astype(np.int64)]
@@ -427,8 +476,8 @@ def _finish(
         grr=np.asarray(
             gross_revenue_retention(money["mrr_start"], money["contraction"], churn_of_start)
         ),
-        nrr_12m=sums["nrr_12m"],
-        grr_12m=sums["grr_12m"],
+        nrr_12m=_divide(sums["kept_12m"].astype("float64"), sums["base_12m"].astype("float64")),
+        grr_12m=_divide(sums["capped_12m"].astype("float64"), sums["base_12m"].astype("float64")),
         quick_ratio=np.asarray(
             quick_ratio(
                 money["new"],
@@ -441,8 +490,8 @@ def _finish(
         arpa=arpa,
         ltv=_divide(arpa * options.gross_margin, churn_rate),
         conventions=options,
-        rows=book.rows,
-        cells=int(book.codes.size),
-        customers=int(book.customers.size),
-        source=book.source,
+        rows=part.rows,
+        cells=part.cells,
+        customers=part.customers,
+        source=source,
     )

@@ -47,7 +47,7 @@ def _starts(codes: np.ndarray, months: np.ndarray, gap: int) -> np.ndarray:
     return start
 
 
-def timeline(book: Ledger, options: Conventions) -> Timeline:
+def timeline(book: Ledger, options: Conventions, span: tuple[int, int] | None = None) -> Timeline:
     """Resolve a ledger into spells under ``options`` (``zero_mrr``, ``reactivation_gap``).
 
     Rules, in order: (1) under ``zero_mrr="churn"`` zero-MRR cells are dropped (no row);
@@ -102,8 +102,8 @@ def timeline(book: Ledger, options: Conventions) -> Timeline:
         cents=cents,
         spell_start=start,
         first_month=first_month,
-        first=book.first_month,
-        last=book.last_month,
+        first=book.first_month if span is None else span[0],
+        last=book.last_month if span is None else span[1],
     )
 
 
