@@ -34,7 +34,7 @@ from .numpy import order_totals
 from .report import EngineReport, OrderTotals
 from .sources import OrderSource
 
-__all__ = ["cohort_tables", "connect"]
+__all__ = ["ClusterOrders", "cohort_tables", "connect", "open_orders"]
 
 _BLOCK = "64MB"  # CSV bytes per partition (gzip files are one partition each)
 _PARQUET_BLOCK = "32MiB"  # Parquet data per partition (about 1M orders of text ids)
@@ -170,6 +170,7 @@ class _Bounds:
     last: dict[str, int] = field(default_factory=dict)
     first: dict[str, int] = field(default_factory=dict)
     after: dict[str, int] = field(default_factory=dict)
+    low: dict[str, int] = field(default_factory=dict)  # the first order day of any kind
 
 
 def _segments_of(orders: Any) -> np.ndarray:
@@ -197,6 +198,7 @@ def _partition_bounds(
         end = as_of if as_of is not None else int(d.max())
         purchase = d <= end if money is None else (d <= end) & (money[mine] >= 0)
         out.last[segment] = int(d.max())
+        out.low[segment] = int(d.min())
         if purchase.any():
             out.first[segment] = int(d[purchase].min())
         out.after[segment] = int(np.sum(d > as_of)) if as_of is not None else 0
@@ -213,6 +215,7 @@ def _combine_bounds(parts: list[_Bounds]) -> _Bounds:
         total.problems += part.problems[: max(0, 50 - len(total.problems))]
         for segment, day in part.last.items():
             total.last[segment] = max(total.last.get(segment, day), day)
+            total.low[segment] = min(total.low.get(segment, day), part.low[segment])
             total.after[segment] = total.after.get(segment, 0) + part.after[segment]
         for segment, day in part.first.items():
             total.first[segment] = min(total.first.get(segment, day), day)
@@ -272,6 +275,94 @@ def _add(parts: list[_Counted]) -> _Counted:
     return total
 
 
+@dataclass
+class ClusterOrders:
+    """The orders of a source on a cluster: the bounds (R1, R2, summed over partitions)
+    and the normalized orders (:func:`_normalize`: columns s, c, d, a) shuffled so that all
+    orders of a customer (of a segment) are in one partition."""
+
+    client: Any
+    frame: Any
+    bounds: _Bounds
+    shuffled: Any
+
+    def reduce(self, function: Any, add: Any, *args: Any) -> Any:
+        """``function(partition, *args)`` on every shuffled partition, the results added
+        up with ``add(list)`` in a tree (a few small results per step)."""
+        delayed, compute = _dask()
+        parts = [delayed(function, pure=True)(piece, *args) for piece in self.shuffled.to_delayed()]
+        while len(parts) > 1:
+            parts = [delayed(add, pure=True)(parts[i : i + 8]) for i in range(0, len(parts), 8)]
+        (total,) = compute(parts[0])
+        return total
+
+    def report(self, source: OrderSource, reason: str, scheduler: str | None) -> EngineReport:
+        """The run's report (seconds filled in by the caller)."""
+        bounds = self.bounds
+        return EngineReport(
+            "dask",
+            reason,
+            source.label,
+            files=len(source.files),
+            rows_read=bounds.rows_read,
+            rows_used=bounds.rows_used,
+            rows_rejected=bounds.rows_rejected,
+            blank_rows=bounds.blank_rows,
+            problems=bounds.problems,
+            settings={
+                "scheduler": scheduler or "LocalCluster",
+                "workers": str(len(self.client.scheduler_info().get("workers", {}))),
+                "partitions": str(self.frame.npartitions),
+            },
+        )
+
+
+@contextmanager
+def open_orders(
+    source: OrderSource,
+    *,
+    as_of: int | None,
+    on_error: str,
+    lang: str,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    memory_limit: str | None = None,
+    keep: bool = False,
+) -> Iterator[ClusterOrders]:
+    """Connect (:func:`connect`), take the bounds of ``source`` and shuffle its normalized
+    orders by customer; ``keep`` holds the shuffled orders in the workers' memory for
+    several passes. The client closes at the end."""
+    if on_error not in ("raise", "skip"):
+        raise InputError(f"on_error must be 'raise' or 'skip'; got {on_error!r}.")
+    delayed, compute = _dask()
+    frame = _frame(source)
+    with connect(scheduler, workers, memory_limit) as client:
+        bounds_of = delayed(_partition_bounds, pure=True)
+        parts = compute(
+            *[
+                bounds_of(piece, source, as_of, on_error, lang, number)
+                for number, piece in enumerate(frame.to_delayed())
+            ]
+        )
+        bounds = _combine_bounds(list(parts))
+        if not bounds.last:
+            raise InputError(f"{source.label}: no orders to read.")
+        pd = _pandas()
+        meta = pd.DataFrame(
+            {
+                "s": pd.array([], dtype="string[pyarrow]"),
+                "c": pd.array([], dtype="string[pyarrow]"),
+                "d": np.array([], dtype=np.int64),
+                "a": np.array([], dtype="float64"),
+            }
+        )
+        orders = frame.map_partitions(_normalize, source, lang, meta=meta)
+        shuffled = orders.shuffle(on=["s", "c"], npartitions=max(orders.npartitions, 1))
+        if keep:
+            shuffled = client.persist(shuffled)
+        yield ClusterOrders(client, frame, bounds, shuffled)
+
+
 def cohort_tables(
     source: OrderSource,
     conventions: Conventions,
@@ -287,54 +378,30 @@ def cohort_tables(
     segment column). ``scheduler``: the address of a running cluster; without it a
     ``LocalCluster`` of ``workers`` processes (``memory_limit`` each) runs for the call.
     """
-    if on_error not in ("raise", "skip"):
-        raise InputError(f"on_error must be 'raise' or 'skip'; got {on_error!r}.")
     if conventions.needs_amounts and source.amount_col is None:
         raise InputError(
             f"value={conventions.value!r} needs amounts; {source.label} has no amount column "
             "(name it with amount_col / --amount-col)."
         )
-    delayed, compute = _dask()
     started = time.perf_counter()
-    frame = _frame(source)
-    with connect(scheduler, workers, memory_limit) as client:
-        pieces = frame.to_delayed()
-        bounds_of = delayed(_partition_bounds, pure=True)
-        parts = compute(
-            *[
-                bounds_of(piece, source, conventions.as_of, on_error, lang, number)
-                for number, piece in enumerate(pieces)
-            ]
-        )
-        bounds = _combine_bounds(list(parts))
+    with open_orders(
+        source,
+        as_of=conventions.as_of,
+        on_error=on_error,
+        lang=lang,
+        scheduler=scheduler,
+        workers=workers,
+        memory_limit=memory_limit,
+    ) as orders:
+        bounds = orders.bounds
         frames = {
             segment: conventions.frame(last, bounds.first.get(segment))
             for segment, last in bounds.last.items()
         }
-        if not frames:
-            raise InputError(f"{source.label}: no orders to build cohorts from.")
-        pd = _pandas()
-        meta = pd.DataFrame(
-            {
-                "s": pd.array([], dtype="string[pyarrow]"),
-                "c": pd.array([], dtype="string[pyarrow]"),
-                "d": np.array([], dtype=np.int64),
-                "a": np.array([], dtype="float64"),
-            }
+        totals = orders.reduce(
+            _partition_counts, _add, frames, conventions, source.amount_col is not None
         )
-        orders = frame.map_partitions(_normalize, source, lang, meta=meta)
-        shuffled = orders.shuffle(on=["s", "c"], npartitions=max(orders.npartitions, 1))
-        count_of = delayed(_partition_counts, pure=True)
-        counted = [
-            count_of(piece, frames, conventions, source.amount_col is not None)
-            for piece in shuffled.to_delayed()
-        ]
-        while len(counted) > 1:  # add up in a tree: a few small arrays per step
-            counted = [
-                delayed(_add, pure=True)(counted[i : i + 8]) for i in range(0, len(counted), 8)
-            ]
-        (totals,) = compute(counted[0])
-        workers_used = len(client.scheduler_info().get("workers", {}))
+        report = orders.report(source, reason, scheduler)
     tables = {}
     sums: dict[str, OrderTotals] = {}
     for segment, frame_of in sorted(frames.items()):
@@ -343,22 +410,6 @@ def cohort_tables(
         )
         counts, sums[segment] = totals.get(segment, (empty, OrderTotals()))
         tables[segment] = conventions.finish(counts, frame_of)
-    report = EngineReport(
-        "dask",
-        reason,
-        source.label,
-        files=len(source.files),
-        rows_read=bounds.rows_read,
-        rows_used=bounds.rows_used,
-        rows_rejected=bounds.rows_rejected,
-        blank_rows=bounds.blank_rows,
-        problems=bounds.problems,
-        seconds=time.perf_counter() - started,
-        settings={
-            "scheduler": scheduler or "LocalCluster",
-            "workers": str(workers_used),
-            "partitions": str(frame.npartitions),
-        },
-        totals=sums,
-    )
+    report.totals = sums
+    report.seconds = time.perf_counter() - started
     return tables, report

@@ -19,6 +19,8 @@ import os
 import re
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,10 +34,16 @@ from .sources import OrderSource
 
 __all__ = [
     "DEFAULT_MEMORY_LIMIT",
+    "OpenOrders",
     "cohort_tables",
     "connect",
     "default_memory_limit",
+    "open_orders",
     "period_index_sql",
+    "plain",
+    "run",
+    "scratch_connection",
+    "settings_of",
 ]
 
 #: DuckDB's memory cap when none is given: 20 bytes per order, at least 512 MiB, at most half
@@ -498,7 +506,7 @@ def _bounds_sql(rows: str, as_of: int | None) -> str:
         "SELECT s, count(*) FILTER (NOT blank) AS rows_read, "
         "count(*) FILTER (blank) AS blank_rows, count(*) FILTER (ok AND NOT blank) AS rows_used, "
         "count(*) FILTER (trimmed) AS trimmed_ids, "
-        f"max(dt) FILTER (ok) - {_EPOCH} AS last_day, "
+        f"max(dt) FILTER (ok) - {_EPOCH} AS last_day, min(dt) FILTER (ok) - {_EPOCH} AS low_day, "
         f"min(dt) FILTER (ok AND a >= 0 AND dt <= {end}) - {_EPOCH} AS first_day, "
         f"count(*) FILTER (ok AND dt > {end}) AS after, "
         f"count(*) FILTER (ok AND a >= 0 AND dt <= {end}) AS purchases, "
@@ -547,7 +555,7 @@ def _describe(source: OrderSource, row: dict[str, Any], lang: str) -> str:
     )
 
 
-def _run(
+def run(
     con: Any, sql: str, label: str, memory_limit: str | None, *, fetch: bool = True
 ) -> dict[str, np.ndarray]:
     """Run one statement; its result as numpy columns. DuckDB's errors become ours."""
@@ -602,7 +610,7 @@ def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
-def _plain(values: Any) -> np.ndarray:
+def plain(values: Any) -> np.ndarray:
     """A DuckDB result column as a plain array (masked NULLs are never expected here)."""
     if isinstance(values, np.ma.MaskedArray):
         return np.asarray(values.filled(0))
@@ -643,34 +651,68 @@ def cohort_tables(
             "(name it with amount_col / --amount-col)."
         )
     started = time.perf_counter()
-    chosen = memory_limit or default_memory_limit(source.estimated_rows())
-    with tempfile.TemporaryDirectory(prefix="retention_xl_duckdb_") as scratch:
-        con = connect(chosen, temp_directory or scratch, threads)
-        try:
-            report, frames, after, rows = _bounds(con, source, conventions, on_error, chosen, lang)
-            results = _cells(con, source, conventions, frames, after, rows, chosen)
-        finally:
-            con.close()
+    with scratch_connection(source, memory_limit, temp_directory, threads) as (con, chosen):
+        report, frames, after, rows = _bounds(con, source, conventions, on_error, chosen, lang)
+        results = _cells(con, source, conventions, frames, after, rows, chosen)
     tables = {segment: table for segment, (table, _) in results.items()}
     report.totals = {segment: totals for segment, (_, totals) in results.items()}
     report.reason = reason
-    report.settings = {"memory_limit": chosen if memory_limit else f"{chosen} (default)"}
-    if threads is not None:
-        report.settings["threads"] = str(threads)
+    report.settings = settings_of(chosen, memory_limit, threads)
     report.seconds = time.perf_counter() - started
     return tables, report
 
 
-def _bounds(
+@contextmanager
+def scratch_connection(
+    source: OrderSource,
+    memory_limit: str | None,
+    temp_directory: str | None,
+    threads: int | None,
+) -> Iterator[tuple[Any, str]]:
+    """A connection for one run on ``source`` and the memory limit it has (given, or
+    :func:`default_memory_limit` of the source's size), spilling to ``temp_directory``
+    (default a fresh temporary folder, removed afterwards); closed at the end."""
+    chosen = memory_limit or default_memory_limit(source.estimated_rows())
+    with tempfile.TemporaryDirectory(prefix="retention_xl_duckdb_") as scratch:
+        con = connect(chosen, temp_directory or scratch, threads)
+        try:
+            yield con, chosen
+        finally:
+            con.close()
+
+
+def settings_of(chosen: str, memory_limit: str | None, threads: int | None) -> dict[str, str]:
+    """The settings a report shows: the memory limit (and whether it was the default),
+    the threads when given."""
+    out = {"memory_limit": chosen if memory_limit else f"{chosen} (default)"}
+    if threads is not None:
+        out["threads"] = str(threads)
+    return out
+
+
+@dataclass
+class OpenOrders:
+    """The orders of a source as one DuckDB connection sees them: ``rows`` is the SQL of
+    the normalized rows (R1: segment s, id c, DATE dt, amount a, ok …), ``bounds`` the
+    bounds statement's columns per segment (:func:`_bounds_sql`), ``report`` what was read.
+    """
+
+    report: EngineReport
+    bounds: dict[str, np.ndarray]
+    rows: str
+
+
+def open_orders(
     con: Any,
     source: OrderSource,
-    conventions: Conventions,
+    as_of: int | None,
     on_error: str,
     limit: str | None,
     lang: str,
-) -> tuple[EngineReport, dict[str, CohortFrame], dict[str, tuple[int, int, float]], str]:
-    """The bounds statement; its report, the frames, per segment the orders after as_of,
-    the purchases and the revenue up to it, and the rows the main statement reads (SQL).
+) -> OpenOrders:
+    """Read ``source`` on ``con`` (R1, R2): the bounds statement, the report of unreadable
+    rows (a ``DataError`` naming the first unless ``on_error="skip"``) and the rows the
+    main statements read.
 
     Text that must be parsed (CSV; Parquet text dates or amounts) is parsed once, into a
     temporary table that DuckDB keeps within its memory limit (spilling beyond it); typed
@@ -684,13 +726,13 @@ def _bounds(
     )
     if parsed:
         sql = f"CREATE TEMP TABLE rx_orders AS SELECT s, c, dt, a, blank, ok, trimmed FROM {rows}"
-        _run(con, sql, source.label, limit, fetch=False)
+        run(con, sql, source.label, limit, fetch=False)
         rows = "rx_orders"
-    columns = _run(con, _bounds_sql(rows, conventions.as_of), source.label, limit)
+    columns = run(con, _bounds_sql(rows, as_of), source.label, limit)
     report = EngineReport("duckdb", "", source.label, files=len(source.files))
-    report.rows_read = int(_plain(columns["rows_read"]).sum())
-    report.blank_rows = int(_plain(columns["blank_rows"]).sum())
-    report.rows_used = int(_plain(columns["rows_used"]).sum())
+    report.rows_read = int(plain(columns["rows_read"]).sum())
+    report.blank_rows = int(plain(columns["blank_rows"]).sum())
+    report.rows_used = int(plain(columns["rows_used"]).sum())
     unreadable = report.rows_read - report.rows_used
     if unreadable:
         from ..io.messages import say
@@ -708,6 +750,28 @@ def _bounds(
         report.problems = messages
     if read.skip and source.format == "csv":
         _count_rejected_lines(con, report, source.label, limit)
+    if not parsed:
+        main = _Read(
+            skip=read.skip,
+            clean=not unreadable and not report.blank_rows,
+            raw_ids=not int(plain(columns["trimmed_ids"]).sum()),
+        )
+        rows = f"({_normalized(source, main)})"
+    return OpenOrders(report, columns, rows)
+
+
+def _bounds(
+    con: Any,
+    source: OrderSource,
+    conventions: Conventions,
+    on_error: str,
+    limit: str | None,
+    lang: str,
+) -> tuple[EngineReport, dict[str, CohortFrame], dict[str, tuple[int, int, float]], str]:
+    """The orders opened (:func:`open_orders`); their report, the frames, per segment the
+    orders after as_of, the purchases and the revenue up to it, and the rows (SQL)."""
+    opened = open_orders(con, source, conventions.as_of, on_error, limit, lang)
+    columns = opened.bounds
     frames: dict[str, CohortFrame] = {}
     after: dict[str, tuple[int, int, float]] = {}
     last_days = columns["last_day"]
@@ -718,20 +782,13 @@ def _bounds(
         first = None if np.ma.is_masked(first_days[index]) else int(first_days[index])
         frames[str(segment)] = conventions.frame(int(last_days[index]), first)
         after[str(segment)] = (
-            int(_plain(columns["after"])[index]),
-            int(_plain(columns["purchases"])[index]),
-            float(_plain(columns["revenue"])[index]),
+            int(plain(columns["after"])[index]),
+            int(plain(columns["purchases"])[index]),
+            float(plain(columns["revenue"])[index]),
         )
     if not frames:
         raise InputError(f"{source.label}: no orders to build cohorts from.")
-    if not parsed:
-        main = _Read(
-            skip=read.skip,
-            clean=not unreadable and not report.blank_rows,
-            raw_ids=not int(_plain(columns["trimmed_ids"]).sum()),
-        )
-        rows = f"({_normalized(source, main)})"
-    return report, frames, after, rows
+    return opened.report, frames, after, opened.rows
 
 
 def _count_rejected_lines(con: Any, report: EngineReport, label: str, limit: str | None) -> None:
@@ -777,13 +834,13 @@ def _cells(
     fr = _frames_for(con, source, frames)
     reach = conventions.counts_customers and conventions.kind != "on"
     build = _reach_sql if reach else _cells_sql
-    rows = _run(con, build(conventions, orders, fr), source.label, limit)
+    rows = run(con, build(conventions, orders, fr), source.label, limit)
     size = len(next(iter(rows.values()))) if rows else 0
     segments = np.asarray(rows["s"]).astype(str) if "s" in rows else np.full(size, "")
     out: dict[str, tuple[CohortTable, OrderTotals]] = {}
     for segment, frame in frames.items():
         mine = segments == segment
-        part = {k: _plain(v)[mine] for k, v in rows.items() if k != "s"}
+        part = {k: plain(v)[mine] for k, v in rows.items() if k != "s"}
         counts = _reach_counts(part, frame) if reach else _cell_counts(part, frame, conventions)
         after_as_of, purchases, revenue = after[segment]
         counts.orders_after_as_of = after_as_of
