@@ -27,13 +27,20 @@ __all__ = ["OrderArrays", "cohort_tables", "order_totals", "read_arrays"]
 
 @dataclass
 class OrderArrays:
-    """All orders of a source in memory: ids (codes, or text for several files), day
-    numbers as ``datetime64[D]``, amounts or None, segments or None."""
+    """All orders of a source in memory: ids (codes into ``names`` for one file, else
+    text), day numbers as ``datetime64[D]``, amounts or None, segments or None."""
 
     ids: np.ndarray
     dates: np.ndarray
     amounts: np.ndarray | None
     segments: np.ndarray | None
+    names: np.ndarray | None = None
+
+    def codes(self) -> tuple[np.ndarray, np.ndarray]:
+        """(codes, names): every order's customer as a code into the distinct ids (text)."""
+        if self.names is not None:
+            return self.ids, self.names
+        return factorize(self.ids)
 
 
 def read_arrays(
@@ -66,8 +73,9 @@ def read_arrays(
             report.reject(problem, 0)
         report.rows_rejected += read.rows_rejected
         parts.append(orders)
+    names = None
     if len(parts) == 1:  # codes into the distinct ids: no text to group again
-        ids = parts[0].customer_codes
+        ids, names = parts[0].customer_codes, parts[0].customer_names
     else:
         ids = np.concatenate([p.customer_ids.astype(str) for p in parts])
     arrays = OrderArrays(
@@ -79,6 +87,7 @@ def read_arrays(
         segments=None
         if any(p.segments is None for p in parts)
         else np.concatenate([p.segments for p in parts if p.segments is not None]),
+        names=names,
     )
     return arrays, report
 

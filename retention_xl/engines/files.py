@@ -1,0 +1,218 @@
+"""RFM summaries, forecasts and MRR tables of order files, on the engine asked for.
+
+One idea: the doors to :mod:`.rfm` and :mod:`.mrr` that a user or a command calls — resolve
+the files once (:class:`~.options.RunOptions`), choose the engine as for cohort tables
+(:func:`~.select.choose_engine`: ``auto`` is numpy below :data:`~.select.NUMPY_MAX_ROWS`
+rows, duckdb above, dask with a scheduler) and return the same result every engine
+computes, with the run's :class:`~.report.EngineReport`. Imports :mod:`.options`,
+:mod:`.select`, :mod:`.rfm`, :mod:`.mrr` and the result types of
+:mod:`retention_xl.models` and :mod:`retention_xl.subscriptions`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..cohorts import as_of_day
+from ..errors import InputError
+from ..models.forecast import Forecast, forecast_history
+from ..models.rfm import UNIT_DAYS, RFMSummary, finish_summary
+from ..subscriptions.conventions import conventions
+from ..subscriptions.ledger import Ledger
+from ..subscriptions.movements import MrrMovements
+from .mrr import ledger_of_source, movements_of_source
+from .options import RunOptions
+from .report import EngineReport
+from .rfm import open_history
+from .select import choose_engine
+
+__all__ = [
+    "forecast_from_files",
+    "ledger_from_files",
+    "mrr_movements_from_files",
+    "rfm_summary_from_files",
+]
+
+
+def _unit(unit: str) -> str:
+    key = str(unit).strip().upper()
+    if key not in UNIT_DAYS:
+        raise InputError(f"unit must be 'D', 'W' or 'M'; got {unit!r}.")
+    return key
+
+
+def rfm_summary_from_files(
+    paths: Any, *, engine: str = "auto", as_of: Any = None, unit: str = "W", **options: Any
+) -> tuple[RFMSummary, EngineReport]:
+    """The RFM summary (:func:`retention_xl.models.rfm_summary`) of order files.
+
+    Parameters
+    ----------
+    paths : path, glob pattern, folder, or a list of them
+        CSV, gzip CSV or Parquet files (one format per call); Excel files on numpy.
+    engine : {"auto", "numpy", "duckdb", "dask"}
+        As for :func:`~retention_xl.engines.cohort_table_from_files`.
+    as_of : date, optional
+        End of observation (default: the last order day, refunds included).
+    unit : {"W", "D", "M"}
+        Time unit of recency and age.
+    **options
+        The columns, CSV, engine and language options of :class:`~.options.RunOptions`
+        (``customer_col``, ``date_col``, ``amount_col``, ``on_error``, ``memory_limit``,
+        ``scheduler`` …).
+
+    Returns
+    -------
+    (RFMSummary, EngineReport)
+        The same summary on every engine: counts and times exact, money to the cent.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "orders.csv"
+    >>> _ = path.write_text("customer_id,order_date,amount\\na,2024-01-01,10\\n"
+    ...                     "a,2024-01-15,30\\nb,2024-01-08,5\\n")
+    >>> summary, report = rfm_summary_from_files(path, as_of="2024-01-29")
+    >>> summary.frequency.tolist(), summary.recency.tolist(), summary.monetary.tolist()
+    ([1.0, 0.0], [2.0, 0.0], [30.0, 0.0])
+    """
+    unit = _unit(unit)
+    run = RunOptions.of(**options)
+    source = run.source(paths)
+    name, reason = choose_engine(source, engine, scheduler=run.scheduler)
+    with open_history(source, name, run, reason) as (history, report):
+        end = as_of_day(as_of, history.last_day)
+        summary = finish_summary(history.transactions(end), end=end, unit=unit)
+    return summary, report
+
+
+def forecast_from_files(
+    paths: Any,
+    *,
+    engine: str = "auto",
+    holdout: float = 0.25,
+    horizon: float = 12,
+    unit: str = "M",
+    as_of: Any = None,
+    gross_margin: float = 1.0,
+    annual_discount_rate: float = 0.10,
+    **options: Any,
+) -> tuple[Forecast, EngineReport]:
+    """The forecast (:func:`retention_xl.models.forecast`: BG/NBD, Gamma-Gamma, CLV and the
+    holdout check) of order files: the engine aggregates the orders per customer (three
+    passes: the summary, the calibration summary and the daily repeat purchases); the
+    models are fitted in numpy and scipy on that summary. Options as for
+    :func:`rfm_summary_from_files`.
+    """
+    unit = _unit(unit)
+    run = RunOptions.of(**options)
+    source = run.source(paths)
+    name, reason = choose_engine(source, engine, scheduler=run.scheduler)
+    with open_history(source, name, run, reason) as (history, report):
+        result = forecast_history(
+            history,
+            holdout=holdout,
+            horizon=horizon,
+            unit=unit,
+            as_of=as_of,
+            gross_margin=gross_margin,
+            annual_discount_rate=annual_discount_rate,
+        )
+    return result, report
+
+
+_CONVENTIONS = (
+    "period",
+    "churn_denominator",
+    "joined_and_left",
+    "reactivation_gap",
+    "zero_mrr",
+    "gross_margin",
+)
+
+
+def _billing(
+    customer_col: str, period_col: str, mrr_col: str, options: dict[str, Any]
+) -> tuple[dict[str, Any], RunOptions]:
+    for name in ("date_col", "amount_col", "require_amount"):
+        if name in options:
+            raise InputError(
+                f"{name} is not an option of the MRR tables; the columns are customer_col, "
+                "period_col and mrr_col."
+            )
+    chosen = {k: v for k, v in options.items() if k in _CONVENTIONS}
+    run = RunOptions.of(
+        customer_col=customer_col,
+        date_col=period_col,
+        amount_col=mrr_col,
+        require_amount=True,
+        **{k: v for k, v in options.items() if k not in _CONVENTIONS},
+    )
+    return chosen, run
+
+
+def mrr_movements_from_files(
+    paths: Any,
+    *,
+    engine: str = "auto",
+    customer_col: str = "customer_id",
+    period_col: str = "period",
+    mrr_col: str = "mrr",
+    **options: Any,
+) -> tuple[MrrMovements, EngineReport]:
+    """The MRR movement table (:func:`retention_xl.subscriptions.mrr_movements`) of billing
+    files: one row per customer and month (rows of a month add up) with its MRR.
+
+    Parameters
+    ----------
+    paths, engine
+        As for :func:`rfm_summary_from_files`.
+    customer_col, period_col, mrr_col
+        The customer, the month (any date in it, or ``YYYY-MM``) and the MRR columns.
+    **options
+        The conventions (``period``, ``churn_denominator``, ``joined_and_left``,
+        ``reactivation_gap``, ``zero_mrr``, ``gross_margin``) and the CSV, engine and
+        language options of :class:`~.options.RunOptions`.
+
+    Returns
+    -------
+    (MrrMovements, EngineReport)
+        The same table on every engine, to the cent.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "billing.csv"
+    >>> _ = path.write_text("customer_id,period,mrr\\na,2024-01,100\\nb,2024-01,50\\n"
+    ...                     "a,2024-02,120\\n")
+    >>> table, report = mrr_movements_from_files(path)
+    >>> table.rows_table()[2][:8]
+    ['2024-02', 150.0, 0.0, 20.0, 0.0, 50.0, 0.0, 120.0]
+    """
+    settings, run = _billing(customer_col, period_col, mrr_col, options)
+    chosen = conventions(**settings)
+    source = run.source(paths, require_amount=True)
+    name, reason = choose_engine(source, engine, scheduler=run.scheduler)
+    return movements_of_source(source, name, run, chosen, reason)
+
+
+def ledger_from_files(
+    paths: Any,
+    *,
+    engine: str = "auto",
+    customer_col: str = "customer_id",
+    period_col: str = "period",
+    mrr_col: str = "mrr",
+    **options: Any,
+) -> tuple[Ledger, EngineReport]:
+    """The MRR ledger (every customer's MRR per month, in cents) of billing files, for the
+    subscription workbook: the engine adds the rows up, the cells come back to memory.
+    Options as for :func:`mrr_movements_from_files` (without the conventions)."""
+    settings, run = _billing(customer_col, period_col, mrr_col, options)
+    if settings:
+        raise InputError(
+            f"{', '.join(settings)}: conventions belong to the movement table, not the ledger."
+        )
+    source = run.source(paths, require_amount=True)
+    name, reason = choose_engine(source, engine, scheduler=run.scheduler)
+    return ledger_of_source(source, name, run, reason)

@@ -1,0 +1,226 @@
+"""RFM summaries and forecasts from order files of any size, on numpy, DuckDB or Dask.
+
+One idea: each engine is an :class:`~retention_xl.models.OrderHistory` — it aggregates the
+orders to one row per customer (:class:`~retention_xl.models.Transactions`: purchase days,
+first and last, revenue, repeat value) and to the daily counts of repeat purchases, and
+the shared numpy steps :func:`~retention_xl.models.finish_summary` and
+:func:`~retention_xl.models.forecast_history` do the rest, so every engine returns the same
+summary and forecast. The conventions are those of :mod:`retention_xl.models.rfm` (a
+transaction is a customer's purchases of one day; a refund lowers the customer's latest
+transaction on or before it, or cannot be placed). DuckDB computes them in SQL on the
+orders it parsed (out of core); Dask with the numpy code on partitions that hold all
+orders of their customers. Imports numpy, :mod:`retention_xl.models`, :mod:`.duckdb`,
+:mod:`.dask` and :mod:`.numpy` (each engine's library only when it runs).
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+
+from ..errors import InputError
+from ..ids import factorize
+from ..models.forecast import ArrayHistory
+from ..models.rfm import Transactions, customer_transactions
+from .options import RunOptions
+from .report import EngineReport
+from .sources import OrderSource
+
+__all__ = ["DaskHistory", "DuckDBHistory", "open_history"]
+
+_EPOCH = "DATE '1970-01-01'"
+
+
+class DuckDBHistory:
+    """An order history in DuckDB: ``rows`` (SQL of the normalized orders of
+    :func:`.duckdb.open_orders`) on the connection ``con``."""
+
+    def __init__(
+        self, con: Any, rows: str, last_day: int, label: str, limit: str, amounts: bool
+    ) -> None:
+        self.con, self.rows, self.label, self.limit = con, rows, label, limit
+        self.amounts = amounts
+        self._last = last_day
+
+    @property
+    def last_day(self) -> int:
+        return self._last
+
+    def transactions(self, end: int) -> Transactions:
+        """One statement: per customer the purchase days, first and last, revenue and
+        repeat value up to ``end``, refunds placed on the latest transaction on or before
+        them (on the first one when before the second purchase day ``s2``)."""
+        from .duckdb import plain, run
+
+        day = f"({_EPOCH} + {int(end)})"
+        sql = (
+            f"WITH o AS NOT MATERIALIZED (SELECT c, dt, a FROM {self.rows} "
+            f"WHERE ok AND dt <= {day}), "
+            "p AS (SELECT c, min(dt) AS f FROM o WHERE a >= 0 GROUP BY c), "
+            "q AS (SELECT o.c, min(o.dt) AS s2 FROM o JOIN p ON o.c = p.c "
+            "WHERE o.a >= 0 AND o.dt > p.f GROUP BY o.c) "
+            "SELECT o.c AS c, count(DISTINCT o.dt) FILTER (o.a >= 0) AS n, "
+            f"coalesce(min(p.f) - {_EPOCH}, 0) AS first, "
+            f"coalesce(max(o.dt) FILTER (o.a >= 0) - {_EPOCH}, 0) AS last, "
+            "coalesce(sum(o.a) FILTER (o.a >= 0 OR o.dt >= p.f), 0) AS revenue, "
+            "coalesce(sum(o.a) FILTER ((o.a >= 0 AND o.dt > p.f) "
+            "OR (o.a < 0 AND o.dt >= q.s2)), 0) AS repeat, "
+            "count(*) FILTER (o.a >= 0 OR o.dt >= p.f) AS used, "
+            "count(*) FILTER (o.a < 0 AND (p.f IS NULL OR o.dt < p.f)) AS unplaced "
+            "FROM o LEFT JOIN p ON o.c = p.c LEFT JOIN q ON o.c = q.c GROUP BY o.c"
+        )
+        got = run(self.con, sql, self.label, self.limit)
+        after = run(
+            self.con,
+            f"SELECT count(*) AS n FROM {self.rows} WHERE ok AND dt > {day}",
+            self.label,
+            self.limit,
+        )
+        count = plain(got["n"]).astype(np.int64)
+        buyer = count > 0
+        money = self.amounts
+        return Transactions(
+            customer_ids=np.asarray(got["c"])[buyer].astype(str),
+            count=count[buyer],
+            first=plain(got["first"]).astype(np.int64)[buyer],
+            last=plain(got["last"]).astype(np.int64)[buyer],
+            revenue=plain(got["revenue"]).astype("float64")[buyer] if money else None,
+            repeat_value=plain(got["repeat"]).astype("float64")[buyer] if money else None,
+            orders_used=int(plain(got["used"]).sum()),
+            orders_after_as_of=int(plain(after["n"]).sum()),
+            unplaced_refunds=int(plain(got["unplaced"]).sum()),
+        )
+
+    def repeat_days(self, joined_by: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per day, the customers (first purchase on or before ``joined_by``) with a
+        purchase that day after their first, up to ``end``."""
+        from .duckdb import plain, run
+
+        sql = (
+            f"WITH o AS NOT MATERIALIZED (SELECT c, dt FROM {self.rows} WHERE ok AND a >= 0 "
+            f"AND dt <= {_EPOCH} + {int(end)}), "
+            "p AS (SELECT c, min(dt) AS f FROM o GROUP BY c "
+            f"HAVING min(dt) <= {_EPOCH} + {int(joined_by)}), "
+            "t AS (SELECT DISTINCT o.c, o.dt FROM o JOIN p ON o.c = p.c WHERE o.dt > p.f) "
+            f"SELECT dt - {_EPOCH} AS day, count(*) AS n FROM t GROUP BY dt ORDER BY dt"
+        )
+        got = run(self.con, sql, self.label, self.limit)
+        return plain(got["day"]).astype(np.int64), plain(got["n"]).astype(np.int64)
+
+
+def _partition_transactions(part: Any, end: int, amounts: bool) -> Transactions:
+    """:func:`~retention_xl.models.customer_transactions` of one shuffled partition."""
+    codes, names = factorize(np.asarray(part["c"]).astype(str))
+    days = np.asarray(part["d"]).astype(np.int64)
+    money = np.asarray(part["a"]).astype("float64") if amounts else None
+    return customer_transactions(codes, names, days, money, end)
+
+
+def _partition_repeats(
+    part: Any, joined_by: int, end: int, amounts: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    codes, names = factorize(np.asarray(part["c"]).astype(str))
+    days = np.asarray(part["d"]).astype(np.int64)
+    if days.size == 0:
+        return days, days
+    money = np.asarray(part["a"]).astype("float64") if amounts else None
+    return ArrayHistory(codes, names, days, money).repeat_days(joined_by, end)
+
+
+def _add_transactions(parts: list[Transactions]) -> Transactions:
+    return functools.reduce(operator.add, parts)
+
+
+def _add_repeats(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    days = np.concatenate([p[0] for p in parts])
+    counts = np.concatenate([p[1] for p in parts])
+    unique, inverse = np.unique(days, return_inverse=True)
+    return unique, np.bincount(inverse, weights=counts, minlength=unique.size).astype(np.int64)
+
+
+class DaskHistory:
+    """An order history on a Dask cluster: the shuffled partitions of
+    :func:`.dask.open_orders`, each holding all orders of its customers."""
+
+    def __init__(self, orders: Any, amounts: bool) -> None:
+        self.orders, self.amounts = orders, amounts
+
+    @property
+    def last_day(self) -> int:
+        return int(self.orders.bounds.last[""])
+
+    def transactions(self, end: int) -> Transactions:
+        part: Transactions = self.orders.reduce(
+            _partition_transactions, _add_transactions, int(end), self.amounts
+        )
+        return part
+
+    def repeat_days(self, joined_by: int, end: int) -> tuple[np.ndarray, np.ndarray]:
+        days: tuple[np.ndarray, np.ndarray] = self.orders.reduce(
+            _partition_repeats, _add_repeats, int(joined_by), int(end), self.amounts
+        )
+        return days
+
+
+@contextmanager
+def open_history(
+    source: OrderSource, engine: str, options: RunOptions, reason: str
+) -> Iterator[tuple[Any, EngineReport]]:
+    """The order history of ``source`` on ``engine`` ("numpy", "duckdb" or "dask") and
+    the run's report (its ``seconds`` counted when the block ends); the connection or
+    cluster stays open for the block."""
+    started = time.perf_counter()
+    amounts = source.amount_col is not None
+    if engine == "numpy":
+        from .numpy import read_arrays
+
+        arrays, report = read_arrays(source, on_error=options.on_error, lang=options.lang)
+        if arrays.dates.size == 0:
+            raise InputError(f"{source.label}: no orders to summarise.")
+        codes, names = arrays.codes()
+        days = arrays.dates.astype("datetime64[D]").astype(np.int64)
+        report.reason = reason
+        yield ArrayHistory(codes, names, days, arrays.amounts), report
+    elif engine == "duckdb":
+        from . import duckdb as db
+
+        _supported(source, "duckdb")
+        with db.scratch_connection(source, **options.duckdb()) as (con, chosen):
+            opened = db.open_orders(con, source, None, options.on_error, chosen, options.lang)
+            last = opened.bounds["last_day"]
+            if len(last) == 0 or np.ma.is_masked(last[0]):
+                raise InputError(f"{source.label}: no orders to summarise.")
+            report = opened.report
+            report.reason = reason
+            report.settings = db.settings_of(chosen, options.memory_limit, options.threads)
+            history = DuckDBHistory(con, opened.rows, int(last[0]), source.label, chosen, amounts)
+            yield history, report
+    else:
+        from . import dask as cluster
+
+        _supported(source, "dask")
+        with cluster.open_orders(
+            source,
+            as_of=None,
+            on_error=options.on_error,
+            lang=options.lang,
+            keep=True,
+            **options.dask(),
+        ) as orders:
+            report = orders.report(source, reason, options.scheduler)
+            yield DaskHistory(orders, amounts), report
+    report.seconds = time.perf_counter() - started
+
+
+def _supported(source: OrderSource, engine: str) -> None:
+    if source.format not in ("csv", "parquet"):
+        raise InputError(
+            f"{source.label}: engine={engine!r} reads CSV, gzip CSV and Parquet files; read "
+            "workbooks with engine='numpy'."
+        )
