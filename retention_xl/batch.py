@@ -315,6 +315,119 @@ _ENGINE_READ_OPTIONS = (
 )
 
 
+def _engine_options(
+    engine: str,
+    engine_options: dict[str, Any],
+    read_options: dict[str, Any],
+) -> dict[str, Any]:
+    """The read options an engine takes, with its settings; reader-only flags refused."""
+    other = [k for k, v in read_options.items() if k not in _ENGINE_READ_OPTIONS and v]
+    if other:
+        flags = ", ".join("--" + k.replace("_", "-") for k in other)
+        raise InputError(f"{flags} are read by the numpy engine only; leave out --engine.")
+    options = {k: v for k, v in read_options.items() if k in _ENGINE_READ_OPTIONS}
+    options.update(engine_options)
+    for key in ("customer_col", "date_col"):
+        if options.get(key) is None:
+            options.pop(key, None)
+    return options
+
+
+#: One workbook to write from an engine's result: its name, (rows read, used, rejected),
+#: what writes it to a path, and its cohort or period count.
+_EngineItem = tuple[str, tuple[int, int, int], Callable[[Path], Any], int]
+
+
+def _engine_items(
+    path: Path,
+    engine: str,
+    options: dict[str, Any],
+    *,
+    template: str,
+    by: str | None,
+    many: bool,
+    lang: str,
+    overwrite: bool,
+    conventions: dict[str, Any],
+) -> tuple[list[_EngineItem], Any]:
+    """The workbooks of one source on ``engine``, and the engine's report."""
+    from .engines import (
+        cohort_table_from_files,
+        forecast_from_files,
+        ledger_from_files,
+        segment_cohort_tables,
+    )
+    from .workbook import write_cohort_workbook, write_forecast_workbook
+
+    chosen = {k: v for k, v in conventions.items() if v is not None}
+    if template == "forecast":
+        result, report = forecast_from_files(path, engine=engine, **chosen, **options)
+        rows = (report.rows_read, report.rows_used, report.rows_rejected)
+        return [
+            (
+                path.stem,
+                rows,
+                lambda target: write_forecast_workbook(
+                    target, lang, result, overwrite=overwrite, segment=path.stem
+                ),
+                0,
+            )
+        ], report
+    if template == "subscriptions":
+        from .workbook.subscription_template import subscription_book, write_subscription_workbook
+
+        if chosen.pop("service", None):
+            raise InputError(
+                f"--start-col/--end-col (billing lines spread over their service period) are "
+                f"read by the numpy engine only; leave out --engine {engine}."
+            )
+        columns = {
+            "customer_col": options.pop("customer_col", "customer_id"),
+            "period_col": options.pop("date_col", "order_date"),
+            "mrr_col": options.pop("amount_col", None) or "amount",
+        }
+        options.pop("require_amount", None)
+        ledger, report = ledger_from_files(path, engine=engine, **columns, **options)
+        book = subscription_book(ledger, **chosen)
+        rows = (report.rows_read, report.rows_used, report.rows_rejected)
+        return [
+            (
+                path.stem,
+                rows,
+                lambda target: write_subscription_workbook(
+                    target, lang, book, overwrite=overwrite, segment=path.stem
+                ),
+                len(book.movements.labels),
+            )
+        ], report
+
+    def cohorts(table: Any, totals: Any, label: str, segment: str | None) -> Callable[[Path], Any]:
+        return lambda target: write_cohort_workbook(
+            target,
+            lang,
+            None,
+            table=table,
+            totals=totals,
+            source=label,
+            segment=segment,
+            overwrite=overwrite,
+        )
+
+    if by is None:
+        table, report = cohort_table_from_files(path, engine=engine, **chosen, **options)
+        write = cohorts(table, report.totals[""], path.name, None)
+        used = (table.orders_used, table.orders_used, 0)
+        return [(path.stem, used, write, len(table.labels))], report
+    tables, report = segment_cohort_tables(path, by, engine=engine, **chosen, **options)
+    items: list[_EngineItem] = []
+    for segment, table in tables.items():
+        name = f"{path.stem}-{segment}" if many else segment
+        label = f"{path.name} [{segment}]"
+        write = cohorts(table, report.totals[segment], label, name)
+        items.append((name, (table.orders_used, table.orders_used, 0), write, len(table.labels)))
+    return items, report
+
+
 def _fill_on_engine(
     sources: Sequence[Any],
     engine: str,
@@ -330,64 +443,52 @@ def _fill_on_engine(
     on_read: Callable[[Any], None] | None,
     conventions: dict[str, Any],
 ) -> list[FillResult]:
-    """Cohort workbooks from tables aggregated on DuckDB or Dask (no orders in memory)."""
-    from .engines import cohort_table_from_files, segment_cohort_tables
-    from .workbook import write_cohort_workbook
-
-    if template != "cohorts" or conventions.get("live"):
+    """Cohort, forecast or subscription workbooks from results aggregated on DuckDB or
+    Dask (no orders in memory); with ``by``, cohort workbooks per segment."""
+    if template not in ("cohorts", "forecast", "subscriptions") or conventions.get("live"):
         raise InputError(
-            f"--engine {engine} fills the cohorts template (values) only; got "
-            f"{'--live' if conventions.get('live') else repr(str(template))}."
+            f"--engine {engine} fills the cohorts (values), forecast and subscriptions "
+            f"templates; got {'--live' if conventions.get('live') else repr(str(template))}."
         )
-    other = [k for k, v in read_options.items() if k not in _ENGINE_READ_OPTIONS and v]
-    if other:
-        flags = ", ".join("--" + k.replace("_", "-") for k in other)
-        raise InputError(f"{flags} are read by the numpy engine only; leave out --engine.")
-    options = {k: v for k, v in read_options.items() if k in _ENGINE_READ_OPTIONS}
-    options.update(engine_options)
-    options.update({k: v for k, v in conventions.items() if v is not None})
-    for key in ("customer_col", "date_col"):
-        if options.get(key) is None:
-            options.pop(key, None)
+    if by is not None and template != "cohorts":
+        raise InputError(
+            f"--by with --engine {engine} splits cohort workbooks only; leave out --engine to "
+            f"split the {template} workbook."
+        )
+    options = _engine_options(engine, engine_options, read_options)
     out_dir.mkdir(parents=True, exist_ok=True)
     many = len(sources) > 1
-    items: list[tuple[str, Any, Any, str]] = []  # name, table, totals, source
+    items: list[_EngineItem] = []
     for source in sources:
-        path = Path(source)
-        if by is None:
-            table, report = cohort_table_from_files(path, engine=engine, **options)
-            items.append((path.stem, table, report.totals[""], path.name))
-        else:
-            tables, report = segment_cohort_tables(path, by, engine=engine, **options)
-            for segment, table in tables.items():
-                name = f"{path.stem}-{segment}" if many else segment
-                items.append((name, table, report.totals[segment], f"{path.name} [{segment}]"))
+        found, report = _engine_items(
+            Path(source),
+            engine,
+            dict(options),
+            template=str(template),
+            by=by,
+            many=many,
+            lang=lang,
+            overwrite=overwrite,
+            conventions=conventions,
+        )
+        items.extend(found)
         if on_read is not None:
             on_read(report)
-    stems = unique_names([safe_filename(name) for name, _, _, _ in items])
+    stems = unique_names([safe_filename(item[0]) for item in items])
     _clean_stale_parts(out_dir, stems)
     results = []
-    for number, ((name, table, totals, label), stem) in enumerate(
+    for number, ((name, rows, write, count), stem) in enumerate(
         zip(items, stems, strict=True), start=1
     ):
         target = out_dir / f"{stem}.xlsx"
-        result = FillResult(name, target, table.orders_used, table.orders_used, 0)
+        result = FillResult(name, target, *rows)
         try:
             if target.exists() and not overwrite:
                 raise TemplateError(
                     f"{target} already exists; pass overwrite=True (--overwrite) to replace it."
                 )
-            write_cohort_workbook(
-                target,
-                lang,
-                None,
-                table=table,
-                totals=totals,
-                source=label,
-                segment=name if by is not None else None,
-                overwrite=overwrite,
-            )
-            result.cohorts = len(table.labels)
+            write(target)
+            result.cohorts = count
         except (InputError, TemplateError, OSError) as error:
             result.status, result.error = "failed", str(error)
         results.append(result)

@@ -36,6 +36,7 @@ import csv
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .batch import FillResult
@@ -151,6 +152,7 @@ def _parser() -> argparse.ArgumentParser:
     forecast.add_argument("--as-of", help="observation end YYYY-MM-DD (default: last order)")
     forecast.add_argument("--lang", choices=("en", "de"), default="en")
     _column_options(forecast)
+    _engine_options(forecast)
     forecast.add_argument("--overwrite", action="store_true", help="replace an existing file")
 
     _subscriptions_parser(commands)
@@ -275,21 +277,31 @@ def _forecast_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _forecast(args: argparse.Namespace) -> int:
-    from .workbook.forecast_template import run_forecast
+    from .workbook.forecast_template import run_forecast, write_forecast_workbook
 
-    orders = _read(args)
-    path = run_forecast(
-        orders,
-        args.out,
-        holdout=args.holdout,
-        horizon=args.horizon,
-        lang=args.lang,
-        overwrite=args.overwrite,
-        unit=args.unit,
-        as_of=args.as_of,
-        gross_margin=args.margin,
-        annual_discount_rate=args.discount_rate,
-    )
+    settings = {
+        "holdout": args.holdout,
+        "horizon": args.horizon,
+        "unit": args.unit,
+        "as_of": args.as_of,
+        "gross_margin": args.margin,
+        "annual_discount_rate": args.discount_rate,
+    }
+    if _on_reader(args, _reader_flags(args)):
+        orders = _read(args)
+        path = run_forecast(orders, args.out, lang=args.lang, overwrite=args.overwrite, **settings)
+    else:
+        from .engines import forecast_from_files
+
+        result, report = forecast_from_files(
+            args.orders,
+            engine=args.engine,
+            **settings,
+            **_order_columns(args),
+            **_engine_run_options(args),
+        )
+        _print_engine(report)
+        path = write_forecast_workbook(args.out, args.lang, result, overwrite=args.overwrite)
     print(f"wrote {path}")
     return 0
 
@@ -327,6 +339,7 @@ def _subscriptions_parser(commands: argparse._SubParsersAction) -> None:  # type
     subs.add_argument("--format", choices=("csv", "table"), default="csv")
     subs.add_argument("--lang", choices=("en", "de"), default="en")
     _reading_options(subs)
+    _engine_options(subs)
 
 
 def _service(args: argparse.Namespace) -> tuple[str, str] | None:
@@ -338,32 +351,45 @@ def _service(args: argparse.Namespace) -> tuple[str, str] | None:
 
 
 def _subscriptions(args: argparse.Namespace) -> int:
-    from .subscriptions import run_subscriptions
+    from .subscriptions import print_movements, run_subscriptions
 
     service = _service(args)
-    orders = read_orders(
+    chosen = {
+        "period": args.period,
+        "churn_denominator": args.churn_denominator,
+        "joined_and_left": args.joined_and_left,
+        "reactivation_gap": args.reactivation_gap,
+        "zero_mrr": args.zero_mrr,
+        "gross_margin": args.gross_margin,
+    }
+    flags = _reader_flags(args) + (["--start-col/--end-col"] if service else [])
+    if _on_reader(args, flags):
+        orders = read_orders(
+            args.orders,
+            customer_col=args.customer_col,
+            date_col=args.period_col,
+            amount_col=args.mrr_col,
+            require_amount=True,
+            extra_dates=service or (),
+            **_format_options(args),
+        )
+        _print_report(orders.report)
+        return run_subscriptions(
+            orders, fmt=args.format, lang=args.lang, service=service, spread=args.spread, **chosen
+        )
+    from .engines import mrr_movements_from_files
+
+    movements, report = mrr_movements_from_files(
         args.orders,
+        engine=args.engine,
         customer_col=args.customer_col,
-        date_col=args.period_col,
-        amount_col=args.mrr_col,
-        require_amount=True,
-        extra_dates=service or (),
-        **_format_options(args),
+        period_col=args.period_col,
+        mrr_col=args.mrr_col,
+        **chosen,
+        **_engine_run_options(args),
     )
-    _print_report(orders.report)
-    return run_subscriptions(
-        orders,
-        fmt=args.format,
-        lang=args.lang,
-        service=service,
-        spread=args.spread,
-        period=args.period,
-        churn_denominator=args.churn_denominator,
-        joined_and_left=args.joined_and_left,
-        reactivation_gap=args.reactivation_gap,
-        zero_mrr=args.zero_mrr,
-        gross_margin=args.gross_margin,
-    )
+    _print_engine(report)
+    return print_movements(movements, fmt=args.format, lang=args.lang)
 
 
 def _column_options(parser: argparse.ArgumentParser) -> None:
@@ -473,6 +499,37 @@ def _engine_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, metavar="N", help="dask: local worker processes")
 
 
+def _engine_run_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The CSV, unreadable-row, engine and language flags as engine options."""
+    return {
+        "delimiter": args.delimiter,
+        "decimal": args.decimal,
+        "encoding": args.encoding,
+        "date_format": args.date_format,
+        "on_error": "skip" if args.skip_bad_rows else "raise",
+        "memory_limit": args.memory_limit,
+        "temp_directory": args.temp_directory,
+        "scheduler": args.scheduler,
+        "workers": args.workers,
+        "lang": args.lang,
+    }
+
+
+def _order_columns(args: argparse.Namespace) -> dict[str, Any]:
+    """The column flags of an orders command as engine options."""
+    return {
+        "customer_col": args.customer_col or "customer_id",
+        "date_col": args.date_col or "order_date",
+        "amount_col": args.amount_col or "amount",
+        "require_amount": args.amount_col is not None,
+    }
+
+
+def _print_engine(report: Any) -> None:
+    for line in report.lines():
+        print(line, file=sys.stderr)
+
+
 def _engine_table(args: argparse.Namespace) -> CohortTable:
     """The triangle of ``args.orders`` on the engine asked for (``auto`` says which)."""
     from .engines import cohort_table_from_files
@@ -480,43 +537,39 @@ def _engine_table(args: argparse.Namespace) -> CohortTable:
     table, report = cohort_table_from_files(
         args.orders,
         engine=args.engine,
-        customer_col=args.customer_col or "customer_id",
-        date_col=args.date_col or "order_date",
-        amount_col=args.amount_col or "amount",
-        require_amount=args.amount_col is not None,
         period=args.period,
         kind=args.kind,
         value=args.value,
         as_of=args.as_of,
         include_incomplete=args.include_incomplete,
-        delimiter=args.delimiter,
-        decimal=args.decimal,
-        encoding=args.encoding,
-        date_format=args.date_format,
-        on_error="skip" if args.skip_bad_rows else "raise",
-        memory_limit=args.memory_limit,
-        temp_directory=args.temp_directory,
-        scheduler=args.scheduler,
-        workers=args.workers,
-        lang=args.lang,
+        **_order_columns(args),
+        **_engine_run_options(args),
     )
-    for line in report.lines():
-        print(line, file=sys.stderr)
+    _print_engine(report)
     return table
 
 
-def _cohorts(args: argparse.Namespace) -> int:
-    reader_only = args.preset or args.order_col or args.sheet
+def _on_reader(args: argparse.Namespace, reader_only: list[str]) -> bool:
+    """Whether the command reads the file with the order reader (the numpy engine): asked
+    for, a reader-only flag (``reader_only`` names those given), or ``auto`` on one small
+    file (:func:`_in_memory`); says so on stderr under ``auto``."""
     if reader_only and args.engine in ("duckdb", "dask"):
         raise InputError(
-            "--preset, --order-col and --sheet are read by the numpy engine only; "
-            "leave out --engine (or use --engine numpy)."
+            f"{', '.join(reader_only)} are read by the numpy engine only; leave out --engine "
+            "(or use --engine numpy)."
         )
-    if reader_only or _in_memory(args):
+    if not (reader_only or _in_memory(args)):
+        return False
+    if args.engine == "auto":
+        limit = IN_MEMORY_BYTES // 2**20
+        reason = "a flag the order reader reads" if reader_only else f"one file below {limit} MiB"
+        print(f"engine numpy: auto, {reason}", file=sys.stderr)
+    return True
+
+
+def _cohorts(args: argparse.Namespace) -> int:
+    if _on_reader(args, _reader_flags(args)):
         orders = _read(args)
-        if args.engine == "auto":
-            limit = IN_MEMORY_BYTES // 2**20
-            print(f"engine numpy: auto, one file below {limit} MiB", file=sys.stderr)
         if len(orders) == 0:
             raise InputError(f"{args.orders}: no orders to build cohorts from.")
         table = cohort_table(
@@ -553,6 +606,12 @@ def _cohorts(args: argparse.Namespace) -> int:
 #: under ``--engine auto`` (about 8M orders of CSV: numpy is faster than DuckDB up to 5M
 #: orders of CSV and even at 10M, benchmarks/RESULTS.md "Engines at scale").
 IN_MEMORY_BYTES = 256 * 2**20
+
+
+def _reader_flags(args: argparse.Namespace) -> list[str]:
+    """The flags given that only the order reader reads."""
+    flags = {"--preset": "preset", "--order-col": "order_col", "--sheet": "sheet"}
+    return [flag for flag, name in flags.items() if getattr(args, name, None)]
 
 
 def _in_memory(args: argparse.Namespace) -> bool:

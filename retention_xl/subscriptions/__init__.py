@@ -22,7 +22,12 @@ Examples
 
 from __future__ import annotations
 
-from .command import run_subscriptions, subscription_movements, subscription_rows
+from .command import (
+    print_movements,
+    run_subscriptions,
+    subscription_movements,
+    subscription_rows,
+)
 from .conventions import Conventions, conventions
 from .ledger import Ledger, ledger, ledger_from_orders, ledger_of_cells, spread_ledger, to_cents
 from .metrics import gross_revenue_retention, net_revenue_retention, quick_ratio
@@ -55,6 +60,7 @@ __all__ = [
     "movements_from_ledger",
     "mrr_movements",
     "net_revenue_retention",
+    "print_movements",
     "quick_ratio",
     "revenue_cohorts",
     "run_subscriptions",

@@ -15,7 +15,7 @@ from typing import Any, TextIO
 from .ledger import ledger_from_orders
 from .movements import MrrMovements, movements_from_ledger
 
-__all__ = ["run_subscriptions", "subscription_movements", "subscription_rows"]
+__all__ = ["print_movements", "run_subscriptions", "subscription_movements", "subscription_rows"]
 
 
 def subscription_movements(
@@ -59,9 +59,22 @@ def run_subscriptions(
     """Print the movement table (``fmt`` "csv" or "table") to ``out`` and the conventions
     and counts to ``err``; return the exit code 0. Raises ``InputError`` for bad data or
     options (the command line prints it)."""
+    movements = subscription_movements(orders, service=service, spread=spread, **options)
+    return print_movements(movements, fmt=fmt, lang=lang, out=out, err=err)
+
+
+def print_movements(
+    movements: MrrMovements,
+    *,
+    fmt: str = "csv",
+    lang: str = "en",
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """Print a movement table (``fmt`` "csv" or "table") to ``out`` and its conventions
+    and counts to ``err``; return the exit code 0."""
     out = out or sys.stdout
     err = err or sys.stderr
-    movements = subscription_movements(orders, service=service, spread=spread, **options)
     for line in movements.conventions.describe(lang):
         print(line, file=err)
     counts = (movements.rows, movements.cells, movements.customers, len(movements.labels))

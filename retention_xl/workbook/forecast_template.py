@@ -501,7 +501,7 @@ def _write_instructions(ws: Worksheet, lang: str, result: Any) -> None:
 
 def forecast_workbook(
     lang: str,
-    orders: Orders,
+    orders: Any,
     *,
     holdout: float = 0.25,
     horizon: float = 12,
@@ -514,6 +514,11 @@ def forecast_workbook(
     """The forecast workbook (openpyxl), the edit that inserts the customer rows, and the
     :class:`~retention_xl.models.forecast.Forecast` it shows.
 
+    ``orders`` are :class:`~retention_xl.io.Orders`, or a
+    :class:`~retention_xl.models.forecast.Forecast` already computed (by
+    :func:`retention_xl.engines.forecast_from_files` from files of any size), shown as it
+    is: its own holdout, horizon, unit and rates.
+
     Raises
     ------
     TemplateError
@@ -521,23 +526,26 @@ def forecast_workbook(
     InputError
         For orders the models cannot use (see :func:`retention_xl.models.forecast.forecast`).
     """
-    from ..models.forecast import forecast
+    from ..models.forecast import Forecast, forecast
 
     if lang not in ("en", "de"):
         raise TemplateError(f"lang must be 'en' or 'de'; got {lang!r}.")
-    if len(orders) == 0:
-        raise InputError(f"{orders.report.source}: no orders to forecast from.")
-    result = forecast(
-        orders.customer_ids,
-        orders.order_dates,
-        orders.amounts,
-        holdout=holdout,
-        horizon=horizon,
-        unit=unit,
-        as_of=as_of,
-        gross_margin=gross_margin,
-        annual_discount_rate=annual_discount_rate,
-    )
+    if isinstance(orders, Forecast):
+        result = orders
+    else:
+        if len(orders) == 0:
+            raise InputError(f"{orders.report.source}: no orders to forecast from.")
+        result = forecast(
+            orders.customer_ids,
+            orders.order_dates,
+            orders.amounts,
+            holdout=holdout,
+            horizon=horizon,
+            unit=unit,
+            as_of=as_of,
+            gross_margin=gross_margin,
+            annual_discount_rate=annual_discount_rate,
+        )
     if len(result.summary) + 1 > MAX_ROWS:
         raise TemplateError(
             f"{len(result.summary):,} customers do not fit on one sheet (Excel holds "
@@ -582,7 +590,7 @@ def forecast_workbook(
 def write_forecast_workbook(
     path: str | Path,
     lang: str,
-    orders: Orders,
+    orders: Any,
     *,
     holdout: float = 0.25,
     horizon: float = 12,
@@ -601,8 +609,10 @@ def write_forecast_workbook(
     path : path
         ``.xlsx`` file to write.
     lang : {"en", "de"}
-    orders : Orders
-        From :func:`retention_xl.read_orders` (ids, ``datetime64[D]`` dates, amounts).
+    orders : Orders or Forecast
+        From :func:`retention_xl.read_orders` (ids, ``datetime64[D]`` dates, amounts), or a
+        forecast already computed (:func:`retention_xl.engines.forecast_from_files`),
+        written with its own options.
     holdout : float
         Share of the observed time held out for the model check (default 0.25; 0: none).
     horizon : float

@@ -420,20 +420,25 @@ def _write_data(ws: Worksheet, lang: str, result: SubscriptionBook | None) -> li
     if result is None or result.months.codes.size == 0:
         return []
     months = result.months
-    ids = result.ledger.customers[months.codes].tolist()
+    customers = result.ledger.customers
+    rank = np.empty(customers.size, dtype=np.int64)  # rows by customer id, then month:
+    rank[np.argsort(customers, kind="stable")] = np.arange(customers.size)  # any engine
+    order = np.lexsort((months.months, rank[months.codes]))
+    ids = customers[months.codes[order]].tolist()
+    month_numbers = months.months[order]
     epoch = np.datetime64("1899-12-30", "D")
     serials = (
-        (months.months.astype("datetime64[M]").astype("datetime64[D]") - epoch)
+        (month_numbers.astype("datetime64[M]").astype("datetime64[D]") - epoch)
         .astype(np.int64)
         .tolist()
     )
-    money = (months.cents / 100).tolist()
-    subscribed = months.subscribed.astype(int).tolist()
-    in_input = months.in_input.astype(int).tolist()
+    money = (months.cents[order] / 100).tolist()
+    subscribed = months.subscribed[order].astype(int).tolist()
+    in_input = months.in_input[order].astype(int).tolist()
     first_id = ids[0]
     cells = [
         excel_text(first_id) if isinstance(first_id, str) else first_id,
-        month_start(int(months.months[0])),
+        month_start(int(month_numbers[0])),
         money[0],
         subscribed[0],
         in_input[0],
