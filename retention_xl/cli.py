@@ -287,8 +287,10 @@ def _forecast(args: argparse.Namespace) -> int:
         "gross_margin": args.margin,
         "annual_discount_rate": args.discount_rate,
     }
-    if _on_reader(args, _reader_flags(args)):
+    note = _on_reader(args, _reader_flags(args))
+    if note is not None:
         orders = _read(args)
+        _note(note)
         path = run_forecast(orders, args.out, lang=args.lang, overwrite=args.overwrite, **settings)
     else:
         from .engines import forecast_from_files
@@ -363,7 +365,8 @@ def _subscriptions(args: argparse.Namespace) -> int:
         "gross_margin": args.gross_margin,
     }
     flags = _reader_flags(args) + (["--start-col/--end-col"] if service else [])
-    if _on_reader(args, flags):
+    note = _on_reader(args, flags)
+    if note is not None:
         orders = read_orders(
             args.orders,
             customer_col=args.customer_col,
@@ -374,6 +377,7 @@ def _subscriptions(args: argparse.Namespace) -> int:
             **_format_options(args),
         )
         _print_report(orders.report)
+        _note(note)
         return run_subscriptions(
             orders, fmt=args.format, lang=args.lang, service=service, spread=args.spread, **chosen
         )
@@ -549,27 +553,35 @@ def _engine_table(args: argparse.Namespace) -> CohortTable:
     return table
 
 
-def _on_reader(args: argparse.Namespace, reader_only: list[str]) -> bool:
+def _on_reader(args: argparse.Namespace, reader_only: list[str]) -> str | None:
     """Whether the command reads the file with the order reader (the numpy engine): asked
     for, a reader-only flag (``reader_only`` names those given), or ``auto`` on one small
-    file (:func:`_in_memory`); says so on stderr under ``auto``."""
+    file (:func:`_in_memory`). None: an engine runs; else the line to print on stderr once
+    the file is read ("" when numpy was asked for)."""
     if reader_only and args.engine in ("duckdb", "dask"):
         raise InputError(
             f"{', '.join(reader_only)} are read by the numpy engine only; leave out --engine "
             "(or use --engine numpy)."
         )
     if not (reader_only or _in_memory(args)):
-        return False
-    if args.engine == "auto":
-        limit = IN_MEMORY_BYTES // 2**20
-        reason = "a flag the order reader reads" if reader_only else f"one file below {limit} MiB"
-        print(f"engine numpy: auto, {reason}", file=sys.stderr)
-    return True
+        return None
+    if args.engine != "auto":
+        return ""
+    limit = IN_MEMORY_BYTES // 2**20
+    reason = "a flag the order reader reads" if reader_only else f"one file below {limit} MiB"
+    return f"engine numpy: auto, {reason}"
+
+
+def _note(line: str) -> None:
+    if line:
+        print(line, file=sys.stderr)
 
 
 def _cohorts(args: argparse.Namespace) -> int:
-    if _on_reader(args, _reader_flags(args)):
+    note = _on_reader(args, _reader_flags(args))
+    if note is not None:
         orders = _read(args)
+        _note(note)
         if len(orders) == 0:
             raise InputError(f"{args.orders}: no orders to build cohorts from.")
         table = cohort_table(

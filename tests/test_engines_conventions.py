@@ -164,6 +164,9 @@ AMOUNTS = [
     "-12,5",
     "1.23,4",
     "12.5",
+    "5.",
+    "5.e1",
+    "5,",
 ]
 
 
@@ -174,6 +177,14 @@ def test_amounts_as_the_reader_reads_them(con: object, decimal: str) -> None:
     expression = db._amount_sql("text", decimal)
     got = _sql_column(con, AMOUNTS, f"CASE WHEN isfinite({expression}) THEN {expression} END", "a")
     assert got == want
+
+
+@pytest.mark.parametrize("others", [["7"], ["7 €"]])
+def test_an_amount_reads_the_same_whatever_else_its_column_holds(others: list[str]) -> None:
+    """``5.`` and ``5.e1`` are 5 and 50 (as Python and Excel read them) both when the whole
+    column casts to numbers in one go (["7"]) and when it needs cleaning (["7 €"])."""
+    values, bad = to_amounts(pa.array(["5.", "5.e1", *others], pa.string()))
+    assert values.tolist()[:2] == [5.0, 50.0] and not bad.any()
 
 
 def test_ids_are_trimmed_as_the_reader_trims_them(con: object) -> None:

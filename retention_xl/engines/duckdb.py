@@ -28,6 +28,7 @@ import numpy as np
 
 from ..cohorts import CohortCounts, CohortFrame, CohortTable, customers_from_reach
 from ..errors import DataError, InputError
+from ..io import patterns
 from .conventions import Conventions
 from .report import EngineReport, OrderTotals
 from .sources import OrderSource
@@ -71,25 +72,22 @@ def default_memory_limit(orders: int) -> str:
     return f"{min(want, machine // 2) // 2**20}MiB"
 
 
-# the reader's patterns (retention_xl.io.convert), in DuckDB's RE2 as in pyarrow's
-_ISO = (
-    r"^(\d{4})-(\d{1,2})-(\d{1,2})"
-    r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?"
-    r"(?:\s?(?:Z|UTC|[+-]\d{2}(?::?\d{2})?))?$"
+# the reader's patterns (retention_xl.io.patterns): DuckDB matches them in RE2, as pyarrow
+_ISO, _GERMAN, _MONTH, _SLASH, _SERIAL = (
+    patterns.ISO,
+    patterns.GERMAN,
+    patterns.MONTH,
+    patterns.SLASH,
+    patterns.SERIAL,
 )
-_GERMAN = r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s?Uhr)?)?$"
-_MONTH = r"^(\d{4})-(\d{1,2})$"
-_SLASH = r"\d{1,4}/\d{1,2}/\d{1,4}(?:\D.*)?"
-_SERIAL = r"^\d{1,7}(?:[.,]\d+)?$"
+_POINT, _COMMA = patterns.POINT, patterns.COMMA
 # the everyday forms, matched first (subsets of the patterns above)
 _PLAIN_ISO = r"\d{4}-\d{2}-\d{2}"
 _PLAIN_GERMAN = r"\d{2}\.\d{2}\.\d{4}"
 _PLAIN_POINT = r"-?\d+(?:\.\d+)?"
 _PLAIN_COMMA = r"-?\d+(?:,\d+)?"
 # \x{80}: the euro sign of a Windows-1252 file, which DuckDB decodes as latin-1
-_NOISE = "[\\s\u00a0\u202f'’€$£\\x{80}]|EUR|USD|CHF|GBP"
-_POINT = r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$"
-_COMMA = r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d*)(?:,\d+)?$"
+_NOISE = patterns.NOISE.replace("£]", "£\\x{80}]")
 # what pyarrow's utf8_trim_whitespace (and Python's str.strip) remove
 _SPACES = "".join(
     chr(c)

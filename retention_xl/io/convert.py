@@ -41,29 +41,18 @@ __all__ = [
     "to_text",
 ]
 
-_ISO = (
-    r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
-    r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?"
-    r"(?:\s?(?:Z|UTC|[+-]\d{2}(?::?\d{2})?))?$"
-)
-_GERMAN = (
-    r"^(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})"
-    r"(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s?Uhr)?)?$"
-)
-# a zero-padded ISO or German date with a time: its first 10 characters are the date
-_STAMP = (
-    r"^(?:\d{4}-\d{2}-\d{2}|\d{2}\.\d{2}\.\d{4})"
-    r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s?(?:Z|UTC|[+-]\d{2}(?::?\d{2})?))?"
-    r"|,?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s?Uhr)?)?$"
-)
-_MONTH = r"^(?P<y>\d{4})-(?P<m>\d{1,2})$"
-_SERIAL = r"^\d{1,7}(?:[.,]\d+)?$"
-_SLASH = r"^\d{1,4}/\d{1,2}/\d{1,4}(?:\D.*)?$"
-_NOISE = "[\\s\u00a0\u202f'’€$£]|EUR|USD|CHF|GBP"
-_POINT = r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$"
-_COMMA = r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d*)(?:,\d+)?$"
-_COMMA_STRICT = r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$"
-_DIGIT = r"\d"
+from .patterns import COMMA as _COMMA
+from .patterns import COMMA_STRICT as _COMMA_STRICT
+from .patterns import DIGIT as _DIGIT
+from .patterns import GERMAN as _GERMAN
+from .patterns import ISO as _ISO
+from .patterns import MONTH as _MONTH
+from .patterns import NOISE as _NOISE
+from .patterns import POINT as _POINT
+from .patterns import SERIAL as _SERIAL
+from .patterns import SLASH as _SLASH
+from .patterns import STAMP as _STAMP
+
 _MAX_SERIAL = 2958465  # 9999-12-31
 _EXCEL_EPOCH = 25569  # serial of 1970-01-01
 
