@@ -140,3 +140,35 @@ def test_its_own_local_cluster_when_no_scheduler_is_given() -> None:
 def test_a_scheduler_address_must_look_like_one() -> None:
     with pytest.raises(InputError, match="tcp://"):
         cohort_table_from_files(SAMPLE, engine="dask", scheduler="localhost")
+
+
+def test_csv_blocks_name_rows_by_their_line_in_the_file(
+    scheduler: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CSV file read in many blocks (5 kB here, 64 MB normally) reports an unreadable
+    row by its line in the whole file, and refuses rows with too few or too many fields,
+    exactly as the numpy engine does (whose report is the expected one)."""
+    from retention_xl.engines import dask as engine
+
+    rows = [
+        [f"c{i % 97}", f"2024-{1 + i % 12:02d}-{1 + i % 27:02d}", f"{i % 50}.5"]
+        for i in range(3000)
+    ]
+    path = write_csv(tmp_path / "orders.csv", ["customer_id", "order_date", "amount"], rows)
+    lines = path.read_text().splitlines()
+    lines[1500] = "bad,2024-13-01,5"  # line 1501 of the file: an impossible date
+    lines[2000] = "c1,2024-02-03,5,extra"  # line 2001: four fields
+    lines[2999] = "x,2024-01-01"  # line 3000: two fields
+    path.write_text("\n".join(lines) + "\n")
+    monkeypatch.setattr(engine, "_BLOCK", 5000)
+    options: dict[str, Any] = {"value": "revenue", "as_of": "2024-12-31"}
+    with pytest.raises(DataError, match=r"orders\.csv:1501: column 'order_date'"):
+        cohort_table_from_files(path, engine="dask", scheduler=scheduler, **options)
+    got, report = cohort_table_from_files(
+        path, engine="dask", scheduler=scheduler, on_error="skip", **options
+    )
+    want, expected = cohort_table_from_files(path, engine="numpy", on_error="skip", **options)
+    assert int(report.settings["partitions"]) > 10  # really read in blocks
+    assert sorted(report.problems) == sorted(expected.problems)
+    assert (report.rows_read, report.rows_used, report.rows_rejected) == (3000, 2997, 3)
+    assert_same_table(got, want)

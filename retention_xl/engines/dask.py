@@ -1,12 +1,15 @@
-"""The Dask engine: cohort tables from order files on a cluster of worker processes.
+"""The Dask engine: cohort tables (and the pieces of RFM and MRR tables) from order files on a
+cluster of worker processes.
 
-One idea: read the files as a ``dask.dataframe`` in partitions, convert every partition
-with the order reader (:func:`retention_xl.io.read_orders`, the numpy engine's own
-conversions — R1), take the bounds (R2: last day, earliest purchase, unreadable rows) as a
-sum over partitions, shuffle the orders so that every customer's orders meet in one
+One idea: read the files in pieces on the workers — CSV as byte blocks cut at line breaks,
+each parsed by the order reader's own CSV parser (:func:`retention_xl.io.read_orders`, the
+numpy engine's conversions and field-count checks — R1; messages name the line in the whole
+file), Parquet as row groups — take the bounds (R2: last day, earliest purchase, unreadable
+rows) as a sum over pieces, shuffle the orders so that every customer's orders meet in one
 partition, aggregate each partition with the numpy engine's
 :func:`retention_xl.cohorts.aggregate_orders` inside the global frame (R3–R7), and add the
-small counts up; :func:`retention_xl.cohorts.finish_table` does the rest. Runs on an
+small counts up; :func:`retention_xl.cohorts.finish_table` does the rest.
+:func:`open_orders` is the reading step alone, for :mod:`.rfm` and :mod:`.mrr`. Runs on an
 existing cluster (``scheduler="tcp://HOST:PORT"``) or a ``LocalCluster`` of worker
 processes started for the run. Imports dask and distributed (the ``[dask]`` extra) inside
 functions, numpy, pandas (with dask), :mod:`retention_xl.io`, :mod:`retention_xl.cohorts`,
@@ -15,13 +18,16 @@ functions, numpy, pandas (with dask), :mod:`retention_xl.io`, :mod:`retention_xl
 
 from __future__ import annotations
 
+import gzip
 import importlib
 import logging
 import os
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -96,37 +102,69 @@ def connect(
         cluster.close()
 
 
-def _frame(source: OrderSource) -> Any:
-    """The files as a dask DataFrame of the needed columns (CSV as text)."""
+@dataclass(frozen=True)
+class _Block:
+    """Where a piece of CSV text comes from: the file, the block's place in it (blocks
+    after the first get the header line put in front) and the header line."""
+
+    path: str
+    number: int
+    header: bytes
+
+
+def _header_line(path: Path, compressed: bool) -> bytes:
+    """The file's header line as written (after any blank lines), with its line break."""
+    opener = gzip.open if compressed else open
+    with opener(path, "rb") as handle:
+        for line in handle:
+            if line.strip(b"\r\n"):
+                return bytes(line)
+    return b""
+
+
+def _pieces(source: OrderSource) -> tuple[list[Any], list[_Block | None]]:
+    """The source as delayed pieces the order reader reads, and for CSV each piece's block.
+
+    Parquet: row groups as pandas partitions (small ones together). CSV: byte blocks of
+    about 64 MB cut at line breaks, each read by the reader's own CSV parser (the same
+    field-count checks, encodings and messages as the numpy engine; a quoted field with a
+    line break must not straddle a block: give such files whole, as gzip or Parquet);
+    gzip and UTF-16 files are one block each.
+    """
     dd, _ = _libraries()
-    columns = [
-        c
-        for c in (source.customer_col, source.date_col, source.amount_col, source.segment_col)
-        if c is not None
-    ]
+    delayed, _ = _dask()
     files = [str(f) for f in source.files]
-    if source.format == "parquet":  # row groups as partitions, small ones together
-        return dd.read_parquet(
+    if source.format == "parquet":
+        columns = [
+            c
+            for c in (source.customer_col, source.date_col, source.amount_col, source.segment_col)
+            if c is not None
+        ]
+        frame = dd.read_parquet(
             files, columns=columns, split_row_groups="adaptive", blocksize=_PARQUET_BLOCK
         )
+        parts = list(frame.to_delayed())
+        return parts, [None] * len(parts)
     if source.format != "csv":
         raise InputError(
             f"{source.label}: engine='dask' reads CSV, gzip CSV and Parquet files; read "
             "workbooks with engine='numpy'."
         )
-    encoding = {"utf-8": "utf-8-sig"}.get(source.encoding, source.encoding)
-    return dd.read_csv(
-        files,
-        usecols=columns,
-        dtype=str,
-        sep=source.delimiter,
-        quotechar='"',
-        keep_default_na=False,
-        na_filter=False,
-        encoding=encoding,
-        compression="gzip" if source.compressed else None,
-        blocksize=None if source.compressed else _BLOCK,
-    )
+    read_bytes = importlib.import_module("dask.bytes").read_bytes
+    pieces: list[Any] = []
+    blocks: list[_Block | None] = []
+    whole = source.compressed or source.encoding.lower().startswith("utf-16")
+    for path in source.files:
+        header = _header_line(path, source.compressed)
+        if whole:
+            parts = [delayed(Path.read_bytes, pure=True)(path)]
+        else:
+            _, found = read_bytes(str(path), delimiter=b"\n", blocksize=_BLOCK, sample=False)
+            parts = found[0]
+        for number, part in enumerate(parts):
+            pieces.append(part)
+            blocks.append(_Block(str(path), number, header))
+    return pieces, blocks
 
 
 def _pandas() -> Any:
@@ -141,17 +179,24 @@ def _dask() -> tuple[Any, Any]:
     return lazy.delayed, base.compute
 
 
-def _read(part: Any, source: OrderSource, on_error: str, lang: str) -> Any:
-    """R1 on one partition: the order reader's conversions (and its error report)."""
+def _read(piece: Any, block: _Block | None, source: OrderSource, lang: str) -> Any:
+    """R1 on one piece: the order reader's conversions, every unreadable row reported
+    (not raised: :func:`open_orders` decides, with line numbers in the whole file)."""
     from ..io import read_orders
+    from ..io.read import CsvText
 
+    if block is not None:
+        text = piece if block.number == 0 else block.header + piece
+        piece = CsvText(block.path, text)
     return read_orders(
-        part,
+        piece,
         customer_col=source.customer_col,
         date_col=source.date_col,
         amount_col=source.amount_col,
+        delimiter=source.delimiter if block is not None else None,
         decimal=source.decimal if source.amount_col else None,
-        on_error=on_error,
+        encoding=None if block is None or source.encoding == "utf-8" else source.encoding,
+        on_error="skip",
         segment_col=source.segment_col,
         date_format=source.date_format,
         lang=lang,
@@ -160,7 +205,7 @@ def _read(part: Any, source: OrderSource, on_error: str, lang: str) -> Any:
 
 @dataclass
 class _Bounds:
-    """R2 of one partition per segment, and its rows."""
+    """R2 of one piece per segment, and its rows."""
 
     rows_read: int = 0
     rows_used: int = 0
@@ -171,6 +216,8 @@ class _Bounds:
     first: dict[str, int] = field(default_factory=dict)
     after: dict[str, int] = field(default_factory=dict)
     low: dict[str, int] = field(default_factory=dict)  # the first order day of any kind
+    lines: int = 0  # line breaks in the piece (CSV): where the next block of the file starts
+    error: str = ""  # why the piece cannot be read at all
 
 
 def _segments_of(orders: Any) -> np.ndarray:
@@ -180,15 +227,22 @@ def _segments_of(orders: Any) -> np.ndarray:
 
 
 def _partition_bounds(
-    part: Any, source: OrderSource, as_of: int | None, on_error: str, lang: str, number: int
+    piece: Any,
+    block: _Block | None,
+    source: OrderSource,
+    as_of: int | None,
+    lang: str,
+    number: int,
 ) -> _Bounds:
+    lines = piece.count(b"\n") if block is not None else 0
     try:
-        orders = _read(part, source, on_error, lang)
-    except DataError as error:  # name the partition: its rows are counted from 0
-        raise DataError(f"{source.label}, part {number}: {error}") from None
+        orders = _read(piece, block, source, lang)
+    except DataError as error:  # the whole piece: returned, so no worker logs a failure
+        return _Bounds(error=str(error) if block else f"{source.label}, part {number}: {error}")
     read = orders.report
     out = _Bounds(read.rows_read, read.rows_used, read.blank_rows, read.rows_rejected)
-    out.problems = [f"part {number}: {p}" for p in read.problems]
+    out.lines = lines
+    out.problems = list(read.problems) if block else [f"part {number}: {p}" for p in read.problems]
     days = orders.order_dates.astype(np.int64)
     money = orders.amounts
     segments = _segments_of(orders)
@@ -205,9 +259,33 @@ def _partition_bounds(
     return out
 
 
+def _in_file(parts: list[_Bounds], blocks: list[_Block | None]) -> None:
+    """Line numbers of the pieces' messages made the lines of the whole file: a block
+    after the first is read with the header in front (its line 2 is its first line)."""
+    starts: dict[str, int] = {}
+    for part, block in zip(parts, blocks, strict=True):
+        if block is None:
+            continue
+        offset = starts.get(block.path, 0)
+        starts[block.path] = offset + part.lines
+        if block.number == 0:
+            continue
+        part.problems = [_shift(problem, block.path, offset) for problem in part.problems]
+        part.error = _shift(part.error, block.path, offset)
+
+
+def _shift(text: str, path: str, offset: int) -> str:
+    """``path:N`` (N counted in a block read with the header in front) as the line of the
+    whole file, whose block starts after ``offset`` line breaks."""
+    prefix = re.compile(re.escape(path) + r":(\d+)")
+    return prefix.sub(lambda m: f"{path}:{offset + int(m[1]) - 1}", text, count=1)
+
+
 def _combine_bounds(parts: list[_Bounds]) -> _Bounds:
     total = _Bounds()
     for part in parts:
+        if part.error and not total.error:
+            total.error = part.error
         total.rows_read += part.rows_read
         total.rows_used += part.rows_used
         total.blank_rows += part.blank_rows
@@ -222,10 +300,10 @@ def _combine_bounds(parts: list[_Bounds]) -> _Bounds:
     return total
 
 
-def _normalize(part: Any, source: OrderSource, lang: str) -> Any:
-    """One partition as columns s (segment), c (id text), d (day number), a (amount)."""
+def _normalize(piece: Any, block: _Block | None, source: OrderSource, lang: str) -> Any:
+    """One piece as columns s (segment), c (id text), d (day number), a (amount)."""
     pd = _pandas()
-    orders = _read(part, source, "skip", lang)  # bad rows were reported in the bounds pass
+    orders = _read(piece, block, source, lang)  # bad rows were reported in the bounds pass
     amounts = orders.amounts if orders.amounts is not None else np.zeros(len(orders))
     return pd.DataFrame(
         {
@@ -282,7 +360,7 @@ class ClusterOrders:
     orders of a customer (of a segment) are in one partition."""
 
     client: Any
-    frame: Any
+    pieces: int
     bounds: _Bounds
     shuffled: Any
 
@@ -312,7 +390,7 @@ class ClusterOrders:
             settings={
                 "scheduler": scheduler or "LocalCluster",
                 "workers": str(len(self.client.scheduler_info().get("workers", {}))),
-                "partitions": str(self.frame.npartitions),
+                "partitions": str(self.pieces),
             },
         )
 
@@ -331,20 +409,34 @@ def open_orders(
 ) -> Iterator[ClusterOrders]:
     """Connect (:func:`connect`), take the bounds of ``source`` and shuffle its normalized
     orders by customer; ``keep`` holds the shuffled orders in the workers' memory for
-    several passes. The client closes at the end."""
+    several passes. An unreadable row stops the run with a ``DataError`` naming the file
+    and line (as the numpy engine does) unless ``on_error="skip"``. The client closes at
+    the end."""
+    from ..io.messages import say
+
     if on_error not in ("raise", "skip"):
         raise InputError(f"on_error must be 'raise' or 'skip'; got {on_error!r}.")
     delayed, compute = _dask()
-    frame = _frame(source)
+    dd, _ = _libraries()
+    pieces, blocks = _pieces(source)
     with connect(scheduler, workers, memory_limit) as client:
         bounds_of = delayed(_partition_bounds, pure=True)
-        parts = compute(
-            *[
-                bounds_of(piece, source, as_of, on_error, lang, number)
-                for number, piece in enumerate(frame.to_delayed())
-            ]
+        parts = list(
+            compute(
+                *[
+                    bounds_of(piece, block, source, as_of, lang, number)
+                    for number, (piece, block) in enumerate(zip(pieces, blocks, strict=True))
+                ]
+            )
         )
-        bounds = _combine_bounds(list(parts))
+        _in_file(parts, blocks)
+        bounds = _combine_bounds(parts)
+        if bounds.error:
+            raise DataError(bounds.error)
+        if on_error == "raise" and bounds.rows_rejected:
+            more = bounds.rows_rejected - 1
+            extra = f" ({more} more rows cannot be read)" if more else ""
+            raise DataError(f"{bounds.problems[0]}{extra}. {say('fix_row', lang)}")
         if not bounds.last:
             raise InputError(f"{source.label}: no orders to read.")
         pd = _pandas()
@@ -356,11 +448,19 @@ def open_orders(
                 "a": np.array([], dtype="float64"),
             }
         )
-        orders = frame.map_partitions(_normalize, source, lang, meta=meta)
+        normalize = delayed(_normalize, pure=True)
+        orders = dd.from_delayed(
+            [
+                normalize(piece, block, source, lang)
+                for piece, block in zip(pieces, blocks, strict=True)
+            ],
+            meta=meta,
+            verify_meta=False,
+        )
         shuffled = orders.shuffle(on=["s", "c"], npartitions=max(orders.npartitions, 1))
         if keep:
             shuffled = client.persist(shuffled)
-        yield ClusterOrders(client, frame, bounds, shuffled)
+        yield ClusterOrders(client, len(pieces), bounds, shuffled)
 
 
 def cohort_tables(

@@ -9,6 +9,7 @@ pyarrow and the sibling modules.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,18 @@ from .presets import Preset, preset_by_name
 from .request import Request, Want
 from .tables import is_frame, pick_frame, pick_parquet
 
-__all__ = ["read_orders"]
+__all__ = ["CsvText", "read_orders"]
+
+
+@dataclass(frozen=True)
+class CsvText:
+    """CSV text already in memory — a block of a file as an engine splits it, with the
+    file's header line first — read as that file would be; ``name`` names it in messages,
+    whose line numbers count from the text's first line."""
+
+    name: str
+    data: bytes
+
 
 _MAGIC = {
     b"PAR1": "parquet",
@@ -201,6 +213,16 @@ def read_orders(
     if is_frame(source):
         report = ReadReport("DataFrame", lang=lang, decimal=".")
         picked = pick_frame(source, request, report=report)
+    elif isinstance(source, CsvText):
+        report = ReadReport(source.name, lang=lang)
+        picked, errors = pick_csv(
+            Path(source.name),
+            source.data,
+            request,
+            delimiter=delimiter,
+            encoding=encoding,
+            report=report,
+        )
     else:
         path = Path(source)
         report = ReadReport(str(path), lang=lang)
