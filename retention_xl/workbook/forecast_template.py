@@ -49,20 +49,20 @@ TABLE_NAME = {"en": "Customers", "de": "Kunden"}
 FORECAST_OPTIONS = ("holdout", "horizon", "unit", "as_of", "gross_margin", "annual_discount_rate")
 #: The Customers table's columns (key, English header, German header, number format).
 COLUMNS: tuple[tuple[str, str, str, str], ...] = (
-    ("customer_id", "customer_id", "Kunden_ID", "@"),
-    ("segment", "segment", "Segment", "@"),
+    ("customer_id", "Customer", "Kunde", "@"),
+    ("segment", "Segment", "Segment", "@"),
     ("r", "R", "R", "0"),
     ("f", "F", "F", "0"),
     ("m", "M", "M", "0"),
-    ("frequency", "repeat_purchases", "Wiederholungskaeufe", "0"),
-    ("recency", "recency", "Recency", "0.00"),
-    ("age", "age", "Alter", "0.00"),
-    ("monetary", "avg_repeat_spend", "Wiederholungsumsatz_Schnitt", "#,##0.00"),
-    ("revenue", "revenue", "Umsatz", "#,##0.00"),
-    ("p_alive", "p_alive", "P_aktiv", "0.0%"),
-    ("purchases", "expected_purchases", "Erwartete_Kaeufe", "0.00"),
-    ("spend", "expected_spend", "Erwarteter_Bestellwert", "#,##0.00"),
-    ("clv", "clv", "Kundenwert", "#,##0.00"),
+    ("frequency", "Repeat purchases", "Wiederholungskäufe", "0"),
+    ("recency", "Recency", "Recency", "0.00"),
+    ("age", "Age", "Alter", "0.00"),
+    ("monetary", "Avg repeat spend", "Ø Wiederholungsumsatz", "#,##0.00"),
+    ("revenue", "Revenue", "Umsatz", "#,##0.00"),
+    ("p_alive", "P(alive)", "P(aktiv)", "0.0%"),
+    ("purchases", "Expected purchases", "Erwartete Käufe", "0.00"),
+    ("spend", "Expected spend", "Erwarteter Bestellwert", "#,##0.00"),
+    ("clv", "CLV", "Kundenwert", "#,##0.00"),
 )
 _COL = {key: i + 1 for i, (key, *_rest) in enumerate(COLUMNS)}
 _UNIT_NAMES = {
