@@ -321,7 +321,10 @@ def _engine_options(
     read_options: dict[str, Any],
 ) -> dict[str, Any]:
     """The read options an engine takes, with its settings; reader-only flags refused."""
-    other = [k for k, v in read_options.items() if k not in _ENGINE_READ_OPTIONS and v]
+    # the service period's columns travel as ``service`` (the subscriptions template)
+    other = [
+        k for k, v in read_options.items() if k not in (*_ENGINE_READ_OPTIONS, "extra_dates") and v
+    ]
     if other:
         flags = ", ".join("--" + k.replace("_", "-") for k in other)
         raise InputError(f"{flags} are read by the numpy engine only; leave out --engine.")
@@ -376,18 +379,17 @@ def _engine_items(
     if template == "subscriptions":
         from .workbook.subscription_template import subscription_book, write_subscription_workbook
 
-        if chosen.pop("service", None):
-            raise InputError(
-                f"--start-col/--end-col (billing lines spread over their service period) are "
-                f"read by the numpy engine only; leave out --engine {engine}."
-            )
+        service = chosen.pop("service", None)
+        spread = chosen.pop("spread", "months")
         columns = {
             "customer_col": options.pop("customer_col", "customer_id"),
             "period_col": options.pop("date_col", "order_date"),
             "mrr_col": options.pop("amount_col", None) or "amount",
         }
         options.pop("require_amount", None)
-        ledger, report = ledger_from_files(path, engine=engine, **columns, **options)
+        ledger, report = ledger_from_files(
+            path, engine=engine, service=service, spread=spread, **columns, **options
+        )
         book = subscription_book(ledger, **chosen)
         rows = (report.rows_read, report.rows_used, report.rows_rejected)
         return [

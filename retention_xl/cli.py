@@ -364,8 +364,7 @@ def _subscriptions(args: argparse.Namespace) -> int:
         "zero_mrr": args.zero_mrr,
         "gross_margin": args.gross_margin,
     }
-    flags = _reader_flags(args) + (["--start-col/--end-col"] if service else [])
-    note = _on_reader(args, flags)
+    note = _on_reader(args, _reader_flags(args))
     if note is not None:
         orders = read_orders(
             args.orders,
@@ -389,6 +388,8 @@ def _subscriptions(args: argparse.Namespace) -> int:
         customer_col=args.customer_col,
         period_col=args.period_col,
         mrr_col=args.mrr_col,
+        service=service,
+        spread=args.spread,
         **chosen,
         **_engine_run_options(args),
     )

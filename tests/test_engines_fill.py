@@ -125,20 +125,55 @@ def test_forecast_and_subscriptions_commands_on_duckdb(
     _same_cells(tmp_path / "numpy.xlsx", tmp_path / "duckdb.xlsx", 1e-6)
 
 
-def test_engine_refuses_billing_lines_and_split_forecasts(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+INVOICES = Path(__file__).parent / "data" / "subscriptions_invoices_de.csv"
+
+
+@pytest.mark.parametrize("spread", ["months", "days"])
+def test_billing_lines_spread_on_duckdb_as_on_numpy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], spread: str
 ) -> None:
-    args = ["subscriptions", str(BILLING), "--engine", "duckdb"]
-    assert main([*args, "--start-col", "period", "--end-col", "period"]) == 2
-    assert "--start-col/--end-col are read by the numpy engine only" in capsys.readouterr().err
+    """German invoice lines (an annual plan, monthly lines; tests/data/SOURCES.md) spread
+    over their service periods: the same movement table from the command on both engines,
+    and the same subscription workbook from fill."""
+    args = [
+        "subscriptions",
+        str(INVOICES),
+        "--customer-col",
+        "Kunden-Nr",
+        "--period-col",
+        "Rechnungsdatum",
+        "--mrr-col",
+        "Betrag",
+        "--start-col",
+        "Leistung von",
+        "--end-col",
+        "Leistung bis",
+        "--spread",
+        spread,
+    ]
+    tables = {}
+    for engine in ("numpy", "duckdb"):
+        assert main([*args, "--engine", engine]) == 0
+        tables[engine] = capsys.readouterr().out
+    assert tables["duckdb"] == tables["numpy"]
+    read = {
+        "customer_col": "Kunden-Nr",
+        "date_col": "Rechnungsdatum",
+        "amount_col": "Betrag",
+        "extra_dates": ("Leistung von", "Leistung bis"),  # as the command line reads them
+    }
+    kwargs = {
+        "template": "subscriptions",
+        "read_options": read,
+        "service": ("Leistung von", "Leistung bis"),
+    }
+    on_numpy = fill_many([INVOICES], out_dir=tmp_path / "numpy", jobs=1, **kwargs)  # type: ignore[arg-type]
+    on_duckdb = fill_many([INVOICES], out_dir=tmp_path / "duckdb", engine="duckdb", **kwargs)  # type: ignore[arg-type]
+    assert all(r.ok for r in on_numpy + on_duckdb), [r.error for r in on_numpy + on_duckdb]
+    assert on_numpy[0].path is not None and on_duckdb[0].path is not None
+    _same_cells(on_numpy[0].path, on_duckdb[0].path, 1e-15)
+
+
+def test_engine_refuses_split_forecasts(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="--by with --engine duckdb splits cohort workbooks"):
         fill_many([SHOP_ORDERS], template="forecast", by="store", out_dir=tmp_path, engine="duckdb")
-    with pytest.raises(InputError, match="numpy engine only"):
-        fill_many(
-            [BILLING],
-            template="subscriptions",
-            out_dir=tmp_path,
-            engine="duckdb",
-            read_options={"date_col": "period", "amount_col": "mrr"},
-            service=("period", "period"),
-        )

@@ -199,6 +199,7 @@ def _read(piece: Any, block: _Block | None, source: OrderSource, lang: str) -> A
         on_error="skip",
         segment_col=source.segment_col,
         date_format=source.date_format,
+        extra_dates=source.extra_dates,
         lang=lang,
     )
 
@@ -305,12 +306,17 @@ def _normalize(piece: Any, block: _Block | None, source: OrderSource, lang: str)
     pd = _pandas()
     orders = _read(piece, block, source, lang)  # bad rows were reported in the bounds pass
     amounts = orders.amounts if orders.amounts is not None else np.zeros(len(orders))
+    extra = {  # day numbers; a blank date (NaT) is the smallest int64, NaT again as a date
+        f"e{number}": orders.extra_dates[name].astype("datetime64[D]").astype(np.int64)
+        for number, name in enumerate(source.extra_dates)
+    }
     return pd.DataFrame(
         {
             "s": pd.array(_segments_of(orders), dtype="string[pyarrow]"),
             "c": pd.array(np.asarray(orders.customer_ids).astype(str), dtype="string[pyarrow]"),
             "d": orders.order_dates.astype(np.int64),
             "a": np.asarray(amounts, dtype="float64"),
+            **extra,
         }
     )
 
@@ -353,6 +359,25 @@ def _add(parts: list[_Counted]) -> _Counted:
     return total
 
 
+@dataclass(frozen=True)
+class _Failure:
+    """Bad data met on a worker, carried back to be raised by the client."""
+
+    error: Exception
+
+
+def _guarded(function: Any, piece: Any, *args: Any) -> Any:
+    try:
+        return function(piece, *args)
+    except (InputError, DataError) as error:
+        return _Failure(error)
+
+
+def _guarded_add(add: Any, parts: list[Any]) -> Any:
+    failed = [part for part in parts if isinstance(part, _Failure)]
+    return failed[0] if failed else add(parts)
+
+
 @dataclass
 class ClusterOrders:
     """The orders of a source on a cluster: the bounds (R1, R2, summed over partitions)
@@ -366,12 +391,20 @@ class ClusterOrders:
 
     def reduce(self, function: Any, add: Any, *args: Any) -> Any:
         """``function(partition, *args)`` on every shuffled partition, the results added
-        up with ``add(list)`` in a tree (a few small results per step)."""
+        up with ``add(list)`` in a tree (a few small results per step). Bad data found on a
+        worker (an ``InputError`` or ``DataError``) is raised here, without a worker
+        logging a traceback."""
         delayed, compute = _dask()
-        parts = [delayed(function, pure=True)(piece, *args) for piece in self.shuffled.to_delayed()]
+        run = delayed(_guarded, pure=True)
+        parts = [run(function, piece, *args) for piece in self.shuffled.to_delayed()]
         while len(parts) > 1:
-            parts = [delayed(add, pure=True)(parts[i : i + 8]) for i in range(0, len(parts), 8)]
+            parts = [
+                delayed(_guarded_add, pure=True)(add, parts[i : i + 8])
+                for i in range(0, len(parts), 8)
+            ]
         (total,) = compute(parts[0])
+        if isinstance(total, _Failure):
+            raise total.error
         return total
 
     def report(self, source: OrderSource, reason: str, scheduler: str | None) -> EngineReport:
@@ -446,6 +479,7 @@ def open_orders(
                 "c": pd.array([], dtype="string[pyarrow]"),
                 "d": np.array([], dtype=np.int64),
                 "a": np.array([], dtype="float64"),
+                **{f"e{n}": np.array([], dtype=np.int64) for n in range(len(source.extra_dates))},
             }
         )
         normalize = delayed(_normalize, pure=True)

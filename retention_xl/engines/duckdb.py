@@ -43,6 +43,7 @@ __all__ = [
     "period_index_sql",
     "plain",
     "run",
+    "run_rows",
     "scratch_connection",
     "settings_of",
 ]
@@ -199,12 +200,15 @@ _ROLES = {"c": "customer_col", "d": "date_col", "a": "amount_col", "s": "segment
 
 
 def _cells_of(source: OrderSource) -> dict[str, tuple[str, str]]:
-    """Role letter -> (column name in the files, type family) for the columns read."""
+    """Role -> (column name in the files, type family) for the columns read: c, d, a, s,
+    and e0, e1 … for the further date columns."""
     out = {}
     for role, attribute in _ROLES.items():
         name = getattr(source, attribute)
         if name is not None:
             out[role] = (name, _family(source.type_of(name)))
+    for number, name in enumerate(source.extra_dates):
+        out[f"e{number}"] = (name, _family(source.type_of(name)))
     return out
 
 
@@ -237,10 +241,10 @@ def _serial_sql(number: str) -> str:
     )
 
 
-def _ymd_sql(pattern: str, order: tuple[int, int, int | None]) -> str:
-    """The date of the groups (year, month, day) of ``pattern`` in ``x_d``; NULL for an
-    impossible date (30 February, year 0)."""
-    parts = [f"regexp_extract(x_d, {_literal(pattern)}, {g})" if g else "'1'" for g in order]
+def _ymd_sql(pattern: str, order: tuple[int, int, int | None], x_d: str = "x_d") -> str:
+    """The date of the groups (year, month, day) of ``pattern`` in the column ``x_d``;
+    NULL for an impossible date (30 February, year 0)."""
+    parts = [f"regexp_extract({x_d}, {_literal(pattern)}, {g})" if g else "'1'" for g in order]
     year, month, day = parts
     return (
         f"CASE WHEN CAST({year} AS INTEGER) >= 1 THEN try_cast({year} || '-' || {month} "
@@ -248,33 +252,35 @@ def _ymd_sql(pattern: str, order: tuple[int, int, int | None]) -> str:
     )
 
 
-def _date_sql(family: str, type_name: str, date_format: str | None) -> str:
-    """R1: the calendar date written, as a DATE; NULL when it cannot be read."""
+def _date_sql(family: str, type_name: str, date_format: str | None, x_d: str = "x_d") -> str:
+    """R1: the calendar date written in the column ``x_d``, as a DATE; NULL when it cannot
+    be read."""
     if family == "date":
-        return "CAST(x_d AS DATE)"
+        return f"CAST({x_d} AS DATE)"
     if family == "timestamp":
         zone = re.search(r"tz=([^,\]]+)", type_name)
         if zone and zone[1] not in ("UTC", "+00:00", "Etc/UTC"):
             # the calendar day where the timestamp was written, in its own time zone
-            return f"CAST(timezone({_literal(zone[1])}, x_d) AS DATE)"
-        return "CAST(x_d AS DATE)"  # session time zone UTC: see connect()
+            return f"CAST(timezone({_literal(zone[1])}, {x_d}) AS DATE)"
+        return f"CAST({x_d} AS DATE)"  # session time zone UTC: see connect()
     if family in ("int", "float", "decimal"):
-        return _serial_sql("CAST(x_d AS DOUBLE)")
+        return _serial_sql(f"CAST({x_d} AS DOUBLE)")
     if date_format:
-        return f"CAST(try_strptime(x_d, {_literal(date_format)}) AS DATE)"
-    serial = _serial_sql("try_cast(replace(x_d, ',', '.') AS DOUBLE)")
+        return f"CAST(try_strptime({x_d}, {_literal(date_format)}) AS DATE)"
+    serial = _serial_sql(f"try_cast(replace({x_d}, ',', '.') AS DOUBLE)")
     return (  # the plain forms first: a simple pattern is several times faster to match
-        f"CASE WHEN regexp_full_match(x_d, {_literal(_PLAIN_ISO)}) "
-        "THEN CASE WHEN left(x_d, 4) <> '0000' THEN try_cast(x_d AS DATE) END "
-        f"WHEN regexp_full_match(x_d, {_literal(_PLAIN_GERMAN)}) THEN CASE WHEN "
-        "right(x_d, 4) <> '0000' THEN try_cast(right(x_d, 4) || '-' || substr(x_d, 4, 2) "
-        "|| '-' || left(x_d, 2) AS DATE) END "
-        f"WHEN regexp_full_match(x_d, {_literal(_ISO)}) THEN {_ymd_sql(_ISO, (1, 2, 3))} "
-        f"WHEN regexp_full_match(x_d, {_literal(_GERMAN)}) "
-        f"THEN {_ymd_sql(_GERMAN, (3, 2, 1))} "
-        f"WHEN regexp_full_match(x_d, {_literal(_MONTH)}) "
-        f"THEN {_ymd_sql(_MONTH, (1, 2, None))} "
-        f"WHEN regexp_full_match(x_d, {_literal(_SERIAL)}) THEN {serial} END"
+        f"CASE WHEN regexp_full_match({x_d}, {_literal(_PLAIN_ISO)}) "
+        f"THEN CASE WHEN left({x_d}, 4) <> '0000' THEN try_cast({x_d} AS DATE) END "
+        f"WHEN regexp_full_match({x_d}, {_literal(_PLAIN_GERMAN)}) THEN CASE WHEN "
+        f"right({x_d}, 4) <> '0000' THEN try_cast(right({x_d}, 4) || '-' || "
+        f"substr({x_d}, 4, 2) || '-' || left({x_d}, 2) AS DATE) END "
+        f"WHEN regexp_full_match({x_d}, {_literal(_ISO)}) "
+        f"THEN {_ymd_sql(_ISO, (1, 2, 3), x_d)} "
+        f"WHEN regexp_full_match({x_d}, {_literal(_GERMAN)}) "
+        f"THEN {_ymd_sql(_GERMAN, (3, 2, 1), x_d)} "
+        f"WHEN regexp_full_match({x_d}, {_literal(_MONTH)}) "
+        f"THEN {_ymd_sql(_MONTH, (1, 2, None), x_d)} "
+        f"WHEN regexp_full_match({x_d}, {_literal(_SERIAL)}) THEN {serial} END"
     )
 
 
@@ -358,20 +364,37 @@ def _normalized(source: OrderSource, read: _Read) -> str:
         row = "file_row_number + 1"
     elif read.numbered and len(source.files) == 1:  # streams when the input order is kept
         row = "row_number() OVER ()"
+    extras = [role for role in cells if role.startswith("e")]
     ok = (
         "TRUE"
         if read.clean
         else "c IS NOT NULL AND dt IS NOT NULL AND coalesce(isfinite(a), false)"
+        + "".join(f" AND NOT {_unread_extra(role, cells[role][1])}" for role in extras)
+    )
+    dates = "".join(
+        f"{_date_sql(cells[r][1], source.type_of(cells[r][0]), source.date_format, 'x_' + r)} "
+        f"AS {r}, x_{r}, "
+        for r in extras
     )
     return (
         f"SELECT *, {ok} AS ok "
         f"FROM (SELECT {_segment_sql(segment, cp1252)} AS s, {_id_sql(cells['c'][1])} AS c, "
-        f"{date} AS dt, {_amount_sql(amount, source.decimal)} AS a, "
+        f"{date} AS dt, {_amount_sql(amount, source.decimal)} AS a, {dates}"
         f"x_c, x_d, {'x_a' if amount else 'NULL'} AS x_a, ({blank}) AS blank, filename, row, "
         f"x_c IS DISTINCT FROM CAST({_quote(source.customer_col)} AS VARCHAR) AS trimmed "
         f"FROM (SELECT {', '.join(inner)}, filename, {row} AS row, "
         f"{_quote(source.customer_col)} FROM {_scan(source, read.skip)}))"
     )
+
+
+def _unread_extra(role: str, family: str) -> str:
+    """A further date (``e0`` …) that is given but cannot be read (blank is allowed)."""
+    return f"(NOT {_blank_sql(role, family)} AND {role} IS NULL)"
+
+
+def _extras(source: OrderSource) -> str:
+    """The further date columns as the rows carry them: ``, e0, e1`` (or nothing)."""
+    return "".join(f", e{number}" for number in range(len(source.extra_dates)))
 
 
 def period_index_sql(code: str, column: str) -> str:
@@ -515,9 +538,15 @@ def _bounds_sql(rows: str, as_of: int | None) -> str:
 
 def _problems_sql(source: OrderSource, read: _Read, limit: int) -> str:
     """Unreadable rows as read (at most ``limit``), to name them in the report."""
+    cells = _cells_of(source)
+    extras = "".join(
+        f", CAST(x_{role} AS VARCHAR) AS x_{role}, {_unread_extra(role, family)} AS no_{role}"
+        for role, (_, family) in cells.items()
+        if role.startswith("e")
+    )
     return (
         "SELECT filename, row, CAST(x_c AS VARCHAR) AS x_c, CAST(x_d AS VARCHAR) AS x_d, "
-        "CAST(x_a AS VARCHAR) AS x_a, c IS NULL AS no_id, dt IS NULL AS no_date "
+        f"CAST(x_a AS VARCHAR) AS x_a, c IS NULL AS no_id, dt IS NULL AS no_date{extras} "
         f"FROM ({_normalized(source, read)}) WHERE NOT ok AND NOT blank "
         f"ORDER BY filename, row LIMIT {int(limit)}"
     )
@@ -532,18 +561,22 @@ def _describe(source: OrderSource, row: dict[str, Any], lang: str) -> str:
         where += f", {'Zeile' if lang == 'de' else 'row'} {int(row['row'])}"
     if row["no_id"]:
         return f"{where}: " + say("empty_id", lang, column=source.customer_col)
-    if row["no_date"]:
-        value = row["x_d"] or ""
+    dates = [(source.date_col, row["x_d"])] if row["no_date"] else []
+    dates += [
+        (name, row[f"x_e{number}"])
+        for number, name in enumerate(source.extra_dates)
+        if row[f"no_e{number}"]
+    ]
+    if dates:
+        column, value = dates[0][0], dates[0][1] or ""
         if source.date_format is None and re.fullmatch(_SLASH, value):
-            return f"{where}: " + say("slash_date", lang, column=source.date_col, value=value)
+            return f"{where}: " + say("slash_date", lang, column=column, value=value)
         help_text = (
             say("format_help", lang, pattern=source.date_format)
             if source.date_format
             else say("date_help", lang)
         )
-        return f"{where}: " + say(
-            "bad_date", lang, column=source.date_col, value=value, help=help_text
-        )
+        return f"{where}: " + say("bad_date", lang, column=column, value=value, help=help_text)
     return f"{where}: " + say(
         "bad_amount",
         lang,
@@ -572,7 +605,7 @@ def run(
     return result
 
 
-def _run_rows(con: Any, sql: str, label: str, memory_limit: str | None) -> list[dict[str, Any]]:
+def run_rows(con: Any, sql: str, label: str, memory_limit: str | None) -> list[dict[str, Any]]:
     """A small result as Python rows (NULL as None)."""
     duckdb = _duckdb()
     try:
@@ -723,7 +756,10 @@ def open_orders(
         _family(source.type_of(source.amount_col)) if source.amount_col else "",
     )
     if parsed:
-        sql = f"CREATE TEMP TABLE rx_orders AS SELECT s, c, dt, a, blank, ok, trimmed FROM {rows}"
+        sql = (
+            "CREATE TEMP TABLE rx_orders AS SELECT s, c, dt, a, blank, ok, trimmed"
+            f"{_extras(source)} FROM {rows}"
+        )
         run(con, sql, source.label, limit, fetch=False)
         rows = "rx_orders"
     columns = run(con, _bounds_sql(rows, as_of), source.label, limit)
@@ -738,7 +774,7 @@ def open_orders(
         con.execute("SET preserve_insertion_order = true")  # rows numbered as in the file
         numbered = _Read(skip=read.skip, numbered=True)
         sql = _problems_sql(source, numbered, 50 if read.skip else 1)
-        found = _run_rows(con, sql, source.label, limit)
+        found = run_rows(con, sql, source.label, limit)
         con.execute("SET preserve_insertion_order = false")
         messages = [_describe(source, row, lang) for row in found]
         if not read.skip:
@@ -791,7 +827,7 @@ def _bounds(
 
 def _count_rejected_lines(con: Any, report: EngineReport, label: str, limit: str | None) -> None:
     """CSV lines DuckDB could not split (a wrong number of fields): read and rejected."""
-    rows = _run_rows(
+    rows = run_rows(
         con,
         "SELECT s.file_path AS path, e.line AS line, e.error_message AS message "
         "FROM reject_errors e JOIN reject_scans s USING (scan_id) ORDER BY path, line",

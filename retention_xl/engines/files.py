@@ -131,8 +131,27 @@ _CONVENTIONS = (
 )
 
 
+_RUN = (
+    "delimiter",
+    "decimal",
+    "encoding",
+    "date_format",
+    "on_error",
+    "memory_limit",
+    "temp_directory",
+    "threads",
+    "scheduler",
+    "workers",
+    "lang",
+)
+
+
 def _billing(
-    customer_col: str, period_col: str, mrr_col: str, options: dict[str, Any]
+    customer_col: str,
+    period_col: str,
+    mrr_col: str,
+    options: dict[str, Any],
+    conventions_too: bool = True,
 ) -> tuple[dict[str, Any], RunOptions]:
     for name in ("date_col", "amount_col", "require_amount"):
         if name in options:
@@ -140,15 +159,48 @@ def _billing(
                 f"{name} is not an option of the MRR tables; the columns are customer_col, "
                 "period_col and mrr_col."
             )
+    conventions_given = [name for name in options if name in _CONVENTIONS]
+    if conventions_given and not conventions_too:
+        raise InputError(
+            f"{', '.join(conventions_given)}: conventions belong to the movement table, not "
+            "the ledger."
+        )
+    known = (*_CONVENTIONS, *_RUN) if conventions_too else _RUN
+    unknown = [name for name in options if name not in known]
+    if unknown:
+        raise InputError(
+            f"unknown option {', '.join(unknown)}; the options are customer_col, period_col, "
+            f"mrr_col, service, spread, {', '.join(known)}."
+        )
     chosen = {k: v for k, v in options.items() if k in _CONVENTIONS}
     run = RunOptions.of(
         customer_col=customer_col,
         date_col=period_col,
         amount_col=mrr_col,
         require_amount=True,
-        **{k: v for k, v in options.items() if k not in _CONVENTIONS},
+        **{k: v for k, v in options.items() if k in _RUN},
     )
     return chosen, run
+
+
+def _service(service: Any, spread: str) -> tuple[str, ...]:
+    """The service period's columns, checked (two names, or None)."""
+    from ..subscriptions.conventions import SPREADS
+
+    if spread not in SPREADS:
+        raise InputError(f"spread must be one of {', '.join(SPREADS)}; got {spread!r}.")
+    if service is None:
+        return ()
+    if (
+        not isinstance(service, (tuple, list))
+        or len(service) != 2
+        or not all(isinstance(name, str) and name for name in service)
+    ):
+        raise InputError(
+            f"service must name the service period's start and end columns, e.g. "
+            f"('start', 'end'); got {service!r}."
+        )
+    return (service[0], service[1])
 
 
 def mrr_movements_from_files(
@@ -158,6 +210,8 @@ def mrr_movements_from_files(
     customer_col: str = "customer_id",
     period_col: str = "period",
     mrr_col: str = "mrr",
+    service: tuple[str, str] | None = None,
+    spread: str = "months",
     **options: Any,
 ) -> tuple[MrrMovements, EngineReport]:
     """The MRR movement table (:func:`retention_xl.subscriptions.mrr_movements`) of billing
@@ -169,6 +223,11 @@ def mrr_movements_from_files(
         As for :func:`rfm_summary_from_files`.
     customer_col, period_col, mrr_col
         The customer, the month (any date in it, or ``YYYY-MM``) and the MRR columns.
+    service, spread
+        Billing lines with a service period: ``service=(start_col, end_col)`` names its
+        columns and ``mrr_col`` holds the amount billed, spread over the period's months by
+        ``spread`` ("months" or "days", as :func:`retention_xl.subscriptions.spread_ledger`);
+        a line without both dates counts in the month of its ``period_col`` date.
     **options
         The conventions (``period``, ``churn_denominator``, ``joined_and_left``,
         ``reactivation_gap``, ``zero_mrr``, ``gross_margin``) and the CSV, engine and
@@ -191,9 +250,10 @@ def mrr_movements_from_files(
     """
     settings, run = _billing(customer_col, period_col, mrr_col, options)
     chosen = conventions(**settings)
-    source = run.source(paths, require_amount=True)
+    extra = _service(service, spread)
+    source = run.source(paths, require_amount=True, extra_dates=extra)
     name, reason = choose_engine(source, engine, scheduler=run.scheduler)
-    return movements_of_source(source, name, run, chosen, reason)
+    return movements_of_source(source, name, run, chosen, reason, spread)
 
 
 def ledger_from_files(
@@ -203,16 +263,16 @@ def ledger_from_files(
     customer_col: str = "customer_id",
     period_col: str = "period",
     mrr_col: str = "mrr",
+    service: tuple[str, str] | None = None,
+    spread: str = "months",
     **options: Any,
 ) -> tuple[Ledger, EngineReport]:
-    """The MRR ledger (every customer's MRR per month, in cents) of billing files, for the
-    subscription workbook: the engine adds the rows up, the cells come back to memory.
-    Options as for :func:`mrr_movements_from_files` (without the conventions)."""
-    settings, run = _billing(customer_col, period_col, mrr_col, options)
-    if settings:
-        raise InputError(
-            f"{', '.join(settings)}: conventions belong to the movement table, not the ledger."
-        )
-    source = run.source(paths, require_amount=True)
+    """The MRR ledger (every customer's MRR per month, in cents; customers in the order of
+    their ids) of billing files, for the subscription workbook: the engine adds the rows
+    up, the cells come back to memory. Options as for :func:`mrr_movements_from_files`
+    (without the conventions, which belong to the movement table)."""
+    _, run = _billing(customer_col, period_col, mrr_col, options, conventions_too=False)
+    extra = _service(service, spread)
+    source = run.source(paths, require_amount=True, extra_dates=extra)
     name, reason = choose_engine(source, engine, scheduler=run.scheduler)
-    return ledger_of_source(source, name, run, reason)
+    return ledger_of_source(source, name, run, reason, spread)

@@ -15,6 +15,7 @@ its customers) on a worker. Imports numpy, :mod:`retention_xl.subscriptions`,
 from __future__ import annotations
 
 import math
+import re
 import time
 from typing import Any
 
@@ -23,13 +24,13 @@ import numpy as np
 from ..errors import InputError
 from ..ids import factorize
 from ..subscriptions.conventions import Conventions
-from ..subscriptions.ledger import Ledger, ledger, ledger_of_cells
+from ..subscriptions.ledger import DAYS_PER_MONTH, Ledger, ledger, ledger_of_cells, spread_ledger
 from ..subscriptions.movements import MovementSums, MrrMovements, finish_movements, movement_sums
 from .options import RunOptions
 from .report import EngineReport
 from .sources import OrderSource
 
-__all__ = ["BUCKET_CELLS", "ledger_of_source", "movements_of_source"]
+__all__ = ["BUCKET_CELLS", "by_id", "ledger_of_source", "movements_of_source"]
 
 #: Ledger cells DuckDB hands to numpy at a time (about 0.5 GiB of numpy work per bucket).
 BUCKET_CELLS = 4_000_000
@@ -46,7 +47,9 @@ def _no_rows(source: OrderSource) -> InputError:
     return InputError(f"{source.label}: no billing rows to build MRR from.")
 
 
-def _numpy_ledger(source: OrderSource, options: RunOptions, reason: str) -> tuple[Ledger, Any]:
+def _numpy_ledger(
+    source: OrderSource, options: RunOptions, reason: str, spread: str
+) -> tuple[Ledger, Any]:
     from .numpy import read_arrays
 
     arrays, report = read_arrays(source, on_error=options.on_error, lang=options.lang)
@@ -55,31 +58,150 @@ def _numpy_ledger(source: OrderSource, options: RunOptions, reason: str) -> tupl
     if arrays.amounts is None:
         raise InputError(f"{source.label}: no MRR column was read; name it (--mrr-col).")
     codes, names = arrays.codes()
-    book = ledger(codes, arrays.dates, arrays.amounts, names=names, source=source.label)
+    if source.extra_dates and arrays.extra is not None:
+        start, end = (arrays.extra[name] for name in source.extra_dates)
+        book = spread_ledger(
+            names[codes],
+            arrays.amounts,
+            start,
+            end,
+            periods=arrays.dates,
+            spread=spread,
+            source=source.label,
+        )
+    else:
+        book = ledger(codes, arrays.dates, arrays.amounts, names=names, source=source.label)
     report.reason = reason
     return book, report
+
+
+def by_id(book: Ledger) -> Ledger:
+    """The ledger with its customers in the order of their ids (cells by customer, then
+    month), whichever engine made it and in whatever order it met the customers.
+
+    Examples
+    --------
+    >>> book = by_id(ledger_of_cells(["b", "a"], [0, 1, 0], [649, 648, 648], [5, 7, 3], rows=3))
+    >>> book.table()[1:]
+    [['a', '2024-01', 0.07], ['b', '2024-01', 0.03], ['b', '2024-02', 0.05]]
+    """
+    order = np.argsort(book.customers, kind="stable")
+    rank = np.empty(order.size, dtype=np.int64)
+    rank[order] = np.arange(order.size)
+    codes = rank[book.codes]
+    at = np.lexsort((book.months, codes))
+    return Ledger(
+        book.customers[order],
+        codes[at],
+        book.months[at],
+        book.cents[at],
+        book.rows,
+        book.source,
+        book.spread,
+    )
+
+
+def _floor_div(numerator: str, denominator: str) -> str:
+    """Floor division of BIGINTs by a positive BIGINT, as numpy's ``//`` (DuckDB's ``//``
+    truncates toward zero)."""
+    return (
+        f"(({numerator}) // ({denominator}) - "
+        f"CASE WHEN ({numerator}) % ({denominator}) < 0 THEN 1 ELSE 0 END)"
+    )
+
+
+def _month_sql(column: str) -> str:
+    return f"((year({column}) - 1970) * 12 + month({column}) - 1)"
+
+
+def _spread_sql(spread: str) -> str:
+    """Billing lines ``l`` (c, dt, v cents, st, en) as pieces (c, m, cents, n) per month:
+    a line with a service period spread over its months as
+    :func:`retention_xl.subscriptions.spread_ledger` spreads it (shares
+    ⌊A·w≤k/W⌋ − ⌊A·w<k/W⌋ that add up to the amount A), a line without one in the month of
+    its date; ``n`` counts each line once (at its first month)."""
+    if spread == "months":
+        count = f"greatest(CAST(round_even((en - st + 1) / {DAYS_PER_MONTH!r}, 0) AS BIGINT), 1)"
+        share = f"{_floor_div('v * (k + 1)', 'w')} - {_floor_div('v * k', 'w')}"
+        lines = f"SELECT c, v, st, en, {count} AS w FROM l WHERE st IS NOT NULL"
+        pieces = (
+            f"SELECT c, {_month_sql('st')} + k AS m, {share} AS cents, "
+            "CASE WHEN k = 0 THEN 1 ELSE 0 END AS n "
+            "FROM (SELECT c, v, st, w, unnest(range(w)) AS k FROM lines)"
+        )
+    else:  # days: the share of the days of service in each month
+        count = f"{_month_sql('en')} - {_month_sql('st')} + 1"
+        first = "CAST(date_trunc('month', st) + to_months(k) AS DATE)"
+        following = "CAST(date_trunc('month', st) + to_months(k + 1) AS DATE)"
+        before = f"(greatest({first}, st) - st)"
+        upto = f"(least({following} - 1, en) - st + 1)"
+        share = f"{_floor_div(f'v * {upto}', 'w')} - {_floor_div(f'v * {before}', 'w')}"
+        lines = (
+            f"SELECT c, v, st, en, {count} AS months, en - st + 1 AS w FROM l WHERE st IS NOT NULL"
+        )
+        pieces = (
+            f"SELECT c, {_month_sql('st')} + k AS m, {share} AS cents, "
+            "CASE WHEN k = 0 THEN 1 ELSE 0 END AS n "
+            "FROM (SELECT c, v, st, en, w, unnest(range(months)) AS k FROM lines)"
+        )
+    return (
+        f", lines AS ({lines}), "
+        f"pieces AS ({pieces} UNION ALL "
+        f"SELECT c, {_month_sql('dt')} AS m, v AS cents, 1 AS n FROM l WHERE st IS NULL) "
+    )
 
 
 class _DuckDBCells:
     """The ledger's cells as a DuckDB temporary table ``rx_cells`` (c, m, cents, n)."""
 
-    def __init__(self, con: Any, source: OrderSource, options: RunOptions, limit: str) -> None:
+    def __init__(
+        self, con: Any, source: OrderSource, options: RunOptions, limit: str, spread: str
+    ) -> None:
         from . import duckdb as db
 
         self.db, self.con, self.source, self.limit = db, con, source, limit
+        self.spread = spread if source.extra_dates else ""
         opened = db.open_orders(con, source, None, options.on_error, limit, options.lang)
         self.report = opened.report
         low, last = opened.bounds["low_day"], opened.bounds["last_day"]
         if len(last) == 0 or np.ma.is_masked(last[0]):
             raise _no_rows(source)
-        self.span = (_month(int(low[0])), _month(int(last[0])))
         rows = opened.rows
-        huge = db.run(
+        self._check_amounts(rows)
+        cents = "CAST(round_even(a * 100, 0) AS BIGINT)"
+        if source.extra_dates:
+            self._check_periods(rows)
+            body = (
+                f"WITH l AS (SELECT c, dt, {cents} AS v, e0 AS st, e1 AS en FROM {rows} "
+                f"WHERE ok){_spread_sql(spread)}"
+                "SELECT c, m, sum(cents) AS cents, sum(n) AS n FROM pieces GROUP BY c, m"
+            )
+        else:
+            body = (
+                f"SELECT c, {_month_sql('dt')} AS m, sum({cents}) AS cents, count(*) AS n "
+                f"FROM {rows} WHERE ok GROUP BY c, m"
+            )
+        db.run(con, f"CREATE TEMP TABLE rx_cells AS {body}", source.label, limit, fetch=False)
+        size = db.run(
             con,
+            "SELECT count(*) AS n, min(m) AS low, max(m) AS high FROM rx_cells",
+            source.label,
+            limit,
+        )
+        self.cells = int(db.plain(size["n"]).sum())
+        if source.extra_dates:  # the months the lines cover
+            self.span = (int(db.plain(size["low"])[0]), int(db.plain(size["high"])[0]))
+        else:
+            self.span = (_month(int(low[0])), _month(int(last[0])))
+
+    def _check_amounts(self, rows: str) -> None:
+        db, source = self.db, self.source
+        huge = db.run(
+            self.con,
             f"SELECT any_value(a) AS a, count(*) AS n FROM {rows} "
             f"WHERE ok AND abs(a) > {_MAX_AMOUNT}",
             source.label,
-            limit,
+            self.limit,
         )
         if int(db.plain(huge["n"]).sum()):
             raise InputError(
@@ -87,18 +209,32 @@ class _DuckDBCells:
                 f"{source.amount_col!r} hold amounts beyond 9e10 (one is "
                 f"{float(db.plain(huge['a'])[0])!r}); give amounts of money up to 9e10."
             )
-        month = "(year(dt) - 1970) * 12 + month(dt) - 1"
-        db.run(
-            con,
-            f"CREATE TEMP TABLE rx_cells AS SELECT c, {month} AS m, "
-            "sum(CAST(round_even(a * 100, 0) AS BIGINT)) AS cents, count(*) AS n "
-            f"FROM {rows} WHERE ok GROUP BY c, m",
-            source.label,
-            limit,
-            fetch=False,
+
+    def _check_periods(self, rows: str) -> None:
+        """A service period with only one of its dates, or ending before it starts: refused
+        as :func:`retention_xl.subscriptions.spread_ledger` refuses it."""
+        start, end = self.source.extra_dates
+        found = self.db.run_rows(
+            self.con,
+            f"SELECT c, e0 AS st, e1 AS en, (e0 IS NULL) <> (e1 IS NULL) AS one_sided "
+            f"FROM {rows} WHERE ok AND ((e0 IS NULL) <> (e1 IS NULL) OR e1 < e0) LIMIT 1",
+            self.source.label,
+            self.limit,
         )
-        size = db.run(con, "SELECT count(*) AS n FROM rx_cells", source.label, limit)
-        self.cells = int(db.plain(size["n"]).sum())
+        if not found:
+            return
+        row = found[0]
+        if row["one_sided"]:
+            raise InputError(
+                f"{self.source.label}: a billing line of customer {row['c']!r} has only one of "
+                f"the service start ({start!r}) and end ({end!r}); give both, or leave both "
+                "empty to count the line in the month of its date."
+            )
+        raise InputError(
+            f"{self.source.label}: a billing line of customer {row['c']!r}: service ends "
+            f"({row['en']}) before it starts ({row['st']}); swap the columns {start!r} and "
+            f"{end!r} or correct the dates."
+        )
 
     def bucket(self, number: int, buckets: int) -> Ledger:
         """The cells of the customers in bucket ``number`` of ``buckets`` as a ledger."""
@@ -114,23 +250,38 @@ class _DuckDBCells:
             self.db.plain(got["cents"]),
             rows=int(self.db.plain(got["n"]).sum()),
             source=self.source.label,
+            spread=self.spread,
         )
 
 
-def _partition_ledger(part: Any, label: str) -> Ledger | None:
-    """The ledger of one shuffled partition (None when it is empty)."""
+def _partition_ledger(part: Any, label: str, spread: str) -> Ledger | None:
+    """The ledger of one shuffled partition (None when it is empty); with ``spread`` its
+    rows are billing lines whose service period is in the columns e0, e1."""
     days = np.asarray(part["d"]).astype(np.int64)
     if days.size == 0:
         return None
     codes, names = factorize(np.asarray(part["c"]).astype(str))
     money = np.asarray(part["a"]).astype("float64")
-    return ledger(codes, days.astype("datetime64[D]"), money, names=names, source=label)
+    dates = days.astype("datetime64[D]")
+    if not spread:
+        return ledger(codes, dates, money, names=names, source=label)
+    starts, ends = (
+        np.asarray(part[k]).astype(np.int64).astype("datetime64[D]") for k in ("e0", "e1")
+    )
+    try:
+        return spread_ledger(
+            names[codes], money, starts, ends, periods=dates, spread=spread, source=label
+        )
+    except InputError as error:  # its line number counts within the partition
+        raise InputError(
+            f"{label}: " + re.sub(r"^billing line \d+", "a billing line", str(error))
+        ) from None
 
 
 def _partition_sums(
-    part: Any, chosen: Conventions, span: tuple[int, int], label: str
+    part: Any, chosen: Conventions, span: tuple[int, int], label: str, spread: str
 ) -> MovementSums | None:
-    book = _partition_ledger(part, label)
+    book = _partition_ledger(part, label, spread)
     return None if book is None else movement_sums(book, chosen, span)
 
 
@@ -142,11 +293,24 @@ def _add_sums(parts: list[MovementSums | None]) -> MovementSums | None:
     return total
 
 
+def _partition_span(part: Any, label: str, spread: str) -> tuple[int, int] | None:
+    """The first and last month of one partition's ledger (billing lines spread)."""
+    book = _partition_ledger(part, label, spread)
+    return None if book is None else (book.first_month, book.last_month)
+
+
+def _add_spans(parts: list[tuple[int, int] | None]) -> tuple[int, int] | None:
+    found = [p for p in parts if p is not None]
+    if not found:
+        return None
+    return min(p[0] for p in found), max(p[1] for p in found)
+
+
 _Cells = tuple[np.ndarray, np.ndarray, np.ndarray, int]
 
 
-def _partition_cells(part: Any, label: str) -> _Cells | None:
-    book = _partition_ledger(part, label)
+def _partition_cells(part: Any, label: str, spread: str) -> _Cells | None:
+    book = _partition_ledger(part, label, spread)
     if book is None:
         return None
     return book.customers[book.codes].astype(str), book.months, book.cents, book.rows
@@ -164,12 +328,27 @@ def _add_cells(parts: list[_Cells | None]) -> _Cells | None:
     )
 
 
-def _dask_orders(source: OrderSource, options: RunOptions) -> Any:
+def _dask_orders(source: OrderSource, options: RunOptions, keep: bool = False) -> Any:
     from . import dask as cluster
 
     return cluster.open_orders(
-        source, as_of=None, on_error=options.on_error, lang=options.lang, **options.dask()
+        source,
+        as_of=None,
+        on_error=options.on_error,
+        lang=options.lang,
+        keep=keep,
+        **options.dask(),
     )
+
+
+def _dask_span(orders: Any, source: OrderSource, spread: str) -> tuple[int, int]:
+    """The months of the data: of its dates, or (billing lines) of the months they cover."""
+    if not spread:
+        return (_month(orders.bounds.low[""]), _month(orders.bounds.last[""]))
+    span: tuple[int, int] | None = orders.reduce(_partition_span, _add_spans, source.label, spread)
+    if span is None:
+        raise _no_rows(source)
+    return span
 
 
 def _check(source: OrderSource, engine: str) -> None:
@@ -183,21 +362,28 @@ def _check(source: OrderSource, engine: str) -> None:
 
 
 def movements_of_source(
-    source: OrderSource, engine: str, options: RunOptions, chosen: Conventions, reason: str
+    source: OrderSource,
+    engine: str,
+    options: RunOptions,
+    chosen: Conventions,
+    reason: str,
+    spread: str = "months",
 ) -> tuple[MrrMovements, EngineReport]:
     """The movement table of the billing rows of ``source`` (date: the month, amount: the
-    MRR) under the conventions ``chosen``, on ``engine``."""
+    MRR; with two further date columns, billing lines spread over that service period by
+    ``spread``) under the conventions ``chosen``, on ``engine``."""
     _check(source, engine)
+    spread = spread if source.extra_dates else ""
     started = time.perf_counter()
     if engine == "numpy":
-        book, report = _numpy_ledger(source, options, reason)
+        book, report = _numpy_ledger(source, options, reason, spread)
         span = (book.first_month, book.last_month)
         result = finish_movements(movement_sums(book, chosen, span), chosen, span, book.source)
     elif engine == "duckdb":
         from . import duckdb as db
 
         with db.scratch_connection(source, **options.duckdb()) as (con, limit):
-            cells = _DuckDBCells(con, source, options, limit)
+            cells = _DuckDBCells(con, source, options, limit, spread)
             buckets = max(1, math.ceil(cells.cells / BUCKET_CELLS))
             parts = (cells.bucket(b, buckets) for b in range(buckets))
             total = _add_sums([movement_sums(part, chosen, cells.span) for part in parts])
@@ -209,9 +395,9 @@ def movements_of_source(
             raise _no_rows(source)
         result = finish_movements(total, chosen, span, source.label)
     else:
-        with _dask_orders(source, options) as orders:
-            span = (_month(orders.bounds.low[""]), _month(orders.bounds.last[""]))
-            total = orders.reduce(_partition_sums, _add_sums, chosen, span, source.label)
+        with _dask_orders(source, options, keep=bool(spread)) as orders:
+            span = _dask_span(orders, source, spread)
+            total = orders.reduce(_partition_sums, _add_sums, chosen, span, source.label, spread)
             report = orders.report(source, reason, options.scheduler)
         if total is None:
             raise _no_rows(source)
@@ -222,31 +408,35 @@ def movements_of_source(
 
 
 def ledger_of_source(
-    source: OrderSource, engine: str, options: RunOptions, reason: str
+    source: OrderSource, engine: str, options: RunOptions, reason: str, spread: str = "months"
 ) -> tuple[Ledger, EngineReport]:
-    """The whole ledger (every customer's MRR per month) of ``source`` on ``engine``: the
-    cells come back to memory, so this is for ledgers that fit a workbook."""
+    """The whole ledger (every customer's MRR per month, customers in the order of their
+    ids) of ``source`` on ``engine``: the cells come back to memory, so this is for ledgers
+    that fit a workbook."""
     _check(source, engine)
+    spread = spread if source.extra_dates else ""
     started = time.perf_counter()
     if engine == "numpy":
-        book, report = _numpy_ledger(source, options, reason)
+        book, report = _numpy_ledger(source, options, reason, spread)
     elif engine == "duckdb":
         from . import duckdb as db
 
         with db.scratch_connection(source, **options.duckdb()) as (con, limit):
-            cells = _DuckDBCells(con, source, options, limit)
+            cells = _DuckDBCells(con, source, options, limit, spread)
             book = cells.bucket(0, 1)
             report = cells.report
             report.settings = db.settings_of(limit, options.memory_limit, options.threads)
     else:
         with _dask_orders(source, options) as orders:
-            found = orders.reduce(_partition_cells, _add_cells, source.label)
+            found = orders.reduce(_partition_cells, _add_cells, source.label, spread)
             report = orders.report(source, reason, options.scheduler)
         if found is None:
             raise _no_rows(source)
         ids, months, cents, rows = found
         codes, names = factorize(ids)
-        book = ledger_of_cells(names, codes, months, cents, rows=rows, source=source.label)
+        book = ledger_of_cells(
+            names, codes, months, cents, rows=rows, source=source.label, spread=spread
+        )
     report.reason = reason
     report.seconds = time.perf_counter() - started
-    return book, report
+    return by_id(book), report

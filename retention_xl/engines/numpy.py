@@ -35,6 +35,7 @@ class OrderArrays:
     amounts: np.ndarray | None
     segments: np.ndarray | None
     names: np.ndarray | None = None
+    extra: dict[str, np.ndarray] | None = None  # further date columns (datetime64, NaT blank)
 
     def codes(self) -> tuple[np.ndarray, np.ndarray]:
         """(codes, names): every order's customer as a code into the distinct ids (text)."""
@@ -63,6 +64,7 @@ def read_arrays(
             on_error=on_error,
             segment_col=source.segment_col,
             date_format=source.date_format,
+            extra_dates=source.extra_dates,
             lang=lang,
         )
         read = orders.report
@@ -88,6 +90,10 @@ def read_arrays(
         if any(p.segments is None for p in parts)
         else np.concatenate([p.segments for p in parts if p.segments is not None]),
         names=names,
+        extra={
+            name: np.concatenate([p.extra_dates[name] for p in parts])
+            for name in source.extra_dates
+        },
     )
     return arrays, report
 

@@ -71,8 +71,10 @@ memory_limit, temp_directory, threads, scheduler, workers, lang.
             raise InputError(f"lang must be 'en' or 'de'; got {chosen.lang!r}.")
         return chosen
 
-    def source(self, paths: Any, *, require_amount: bool = False) -> OrderSource:
-        """The files of ``paths`` with these columns and CSV options."""
+    def source(
+        self, paths: Any, *, require_amount: bool = False, extra_dates: tuple[str, ...] = ()
+    ) -> OrderSource:
+        """The files of ``paths`` with these columns (and ``extra_dates``) and CSV options."""
         return open_source(
             paths,
             customer_col=self.customer_col,
@@ -83,6 +85,7 @@ memory_limit, temp_directory, threads, scheduler, workers, lang.
             decimal=self.decimal,
             encoding=self.encoding,
             date_format=self.date_format,
+            extra_dates=extra_dates,
         )
 
     def duckdb(self) -> dict[str, Any]:

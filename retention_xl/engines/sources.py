@@ -106,6 +106,7 @@ class OrderSource:
     date_col: str
     amount_col: str | None
     segment_col: str | None = None
+    extra_dates: tuple[str, ...] = ()  # further date columns (a service period's start, end)
     delimiter: str = ","
     decimal: str = "."
     encoding: str = "utf-8"
@@ -215,6 +216,7 @@ def _request(
     amount_col: str | None,
     require_amount: bool,
     segment_col: str | None,
+    extra_dates: Sequence[str] = (),
 ) -> Request:
     wants = {
         "customer": Want((customer_col,), True, "--customer-col"),
@@ -224,6 +226,8 @@ def _request(
         wants["amount"] = Want((amount_col,), require_amount, "--amount-col")
     if segment_col is not None:
         wants["segment"] = Want((segment_col,), True, "--by")
+    for name in extra_dates:
+        wants[f"extra:{name}"] = Want((name,), True, "--start-col/--end-col")
     return Request(wants)
 
 
@@ -239,6 +243,7 @@ def open_source(
     decimal: str | None = None,
     encoding: str | None = None,
     date_format: str | None = None,
+    extra_dates: Sequence[str] = (),
 ) -> OrderSource:
     """Resolve ``paths`` and the column and CSV options once, for any engine.
 
@@ -262,7 +267,7 @@ def open_source(
     fmt = formats.pop()
     compressed = any(k[1] for k in kinds)
     label = str(files[0]) if len(files) == 1 else f"{files[0]} (+{len(files) - 1} more)"
-    request = _request(customer_col, date_col, amount_col, require_amount, segment_col)
+    request = _request(customer_col, date_col, amount_col, require_amount, segment_col, extra_dates)
     types: dict[str, str] = {}
     used_encoding, sep, header = "utf-8", ",", []
     if fmt == "parquet":
@@ -292,6 +297,7 @@ def open_source(
             names["amount"] = amount_col
         if segment_col is not None:
             names["segment"] = segment_col
+        names.update({f"extra:{name}": name for name in extra_dates})
     chosen = decimal
     if chosen is None and "amount" in names and fmt == "csv":
         chosen = _detect_decimal(files[0], compressed, used_encoding, sep, header, names["amount"])
@@ -304,6 +310,7 @@ def open_source(
         date_col=names["date"],
         amount_col=names.get("amount"),
         segment_col=names.get("segment"),
+        extra_dates=tuple(names[f"extra:{name}"] for name in extra_dates),
         delimiter=sep,
         decimal=chosen or ("," if sep == ";" else "."),
         encoding=used_encoding,

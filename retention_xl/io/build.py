@@ -283,14 +283,19 @@ def build_orders(
         extra_dates[name] = np.where(
             extra_blank[index], np.datetime64("NaT"), extra_days[index].astype("datetime64[D]")
         )
+    codes, names = data.codes[id_at[keep]], data.names
+    present = np.bincount(codes, minlength=names.size) > 0
+    if not present.all():  # ids only of rejected or blank rows are no customers
+        codes = (np.cumsum(present) - 1)[codes].astype(codes.dtype)
+        names = names[present]
     return Orders(
         None,
         data.days[date_at[keep]].astype("datetime64[D]"),
         None if data.amounts is None or amount_at is None else data.amounts[amount_at[keep]],
         report,
         None,
-        customer_codes=data.codes[id_at[keep]],
-        customer_names=data.names,
+        customer_codes=codes,
+        customer_names=names,
         extra_dates=extra_dates,
         segment_codes=segment_codes,
         segment_names=segment_names,

@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 _MAX_AMOUNT = 9e10  # currency; in cents (< 2**53 / 1000) every sum and share stays exact
-_DAYS_PER_MONTH = 365.2425 / 12  # 30.436875: the mean Gregorian month
+DAYS_PER_MONTH = 365.2425 / 12  # 30.436875: the mean Gregorian month
 
 
 @dataclass(frozen=True)
@@ -326,6 +326,7 @@ def ledger_of_cells(
     *,
     rows: int,
     source: str = "",
+    spread: str = "",
 ) -> Ledger:
     """A ledger of cells an engine has already added up: integer ``codes`` into
     ``customers``, month numbers (since 1970-01) and int64 cents, from ``rows`` input rows.
@@ -344,7 +345,7 @@ def ledger_of_cells(
         np.asarray(cents, dtype=np.int64).reshape(-1),
         int(rows),
         source,
-        "",
+        spread,
     )
 
 
@@ -410,16 +411,17 @@ def spread_ledger(
     if np.any(one_sided):
         at = int(np.flatnonzero(one_sided)[0])
         raise InputError(
-            f"billing line {at + 1} has only one of service start and end; give both, or "
-            "leave both empty to count the line in the month of its date."
+            f"billing line {at + 1} (customer {customers[codes[at]].item()!r}) has only one "
+            "of service start and end; give both, or leave both empty to count the line in "
+            "the month of its date."
         )
     backwards = ~no_start & (ends < starts)
     if np.any(backwards):
         at = int(np.flatnonzero(backwards)[0])
         first, last = (np.datetime64(int(d), "D") for d in (starts[at], ends[at]))
         raise InputError(
-            f"billing line {at + 1}: service ends ({last}) before it starts ({first}); swap "
-            "the columns or correct the dates."
+            f"billing line {at + 1} (customer {customers[codes[at]].item()!r}): service ends "
+            f"({last}) before it starts ({first}); swap the columns or correct the dates."
         )
     plain = no_start
     if np.any(plain):
@@ -450,7 +452,7 @@ def _spread(
     """
     first = _month_of_day(starts)
     if spread == "months":
-        count = np.maximum(np.rint((ends - starts + 1) / _DAYS_PER_MONTH).astype(np.int64), 1)
+        count = np.maximum(np.rint((ends - starts + 1) / DAYS_PER_MONTH).astype(np.int64), 1)
     else:
         last = _month_of_day(ends)
         count = last - first + 1
