@@ -849,7 +849,11 @@ def _billing_lines(path: Path, seed: int) -> Path:
     return write_csv(path, header, rows)
 
 
-LINES = {"period_col": "invoice_date", "mrr_col": "amount", "service": ("start", "end")}
+LINES: dict[str, Any] = {
+    "period_col": "invoice_date",
+    "mrr_col": "amount",
+    "service": ("start", "end"),
+}
 
 
 @pytest.mark.parametrize("spread", ["months", "days"])
@@ -863,7 +867,11 @@ def test_billing_lines_spread_alike_on_every_engine(
     path = _billing_lines(tmp_path / "lines.csv", seed=11)
     monkeypatch.setattr(mrr_module, "BUCKET_CELLS", 2000)
     monkeypatch.setattr(dask_module, "_BLOCK", SMALL_BLOCK)
-    for options in ({}, {"period": "Q", "zero_mrr": "pause", "reactivation_gap": 2}):
+    choices: list[dict[str, Any]] = [
+        {},
+        {"period": "Q", "zero_mrr": "pause", "reactivation_gap": 2},
+    ]
+    for options in choices:
         want, _ = mrr_movements_from_files(path, engine="numpy", spread=spread, **LINES, **options)
         for engine in ("duckdb", "dask"):
             got, report = mrr_movements_from_files(
