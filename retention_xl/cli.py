@@ -373,6 +373,7 @@ def _subscriptions(args: argparse.Namespace) -> int:
             amount_col=args.mrr_col,
             require_amount=True,
             extra_dates=service or (),
+            flags={"date": "--period-col", "amount": "--mrr-col"},
             **_format_options(args),
         )
         _print_report(orders.report)

@@ -177,3 +177,13 @@ def test_billing_lines_spread_on_duckdb_as_on_numpy(
 def test_engine_refuses_split_forecasts(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="--by with --engine duckdb splits cohort workbooks"):
         fill_many([SHOP_ORDERS], template="forecast", by="store", out_dir=tmp_path, engine="duckdb")
+
+
+@pytest.mark.parametrize("engine", ["numpy", "duckdb"])
+def test_a_missing_billing_column_names_the_commands_own_option(
+    engine: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["subscriptions", str(BILLING), "--mrr-col", "umsatz", "--engine", engine]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "no column 'umsatz'" in err and "--mrr-col" in err and "--amount-col" not in err

@@ -131,6 +131,8 @@ _CONVENTIONS = (
 )
 
 
+#: The options of the billing columns, as ``retention-xl subscriptions`` calls them.
+_FLAGS = {"date": "--period-col", "amount": "--mrr-col"}
 _RUN = (
     "delimiter",
     "decimal",
@@ -251,7 +253,7 @@ def mrr_movements_from_files(
     settings, run = _billing(customer_col, period_col, mrr_col, options)
     chosen = conventions(**settings)
     extra = _service(service, spread)
-    source = run.source(paths, require_amount=True, extra_dates=extra)
+    source = run.source(paths, require_amount=True, extra_dates=extra, flags=_FLAGS)
     name, reason = choose_engine(source, engine, scheduler=run.scheduler)
     return movements_of_source(source, name, run, chosen, reason, spread)
 
@@ -273,6 +275,6 @@ def ledger_from_files(
     (without the conventions, which belong to the movement table)."""
     _, run = _billing(customer_col, period_col, mrr_col, options, conventions_too=False)
     extra = _service(service, spread)
-    source = run.source(paths, require_amount=True, extra_dates=extra)
+    source = run.source(paths, require_amount=True, extra_dates=extra, flags=_FLAGS)
     name, reason = choose_engine(source, engine, scheduler=run.scheduler)
     return ledger_of_source(source, name, run, reason, spread)

@@ -72,9 +72,15 @@ memory_limit, temp_directory, threads, scheduler, workers, lang.
         return chosen
 
     def source(
-        self, paths: Any, *, require_amount: bool = False, extra_dates: tuple[str, ...] = ()
+        self,
+        paths: Any,
+        *,
+        require_amount: bool = False,
+        extra_dates: tuple[str, ...] = (),
+        flags: dict[str, str] | None = None,
     ) -> OrderSource:
-        """The files of ``paths`` with these columns (and ``extra_dates``) and CSV options."""
+        """The files of ``paths`` with these columns (and ``extra_dates``) and CSV options;
+        ``flags`` name the options a message about a missing column suggests."""
         return open_source(
             paths,
             customer_col=self.customer_col,
@@ -86,6 +92,7 @@ memory_limit, temp_directory, threads, scheduler, workers, lang.
             encoding=self.encoding,
             date_format=self.date_format,
             extra_dates=extra_dates,
+            flags=flags,
         )
 
     def duckdb(self) -> dict[str, Any]:

@@ -17,8 +17,8 @@ import csv
 import glob
 import gzip
 import io
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -217,6 +217,7 @@ def _request(
     require_amount: bool,
     segment_col: str | None,
     extra_dates: Sequence[str] = (),
+    flags: Mapping[str, str] | None = None,
 ) -> Request:
     wants = {
         "customer": Want((customer_col,), True, "--customer-col"),
@@ -228,6 +229,9 @@ def _request(
         wants["segment"] = Want((segment_col,), True, "--by")
     for name in extra_dates:
         wants[f"extra:{name}"] = Want((name,), True, "--start-col/--end-col")
+    for role, flag in (flags or {}).items():  # a command's own names for the column options
+        if role in wants:
+            wants[role] = replace(wants[role], option=flag)
     return Request(wants)
 
 
@@ -244,6 +248,7 @@ def open_source(
     encoding: str | None = None,
     date_format: str | None = None,
     extra_dates: Sequence[str] = (),
+    flags: Mapping[str, str] | None = None,
 ) -> OrderSource:
     """Resolve ``paths`` and the column and CSV options once, for any engine.
 
@@ -267,7 +272,9 @@ def open_source(
     fmt = formats.pop()
     compressed = any(k[1] for k in kinds)
     label = str(files[0]) if len(files) == 1 else f"{files[0]} (+{len(files) - 1} more)"
-    request = _request(customer_col, date_col, amount_col, require_amount, segment_col, extra_dates)
+    request = _request(
+        customer_col, date_col, amount_col, require_amount, segment_col, extra_dates, flags
+    )
     types: dict[str, str] = {}
     used_encoding, sep, header = "utf-8", ",", []
     if fmt == "parquet":

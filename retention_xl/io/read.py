@@ -8,8 +8,8 @@ pyarrow and the sibling modules.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,7 @@ def _request(
     order_col: str | None,
     extra_dates: Sequence[str],
     lang: str,
+    flags: Mapping[str, str] | None = None,
 ) -> Request:
     def pick(given: str | None, from_preset: tuple[str, ...], default: str) -> tuple[str, ...]:
         if given is not None:
@@ -89,6 +90,9 @@ def _request(
         wants["status"] = Want(p.status, False, "--preset")
     if p is not None and p.cancelled_when_filled:
         wants["cancelled_at"] = Want(p.cancelled_when_filled, False, "--preset")
+    for role, flag in (flags or {}).items():  # a command's own names for the column options
+        if role in wants:
+            wants[role] = replace(wants[role], option=flag)
     return Request(wants, tuple(extra_dates), lang)
 
 
@@ -128,6 +132,7 @@ def read_orders(
     date_format: str | None = None,
     extra_dates: Sequence[str] = (),
     lang: str = "en",
+    flags: Mapping[str, str] | None = None,
 ) -> Orders:
     """Read orders from a file, a folder of Parquet files or a table in memory.
 
@@ -166,6 +171,9 @@ def read_orders(
         :attr:`Orders.extra_dates`.
     lang : {"en", "de"}
         Language of the report and the error messages.
+    flags : mapping, optional
+        The option a message names for a missing column, by role (``{"amount":
+        "--mrr-col"}``) when a command calls its columns otherwise.
 
     Returns
     -------
@@ -208,6 +216,7 @@ def read_orders(
         order_col=order_col,
         extra_dates=extra_dates,
         lang=lang,
+        flags=flags,
     )
     errors: list[tuple[int, str]] = []
     if is_frame(source):
