@@ -13,6 +13,7 @@ customers, orders, revenue and the customer list).
 
 from __future__ import annotations
 
+import dataclasses
 import glob
 import os
 from collections.abc import Callable, Sequence
@@ -356,52 +357,32 @@ def _engine_items(
     """The workbooks of one source on ``engine``, and the engine's report."""
     from .engines import (
         cohort_table_from_files,
-        forecast_from_files,
-        ledger_from_files,
         segment_cohort_tables,
     )
-    from .workbook import write_cohort_workbook, write_forecast_workbook
+    from .workbook import write_cohort_workbook
 
     chosen = {k: v for k, v in conventions.items() if v is not None}
-    if template == "forecast":
-        result, report = forecast_from_files(path, engine=engine, **chosen, **options)
-        rows = (report.rows_read, report.rows_used, report.rows_rejected)
-        return [
-            (
-                path.stem,
-                rows,
-                lambda target: write_forecast_workbook(
-                    target, lang, result, overwrite=overwrite, segment=path.stem
-                ),
-                0,
-            )
-        ], report
-    if template == "subscriptions":
-        from .workbook.subscription_template import subscription_book, write_subscription_workbook
 
-        service = chosen.pop("service", None)
-        spread = chosen.pop("spread", "months")
-        columns = {
-            "customer_col": options.pop("customer_col", "customer_id"),
-            "period_col": options.pop("date_col", "order_date"),
-            "mrr_col": options.pop("amount_col", None) or "amount",
-        }
-        options.pop("require_amount", None)
-        ledger, report = ledger_from_files(
-            path, engine=engine, service=service, spread=spread, **columns, **options
-        )
-        book = subscription_book(ledger, **chosen)
-        rows = (report.rows_read, report.rows_used, report.rows_rejected)
-        return [
-            (
-                path.stem,
-                rows,
-                lambda target: write_subscription_workbook(
-                    target, lang, book, overwrite=overwrite, segment=path.stem
-                ),
-                len(book.movements.labels),
-            )
-        ], report
+    def named(segment: str) -> str:
+        if by is None:
+            return path.stem
+        return f"{path.stem}-{segment}" if many else segment
+
+    if template in ("forecast", "subscriptions"):
+        results, report = _engine_results(path, engine, options, template, by, chosen)
+        found: list[_EngineItem] = []
+        whole = (report.rows_read, report.rows_used, report.rows_rejected)
+        for segment, result in results.items():
+            name = named(segment)
+            if template == "forecast":
+                used, count = result.summary.orders_used, 0
+            else:
+                used, count = result.ledger.rows, len(result.movements.labels)
+            write = _writer(template, lang, result, overwrite, name)
+            found.append((name, whole if by is None else (used, used, 0), write, count))
+        for segment, error in report.failed.items():
+            found.append((named(segment), (0, 0, 0), _failing(error), 0))
+        return found, report
 
     def cohorts(table: Any, totals: Any, label: str, segment: str | None) -> Callable[[Path], Any]:
         return lambda target: write_cohort_workbook(
@@ -430,6 +411,84 @@ def _engine_items(
     return items, report
 
 
+def _writer(
+    template: str, lang: str, result: Any, overwrite: bool, name: str
+) -> Callable[[Path], Any]:
+    """What writes a forecast or subscription workbook of ``result`` to a path."""
+    if template == "forecast":
+        from .workbook import write_forecast_workbook
+
+        return lambda target: write_forecast_workbook(
+            target, lang, result, overwrite=overwrite, segment=name
+        )
+    from .workbook.subscription_template import write_subscription_workbook
+
+    return lambda target: write_subscription_workbook(
+        target, lang, result, overwrite=overwrite, segment=name
+    )
+
+
+def _failing(error: str) -> Callable[[Path], Any]:
+    def write(target: Path) -> Any:
+        raise InputError(error)
+
+    return write
+
+
+def _engine_results(
+    path: Path,
+    engine: str,
+    options: dict[str, Any],
+    template: str,
+    by: str | None,
+    chosen: dict[str, Any],
+) -> tuple[dict[str, Any], Any]:
+    """Forecasts, or subscription books, per segment of one source on ``engine`` (key
+    ``""`` without ``by``); segments that cannot be computed are in the report's
+    ``failed``."""
+    from .engines import (
+        forecast_from_files,
+        ledger_from_files,
+        segment_forecasts_from_files,
+        segment_ledgers_from_files,
+    )
+
+    if template == "forecast":
+        if by is None:
+            result, report = forecast_from_files(path, engine=engine, **chosen, **options)
+            return {"": result}, report
+        return segment_forecasts_from_files(
+            path, by, engine=engine, keep_going=True, **chosen, **options
+        )
+    from .workbook.subscription_template import subscription_book
+
+    service = chosen.pop("service", None)
+    spread = chosen.pop("spread", "months")
+    columns = {
+        "customer_col": options.pop("customer_col", "customer_id"),
+        "period_col": options.pop("date_col", "order_date"),
+        "mrr_col": options.pop("amount_col", None) or "amount",
+    }
+    options.pop("require_amount", None)
+    settings = {"engine": engine, "service": service, "spread": spread, **columns, **options}
+    if by is None:
+        ledger, report = ledger_from_files(path, **settings)
+        ledgers = {"": ledger}
+    else:
+        ledgers, report = segment_ledgers_from_files(path, by, **settings)
+    books = {}
+    for segment, ledger in ledgers.items():
+        if by is not None:  # named as the reader names a segment's orders
+            ledger = dataclasses.replace(ledger, source=f"{path.stem} [{segment}]")
+        try:
+            books[segment] = subscription_book(ledger, **chosen)
+        except (InputError, TemplateError) as error:
+            if by is None:
+                raise
+            report.failed[segment] = str(error)
+    return books, report
+
+
 def _fill_on_engine(
     sources: Sequence[Any],
     engine: str,
@@ -451,11 +510,6 @@ def _fill_on_engine(
         raise InputError(
             f"--engine {engine} fills the cohorts (values), forecast and subscriptions "
             f"templates; got {'--live' if conventions.get('live') else repr(str(template))}."
-        )
-    if by is not None and template != "cohorts":
-        raise InputError(
-            f"--by with --engine {engine} splits cohort workbooks only; leave out --engine to "
-            f"split the {template} workbook."
         )
     options = _engine_options(engine, engine_options, read_options)
     out_dir.mkdir(parents=True, exist_ok=True)

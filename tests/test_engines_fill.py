@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from engine_compare import write_csv
 from openpyxl import load_workbook
 
 from retention_xl import InputError, fill_many
@@ -174,9 +175,61 @@ def test_billing_lines_spread_on_duckdb_as_on_numpy(
     _same_cells(on_numpy[0].path, on_duckdb[0].path, 1e-15)
 
 
-def test_engine_refuses_split_forecasts(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="--by with --engine duckdb splits cohort workbooks"):
-        fill_many([SHOP_ORDERS], template="forecast", by="store", out_dir=tmp_path, engine="duckdb")
+@pytest.mark.parametrize("engine", ["duckdb", "dask"])
+def test_forecasts_split_by_store_on_the_engines_equal_the_numpy_fill(
+    tmp_path: Path, engine: str
+) -> None:
+    """fill --by store --template forecast: one forecast workbook per store, each store an
+    order log of its own, equal cell by cell to the numpy fill; a store whose orders are
+    all refunds fails alone, with the numpy fill's message, on both."""
+    rows = [row.split(",") for row in SHOP_ORDERS.read_text(encoding="utf-8").splitlines()]
+    rows += [["R1", "2024-03-01", "-20.00", "Refunds only"]]  # no purchase: no forecast
+    header = rows[0]
+    assert header[:4] == ["customer_id", "order_date", "amount", "store"]
+    path = tmp_path / "shop.csv"
+    path.write_text("\n".join(",".join(row[:4]) for row in rows) + "\n", encoding="utf-8")
+    kwargs = {"template": "forecast", "by": "store", "unit": "W"}
+    on_numpy = fill_many([path], out_dir=tmp_path / "numpy", jobs=1, **kwargs)  # type: ignore[arg-type]
+    options = {"workers": 2} if engine == "dask" else {}
+    on_engine = fill_many(
+        [path],
+        out_dir=tmp_path / engine,
+        engine=engine,
+        engine_options=options,
+        **kwargs,  # type: ignore[arg-type]
+    )
+    assert [r.name for r in on_engine] == [r.name for r in on_numpy]
+    for a, b in zip(on_numpy, on_engine, strict=True):
+        assert a.status == b.status, a.name
+        if a.ok:
+            assert a.rows_used == b.rows_used, a.name
+            assert a.path is not None and b.path is not None
+            _same_cells(a.path, b.path, 1e-6)
+        else:  # hand: the store "Refunds only" has no purchase to forecast from
+            assert (
+                a.name == "Refunds only" and "no purchase" in a.error and "no purchase" in b.error
+            )
+
+
+def test_subscription_ledgers_split_by_plan_on_duckdb_equal_the_numpy_fill(tmp_path: Path) -> None:
+    from retention_xl.subscriptions.sample import sample_billing
+
+    ids, periods, money = sample_billing(300, 18)
+    plans = ["basic", "pro", "team"]
+    rows = [
+        [c, p, f"{m:.2f}", plans[int(str(c)[1:]) % 3]]
+        for c, p, m in zip(ids.tolist(), periods.tolist(), money.tolist(), strict=True)
+    ]
+    path = write_csv(tmp_path / "billing.csv", ["customer_id", "period", "mrr", "plan"], rows)
+    read = {"date_col": "period", "amount_col": "mrr"}
+    kwargs = {"template": "subscriptions", "by": "plan", "read_options": read}
+    on_numpy = fill_many([path], out_dir=tmp_path / "numpy", jobs=1, **kwargs)  # type: ignore[arg-type]
+    on_duckdb = fill_many([path], out_dir=tmp_path / "duckdb", engine="duckdb", **kwargs)  # type: ignore[arg-type]
+    assert [r.name for r in on_duckdb] == [r.name for r in on_numpy] == plans
+    for a, b in zip(on_numpy, on_duckdb, strict=True):
+        assert a.ok and b.ok and (a.rows_used, a.cohorts) == (b.rows_used, b.cohorts)
+        assert a.path is not None and b.path is not None
+        _same_cells(a.path, b.path, 1e-15)
 
 
 @pytest.mark.parametrize("engine", ["numpy", "duckdb"])

@@ -25,6 +25,8 @@ mrr_movements_from_files(paths, *, engine="auto", customer_col, period_col, mrr_
     -> (MrrMovements, EngineReport)
 ledger_from_files(paths, *, engine="auto", ...) -> (Ledger, EngineReport)
     the MRR ledger a subscription workbook shows.
+segment_forecasts_from_files(paths, by, ...), segment_ledgers_from_files(paths, by, ...)
+    one forecast or ledger per value of a column, in one pass.
 choose_engine(source, engine) -> (name, reason)
     what ``auto`` picks: numpy below :data:`NUMPY_MAX_ROWS` orders (per format), duckdb above.
 Conventions, EngineReport, ENGINES, NUMPY_MAX_ROWS
@@ -39,6 +41,8 @@ from .files import (
     ledger_from_files,
     mrr_movements_from_files,
     rfm_summary_from_files,
+    segment_forecasts_from_files,
+    segment_ledgers_from_files,
 )
 from .options import RunOptions
 from .report import EngineReport
@@ -63,4 +67,6 @@ __all__ = [
     "mrr_movements_from_files",
     "rfm_summary_from_files",
     "segment_cohort_tables",
+    "segment_forecasts_from_files",
+    "segment_ledgers_from_files",
 ]

@@ -39,6 +39,7 @@ __all__ = [
     "cohort_tables",
     "connect",
     "default_memory_limit",
+    "literal",
     "open_orders",
     "period_index_sql",
     "plain",
@@ -134,7 +135,7 @@ def connect(
     if memory_limit is not None:
         con.execute(f"SET memory_limit = '{str(memory_limit).strip()}'")
     if temp_directory is not None:
-        con.execute(f"SET temp_directory = {_literal(str(temp_directory))}")
+        con.execute(f"SET temp_directory = {literal(str(temp_directory))}")
     if threads is not None:
         con.execute(f"SET threads = {int(threads)}")
     return con
@@ -144,7 +145,8 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _literal(text: str) -> str:
+def literal(text: str) -> str:
+    """``text`` as an SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -169,16 +171,16 @@ def _family(type_name: str) -> str:
 def _scan(source: OrderSource, skip: bool) -> str:
     """The files as a table: Parquet as typed, CSV as text (a row whose fields do not match
     the header stops the query, or with ``skip`` is left out and stored as rejected)."""
-    files = "[" + ", ".join(_literal(str(f)) for f in source.files) + "]"
+    files = "[" + ", ".join(literal(str(f)) for f in source.files) + "]"
     if source.format == "parquet":
         return f"read_parquet({files}, filename = true, file_row_number = true)"
     encoding = {"cp1252": "latin-1", "utf-16": "utf-16"}.get(source.encoding.lower(), "utf-8")
-    columns = ", ".join(f"{_literal(h)}: 'VARCHAR'" for h in source.header)
+    columns = ", ".join(f"{literal(h)}: 'VARCHAR'" for h in source.header)
     return (
-        f"read_csv({files}, header = true, delim = {_literal(source.delimiter)}, "
-        f"quote = '\"', escape = '\"', encoding = {_literal(encoding)}, filename = true, "
+        f"read_csv({files}, header = true, delim = {literal(source.delimiter)}, "
+        f"quote = '\"', escape = '\"', encoding = {literal(encoding)}, filename = true, "
         f"auto_detect = false, columns = {{{columns}}}, "
-        f"compression = {_literal('gzip' if source.compressed else 'none')}"
+        f"compression = {literal('gzip' if source.compressed else 'none')}"
         + (", ignore_errors = true, store_rejects = true" if skip else "")
         + ")"
     )
@@ -188,7 +190,7 @@ def _trimmed(column: str) -> str:
     """Text without the spaces around it (the reader's trim), NULL when empty — the slow
     trim only for the rare values that start or end with a space of some kind."""
     text = f"CAST({column} AS VARCHAR)"
-    spaces = _literal(_SPACES)
+    spaces = literal(_SPACES)
     return (
         f"nullif(CASE WHEN contains({spaces}, left({text}, 1)) "
         f"OR contains({spaces}, right({text}, 1)) THEN trim({text}, {spaces}) "
@@ -244,7 +246,7 @@ def _serial_sql(number: str) -> str:
 def _ymd_sql(pattern: str, order: tuple[int, int, int | None], x_d: str = "x_d") -> str:
     """The date of the groups (year, month, day) of ``pattern`` in the column ``x_d``;
     NULL for an impossible date (30 February, year 0)."""
-    parts = [f"regexp_extract({x_d}, {_literal(pattern)}, {g})" if g else "'1'" for g in order]
+    parts = [f"regexp_extract({x_d}, {literal(pattern)}, {g})" if g else "'1'" for g in order]
     year, month, day = parts
     return (
         f"CASE WHEN CAST({year} AS INTEGER) >= 1 THEN try_cast({year} || '-' || {month} "
@@ -261,26 +263,26 @@ def _date_sql(family: str, type_name: str, date_format: str | None, x_d: str = "
         zone = re.search(r"tz=([^,\]]+)", type_name)
         if zone and zone[1] not in ("UTC", "+00:00", "Etc/UTC"):
             # the calendar day where the timestamp was written, in its own time zone
-            return f"CAST(timezone({_literal(zone[1])}, {x_d}) AS DATE)"
+            return f"CAST(timezone({literal(zone[1])}, {x_d}) AS DATE)"
         return f"CAST({x_d} AS DATE)"  # session time zone UTC: see connect()
     if family in ("int", "float", "decimal"):
         return _serial_sql(f"CAST({x_d} AS DOUBLE)")
     if date_format:
-        return f"CAST(try_strptime({x_d}, {_literal(date_format)}) AS DATE)"
+        return f"CAST(try_strptime({x_d}, {literal(date_format)}) AS DATE)"
     serial = _serial_sql(f"try_cast(replace({x_d}, ',', '.') AS DOUBLE)")
     return (  # the plain forms first: a simple pattern is several times faster to match
-        f"CASE WHEN regexp_full_match({x_d}, {_literal(_PLAIN_ISO)}) "
+        f"CASE WHEN regexp_full_match({x_d}, {literal(_PLAIN_ISO)}) "
         f"THEN CASE WHEN left({x_d}, 4) <> '0000' THEN try_cast({x_d} AS DATE) END "
-        f"WHEN regexp_full_match({x_d}, {_literal(_PLAIN_GERMAN)}) THEN CASE WHEN "
+        f"WHEN regexp_full_match({x_d}, {literal(_PLAIN_GERMAN)}) THEN CASE WHEN "
         f"right({x_d}, 4) <> '0000' THEN try_cast(right({x_d}, 4) || '-' || "
         f"substr({x_d}, 4, 2) || '-' || left({x_d}, 2) AS DATE) END "
-        f"WHEN regexp_full_match({x_d}, {_literal(_ISO)}) "
+        f"WHEN regexp_full_match({x_d}, {literal(_ISO)}) "
         f"THEN {_ymd_sql(_ISO, (1, 2, 3), x_d)} "
-        f"WHEN regexp_full_match({x_d}, {_literal(_GERMAN)}) "
+        f"WHEN regexp_full_match({x_d}, {literal(_GERMAN)}) "
         f"THEN {_ymd_sql(_GERMAN, (3, 2, 1), x_d)} "
-        f"WHEN regexp_full_match({x_d}, {_literal(_MONTH)}) "
+        f"WHEN regexp_full_match({x_d}, {literal(_MONTH)}) "
         f"THEN {_ymd_sql(_MONTH, (1, 2, None), x_d)} "
-        f"WHEN regexp_full_match({x_d}, {_literal(_SERIAL)}) THEN {serial} END"
+        f"WHEN regexp_full_match({x_d}, {literal(_SERIAL)}) THEN {serial} END"
     )
 
 
@@ -293,7 +295,7 @@ def _amount_sql(family: str | None, decimal: str) -> str:
         return "CAST(0 AS DOUBLE)"
     if family in ("int", "float", "decimal"):
         return "CAST(x_a AS DOUBLE)"
-    cleaned = f"regexp_replace(x_a, {_literal(_NOISE)}, '', 'g')"
+    cleaned = f"regexp_replace(x_a, {literal(_NOISE)}, '', 'g')"
     if decimal == ",":
         quick, valid = _PLAIN_COMMA, _COMMA
         plain = f"replace(replace({cleaned}, '.', ''), ',', '.')"
@@ -301,9 +303,9 @@ def _amount_sql(family: str | None, decimal: str) -> str:
         quick, valid = _PLAIN_POINT, _POINT
         plain = f"replace({cleaned}, ',', '')"
     return (  # plain numbers first: a simple pattern, no cleaning
-        f"CASE WHEN regexp_full_match(x_a, {_literal(quick)}) "
+        f"CASE WHEN regexp_full_match(x_a, {literal(quick)}) "
         f"THEN CAST(replace(x_a, ',', '.') AS DOUBLE) "
-        f"WHEN regexp_full_match({cleaned}, {_literal(valid)}) "
+        f"WHEN regexp_full_match({cleaned}, {literal(valid)}) "
         f"AND regexp_matches({cleaned}, '\\d') THEN try_cast({plain} AS DOUBLE) END"
     )
 
@@ -320,7 +322,7 @@ def _segment_sql(family: str | None, cp1252: bool) -> str:
     text = f"coalesce({value}, '(blank)')"
     if cp1252:
         latin = "".join(chr(c) for c in range(0x80, 0xA0))
-        text = f"translate({text}, {_literal(latin)}, {_literal(_CP1252)})"
+        text = f"translate({text}, {literal(latin)}, {literal(_CP1252)})"
     return text
 
 

@@ -20,10 +20,10 @@ from ..models.rfm import UNIT_DAYS, RFMSummary, finish_summary
 from ..subscriptions.conventions import conventions
 from ..subscriptions.ledger import Ledger
 from ..subscriptions.movements import MrrMovements
-from .mrr import ledger_of_source, movements_of_source
+from .mrr import ledgers_of_source, movements_of_source
 from .options import RunOptions
 from .report import EngineReport
-from .rfm import open_history
+from .rfm import open_histories
 from .select import choose_engine
 
 __all__ = [
@@ -31,6 +31,8 @@ __all__ = [
     "ledger_from_files",
     "mrr_movements_from_files",
     "rfm_summary_from_files",
+    "segment_forecasts_from_files",
+    "segment_ledgers_from_files",
 ]
 
 
@@ -80,7 +82,8 @@ def rfm_summary_from_files(
     run = RunOptions.of(**options)
     source = run.source(paths)
     name, reason = choose_engine(source, engine, scheduler=run.scheduler)
-    with open_history(source, name, run, reason) as (history, report):
+    with open_histories(source, name, run, reason) as (histories, report):
+        history = histories[""]
         end = as_of_day(as_of, history.last_day)
         summary = finish_summary(history.transactions(end), end=end, unit=unit)
     return summary, report
@@ -104,21 +107,88 @@ def forecast_from_files(
     models are fitted in numpy and scipy on that summary. Options as for
     :func:`rfm_summary_from_files`.
     """
-    unit = _unit(unit)
+    forecasts, report = _forecasts(
+        paths,
+        None,
+        engine=engine,
+        holdout=holdout,
+        horizon=horizon,
+        unit=unit,
+        as_of=as_of,
+        gross_margin=gross_margin,
+        annual_discount_rate=annual_discount_rate,
+        options=options,
+    )
+    return forecasts[""], report
+
+
+def segment_forecasts_from_files(
+    paths: Any,
+    by: str,
+    *,
+    engine: str = "auto",
+    holdout: float = 0.25,
+    horizon: float = 12,
+    unit: str = "M",
+    as_of: Any = None,
+    gross_margin: float = 1.0,
+    annual_discount_rate: float = 0.10,
+    keep_going: bool = False,
+    **options: Any,
+) -> tuple[dict[str, Forecast], EngineReport]:
+    """One forecast per value of the column ``by`` (a store): each segment an order log
+    of its own (its own customers, last order and fits), read in one pass. Options as for
+    :func:`forecast_from_files`; ``keep_going`` leaves out a segment that cannot be
+    forecast and names it with the reason in the report's ``failed``.
+
+    Raises
+    ------
+    InputError
+        When a segment's orders cannot be fitted (the message names the segment), unless
+        ``keep_going``.
+    """
+    if not isinstance(by, str) or not by.strip():
+        raise InputError(f"by must name the column to split by; got {by!r}.")
+    return _forecasts(
+        paths,
+        by,
+        engine=engine,
+        holdout=holdout,
+        horizon=horizon,
+        unit=unit,
+        as_of=as_of,
+        gross_margin=gross_margin,
+        annual_discount_rate=annual_discount_rate,
+        options=options,
+        keep_going=keep_going,
+    )
+
+
+def _forecasts(
+    paths: Any,
+    by: str | None,
+    *,
+    engine: str,
+    options: dict[str, Any],
+    keep_going: bool = False,
+    **settings: Any,
+) -> tuple[dict[str, Forecast], EngineReport]:
+    settings["unit"] = _unit(settings["unit"])
     run = RunOptions.of(**options)
-    source = run.source(paths)
+    source = run.source(paths, segment_col=by)
     name, reason = choose_engine(source, engine, scheduler=run.scheduler)
-    with open_history(source, name, run, reason) as (history, report):
-        result = forecast_history(
-            history,
-            holdout=holdout,
-            horizon=horizon,
-            unit=unit,
-            as_of=as_of,
-            gross_margin=gross_margin,
-            annual_discount_rate=annual_discount_rate,
-        )
-    return result, report
+    out = {}
+    with open_histories(source, name, run, reason) as (histories, report):
+        for segment, history in histories.items():
+            try:
+                out[segment] = forecast_history(history, **settings)
+            except InputError as error:
+                if by is None:
+                    raise
+                if not keep_going:
+                    raise InputError(f"{by} = {segment!r}: {error}") from None
+                report.failed[segment] = str(error)
+    return out, report
 
 
 _CONVENTIONS = (
@@ -273,8 +343,45 @@ def ledger_from_files(
     their ids) of billing files, for the subscription workbook: the engine adds the rows
     up, the cells come back to memory. Options as for :func:`mrr_movements_from_files`
     (without the conventions, which belong to the movement table)."""
+    books, report = _ledgers(
+        paths, None, engine, customer_col, period_col, mrr_col, service, spread, options
+    )
+    return books[""], report
+
+
+def segment_ledgers_from_files(
+    paths: Any,
+    by: str,
+    *,
+    engine: str = "auto",
+    customer_col: str = "customer_id",
+    period_col: str = "period",
+    mrr_col: str = "mrr",
+    service: tuple[str, str] | None = None,
+    spread: str = "months",
+    **options: Any,
+) -> tuple[dict[str, Ledger], EngineReport]:
+    """One MRR ledger per value of the column ``by`` (a store, a product line), read in
+    one pass (on DuckDB one grouped statement), sorted by value. Options as for
+    :func:`ledger_from_files`."""
+    if not isinstance(by, str) or not by.strip():
+        raise InputError(f"by must name the column to split by; got {by!r}.")
+    return _ledgers(paths, by, engine, customer_col, period_col, mrr_col, service, spread, options)
+
+
+def _ledgers(
+    paths: Any,
+    by: str | None,
+    engine: str,
+    customer_col: str,
+    period_col: str,
+    mrr_col: str,
+    service: tuple[str, str] | None,
+    spread: str,
+    options: dict[str, Any],
+) -> tuple[dict[str, Ledger], EngineReport]:
     _, run = _billing(customer_col, period_col, mrr_col, options, conventions_too=False)
     extra = _service(service, spread)
-    source = run.source(paths, require_amount=True, extra_dates=extra, flags=_FLAGS)
+    source = run.source(paths, require_amount=True, extra_dates=extra, flags=_FLAGS, segment_col=by)
     name, reason = choose_engine(source, engine, scheduler=run.scheduler)
-    return ledger_of_source(source, name, run, reason, spread)
+    return ledgers_of_source(source, name, run, reason, spread)

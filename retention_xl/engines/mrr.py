@@ -30,7 +30,13 @@ from .options import RunOptions
 from .report import EngineReport
 from .sources import OrderSource
 
-__all__ = ["BUCKET_CELLS", "by_id", "ledger_of_source", "movements_of_source"]
+__all__ = [
+    "BUCKET_CELLS",
+    "by_id",
+    "ledger_of_source",
+    "ledgers_of_source",
+    "movements_of_source",
+]
 
 #: Ledger cells DuckDB hands to numpy at a time (about 0.5 GiB of numpy work per bucket).
 BUCKET_CELLS = 4_000_000
@@ -48,31 +54,30 @@ def _no_rows(source: OrderSource) -> InputError:
 
 
 def _numpy_ledger(
-    source: OrderSource, options: RunOptions, reason: str, spread: str
-) -> tuple[Ledger, Any]:
-    from .numpy import read_arrays
-
-    arrays, report = read_arrays(source, on_error=options.on_error, lang=options.lang)
+    source: OrderSource, arrays: Any, spread: str, rows: np.ndarray | None = None
+) -> Ledger:
+    """The ledger of orders in memory (of the orders ``rows`` when given)."""
     if arrays.dates.size == 0:
         raise _no_rows(source)
     if arrays.amounts is None:
         raise InputError(f"{source.label}: no MRR column was read; name it (--mrr-col).")
     codes, names = arrays.codes()
+    take = slice(None) if rows is None else rows
+    dates, money = arrays.dates[take], arrays.amounts[take]
     if source.extra_dates and arrays.extra is not None:
-        start, end = (arrays.extra[name] for name in source.extra_dates)
-        book = spread_ledger(
-            names[codes],
-            arrays.amounts,
+        start, end = (arrays.extra[name][take] for name in source.extra_dates)
+        return spread_ledger(
+            names[codes[take]],
+            money,
             start,
             end,
-            periods=arrays.dates,
+            periods=dates,
             spread=spread,
             source=source.label,
         )
-    else:
-        book = ledger(codes, arrays.dates, arrays.amounts, names=names, source=source.label)
-    report.reason = reason
-    return book, report
+    if rows is not None:  # only this segment's customers
+        return ledger(names[codes[rows]], dates, money, source=source.label)
+    return ledger(codes, dates, money, names=names, source=source.label)
 
 
 def by_id(book: Ledger) -> Ledger:
@@ -115,7 +120,7 @@ def _month_sql(column: str) -> str:
 
 
 def _spread_sql(spread: str) -> str:
-    """Billing lines ``l`` (c, dt, v cents, st, en) as pieces (c, m, cents, n) per month:
+    """Billing lines ``l`` (s, c, dt, v cents, st, en) as pieces (s, c, m, cents, n) per month:
     a line with a service period spread over its months as
     :func:`retention_xl.subscriptions.spread_ledger` spreads it (shares
     ⌊A·w≤k/W⌋ − ⌊A·w<k/W⌋ that add up to the amount A), a line without one in the month of
@@ -123,11 +128,11 @@ def _spread_sql(spread: str) -> str:
     if spread == "months":
         count = f"greatest(CAST(round_even((en - st + 1) / {DAYS_PER_MONTH!r}, 0) AS BIGINT), 1)"
         share = f"{_floor_div('v * (k + 1)', 'w')} - {_floor_div('v * k', 'w')}"
-        lines = f"SELECT c, v, st, en, {count} AS w FROM l WHERE st IS NOT NULL"
+        lines = f"SELECT s, c, v, st, en, {count} AS w FROM l WHERE st IS NOT NULL"
         pieces = (
-            f"SELECT c, {_month_sql('st')} + k AS m, {share} AS cents, "
+            f"SELECT s, c, {_month_sql('st')} + k AS m, {share} AS cents, "
             "CASE WHEN k = 0 THEN 1 ELSE 0 END AS n "
-            "FROM (SELECT c, v, st, w, unnest(range(w)) AS k FROM lines)"
+            "FROM (SELECT s, c, v, st, w, unnest(range(w)) AS k FROM lines)"
         )
     else:  # days: the share of the days of service in each month
         count = f"{_month_sql('en')} - {_month_sql('st')} + 1"
@@ -137,22 +142,23 @@ def _spread_sql(spread: str) -> str:
         upto = f"(least({following} - 1, en) - st + 1)"
         share = f"{_floor_div(f'v * {upto}', 'w')} - {_floor_div(f'v * {before}', 'w')}"
         lines = (
-            f"SELECT c, v, st, en, {count} AS months, en - st + 1 AS w FROM l WHERE st IS NOT NULL"
+            f"SELECT s, c, v, st, en, {count} AS months, en - st + 1 AS w FROM l "
+            "WHERE st IS NOT NULL"
         )
         pieces = (
-            f"SELECT c, {_month_sql('st')} + k AS m, {share} AS cents, "
+            f"SELECT s, c, {_month_sql('st')} + k AS m, {share} AS cents, "
             "CASE WHEN k = 0 THEN 1 ELSE 0 END AS n "
-            "FROM (SELECT c, v, st, en, w, unnest(range(months)) AS k FROM lines)"
+            "FROM (SELECT s, c, v, st, en, w, unnest(range(months)) AS k FROM lines)"
         )
     return (
         f", lines AS ({lines}), "
         f"pieces AS ({pieces} UNION ALL "
-        f"SELECT c, {_month_sql('dt')} AS m, v AS cents, 1 AS n FROM l WHERE st IS NULL) "
+        f"SELECT s, c, {_month_sql('dt')} AS m, v AS cents, 1 AS n FROM l WHERE st IS NULL) "
     )
 
 
 class _DuckDBCells:
-    """The ledger's cells as a DuckDB temporary table ``rx_cells`` (c, m, cents, n)."""
+    """The ledger's cells as a DuckDB temporary table ``rx_cells`` (s, c, m, cents, n)."""
 
     def __init__(
         self, con: Any, source: OrderSource, options: RunOptions, limit: str, spread: str
@@ -172,14 +178,14 @@ class _DuckDBCells:
         if source.extra_dates:
             self._check_periods(rows)
             body = (
-                f"WITH l AS (SELECT c, dt, {cents} AS v, e0 AS st, e1 AS en FROM {rows} "
+                f"WITH l AS (SELECT s, c, dt, {cents} AS v, e0 AS st, e1 AS en FROM {rows} "
                 f"WHERE ok){_spread_sql(spread)}"
-                "SELECT c, m, sum(cents) AS cents, sum(n) AS n FROM pieces GROUP BY c, m"
+                "SELECT s, c, m, sum(cents) AS cents, sum(n) AS n FROM pieces GROUP BY s, c, m"
             )
         else:
             body = (
-                f"SELECT c, {_month_sql('dt')} AS m, sum({cents}) AS cents, count(*) AS n "
-                f"FROM {rows} WHERE ok GROUP BY c, m"
+                f"SELECT s, c, {_month_sql('dt')} AS m, sum({cents}) AS cents, count(*) AS n "
+                f"FROM {rows} WHERE ok GROUP BY s, c, m"
             )
         db.run(con, f"CREATE TEMP TABLE rx_cells AS {body}", source.label, limit, fetch=False)
         size = db.run(
@@ -236,9 +242,20 @@ class _DuckDBCells:
             f"{end!r} or correct the dates."
         )
 
-    def bucket(self, number: int, buckets: int) -> Ledger:
-        """The cells of the customers in bucket ``number`` of ``buckets`` as a ledger."""
-        where = f" WHERE hash(c) % {buckets} = {number}" if buckets > 1 else ""
+    def segments(self) -> list[str]:
+        """The segments the cells hold (``[""]`` without a segment column), sorted."""
+        got = self.db.run(
+            self.con, "SELECT DISTINCT s FROM rx_cells ORDER BY s", self.source.label, self.limit
+        )
+        return [str(segment) for segment in np.asarray(got["s"]).tolist()]
+
+    def bucket(self, number: int, buckets: int, segment: str | None = None) -> Ledger:
+        """The cells of the customers in bucket ``number`` of ``buckets`` (of one
+        ``segment``) as a ledger."""
+        tests = [f"hash(c) % {buckets} = {number}"] if buckets > 1 else []
+        if segment is not None:
+            tests.append(f"s = {self.db.literal(segment)}")
+        where = f" WHERE {' AND '.join(tests)}" if tests else ""
         got = self.db.run(
             self.con, f"SELECT c, m, cents, n FROM rx_cells{where}", self.source.label, self.limit
         )
@@ -254,9 +271,14 @@ class _DuckDBCells:
         )
 
 
-def _partition_ledger(part: Any, label: str, spread: str) -> Ledger | None:
-    """The ledger of one shuffled partition (None when it is empty); with ``spread`` its
-    rows are billing lines whose service period is in the columns e0, e1."""
+def _partition_ledger(
+    part: Any, label: str, spread: str, segment: str | None = None
+) -> Ledger | None:
+    """The ledger of one shuffled partition (of one ``segment``'s rows when given; None
+    when there are none); with ``spread`` its rows are billing lines whose service period
+    is in the columns e0, e1."""
+    if segment is not None:
+        part = part[part["s"] == segment]
     days = np.asarray(part["d"]).astype(np.int64)
     if days.size == 0:
         return None
@@ -309,23 +331,31 @@ def _add_spans(parts: list[tuple[int, int] | None]) -> tuple[int, int] | None:
 _Cells = tuple[np.ndarray, np.ndarray, np.ndarray, int]
 
 
-def _partition_cells(part: Any, label: str, spread: str) -> _Cells | None:
-    book = _partition_ledger(part, label, spread)
-    if book is None:
-        return None
-    return book.customers[book.codes].astype(str), book.months, book.cents, book.rows
+def _partition_cells(part: Any, label: str, spread: str) -> dict[str, _Cells]:
+    """Per segment, the cells of one shuffled partition: ids, months, cents, rows."""
+    out = {}
+    for segment in np.unique(np.asarray(part["s"]).astype(str)).tolist():
+        book = _partition_ledger(part, label, spread, segment)
+        if book is not None:
+            ids = book.customers[book.codes].astype(str)
+            out[segment] = (ids, book.months, book.cents, book.rows)
+    return out
 
 
-def _add_cells(parts: list[_Cells | None]) -> _Cells | None:
-    found = [p for p in parts if p is not None]
-    if not found:
-        return None
-    return (
-        np.concatenate([p[0] for p in found]),
-        np.concatenate([p[1] for p in found]),
-        np.concatenate([p[2] for p in found]),
-        sum(p[3] for p in found),
-    )
+def _add_cells(parts: list[dict[str, _Cells]]) -> dict[str, _Cells]:
+    total: dict[str, list[_Cells]] = {}
+    for part in parts:
+        for segment, cells in part.items():
+            total.setdefault(segment, []).append(cells)
+    return {
+        segment: (
+            np.concatenate([p[0] for p in found]),
+            np.concatenate([p[1] for p in found]),
+            np.concatenate([p[2] for p in found]),
+            sum(p[3] for p in found),
+        )
+        for segment, found in total.items()
+    }
 
 
 def _dask_orders(source: OrderSource, options: RunOptions, keep: bool = False) -> Any:
@@ -376,7 +406,10 @@ def movements_of_source(
     spread = spread if source.extra_dates else ""
     started = time.perf_counter()
     if engine == "numpy":
-        book, report = _numpy_ledger(source, options, reason, spread)
+        from .numpy import read_arrays
+
+        arrays, report = read_arrays(source, on_error=options.on_error, lang=options.lang)
+        book = _numpy_ledger(source, arrays, spread)
         span = (book.first_month, book.last_month)
         result = finish_movements(movement_sums(book, chosen, span), chosen, span, book.source)
     elif engine == "duckdb":
@@ -407,36 +440,56 @@ def movements_of_source(
     return result, report
 
 
-def ledger_of_source(
+def ledgers_of_source(
     source: OrderSource, engine: str, options: RunOptions, reason: str, spread: str = "months"
-) -> tuple[Ledger, EngineReport]:
+) -> tuple[dict[str, Ledger], EngineReport]:
     """The whole ledger (every customer's MRR per month, customers in the order of their
-    ids) of ``source`` on ``engine``: the cells come back to memory, so this is for ledgers
+    ids) of ``source`` on ``engine``, one per value of its segment column (key ``""``
+    without one), sorted by segment: the cells come back to memory, so this is for ledgers
     that fit a workbook."""
     _check(source, engine)
     spread = spread if source.extra_dates else ""
     started = time.perf_counter()
+    books: dict[str, Ledger] = {}
     if engine == "numpy":
-        book, report = _numpy_ledger(source, options, reason, spread)
+        from .numpy import read_arrays
+
+        arrays, report = read_arrays(source, on_error=options.on_error, lang=options.lang)
+        if arrays.segments is None:
+            books[""] = _numpy_ledger(source, arrays, spread)
+        else:
+            segment_codes, segments = factorize(arrays.segments)
+            for k, segment in enumerate(segments.tolist()):
+                rows = np.flatnonzero(segment_codes == k)
+                books[str(segment)] = _numpy_ledger(source, arrays, spread, rows)
     elif engine == "duckdb":
         from . import duckdb as db
 
         with db.scratch_connection(source, **options.duckdb()) as (con, limit):
             cells = _DuckDBCells(con, source, options, limit, spread)
-            book = cells.bucket(0, 1)
+            for segment in cells.segments():
+                books[segment] = cells.bucket(0, 1, segment)
             report = cells.report
             report.settings = db.settings_of(limit, options.memory_limit, options.threads)
     else:
         with _dask_orders(source, options) as orders:
             found = orders.reduce(_partition_cells, _add_cells, source.label, spread)
             report = orders.report(source, reason, options.scheduler)
-        if found is None:
-            raise _no_rows(source)
-        ids, months, cents, rows = found
-        codes, names = factorize(ids)
-        book = ledger_of_cells(
-            names, codes, months, cents, rows=rows, source=source.label, spread=spread
-        )
+        for segment, (ids, months, cents, rows) in found.items():
+            codes, names = factorize(ids)
+            books[segment] = ledger_of_cells(
+                names, codes, months, cents, rows=rows, source=source.label, spread=spread
+            )
+    if not books:
+        raise _no_rows(source)
     report.reason = reason
     report.seconds = time.perf_counter() - started
-    return by_id(book), report
+    return {segment: by_id(book) for segment, book in sorted(books.items())}, report
+
+
+def ledger_of_source(
+    source: OrderSource, engine: str, options: RunOptions, reason: str, spread: str = "months"
+) -> tuple[Ledger, EngineReport]:
+    """The whole ledger of ``source`` (no segment column), as :func:`ledgers_of_source`."""
+    books, report = ledgers_of_source(source, engine, options, reason, spread)
+    return books[""], report

@@ -78,9 +78,11 @@ memory_limit, temp_directory, threads, scheduler, workers, lang.
         require_amount: bool = False,
         extra_dates: tuple[str, ...] = (),
         flags: dict[str, str] | None = None,
+        segment_col: str | None = None,
     ) -> OrderSource:
-        """The files of ``paths`` with these columns (and ``extra_dates``) and CSV options;
-        ``flags`` name the options a message about a missing column suggests."""
+        """The files of ``paths`` with these columns (and ``extra_dates``, ``segment_col``
+        to split by) and CSV options; ``flags`` name the options a message about a missing
+        column suggests."""
         return open_source(
             paths,
             customer_col=self.customer_col,
@@ -93,6 +95,7 @@ memory_limit, temp_directory, threads, scheduler, workers, lang.
             date_format=self.date_format,
             extra_dates=extra_dates,
             flags=flags,
+            segment_col=segment_col,
         )
 
     def duckdb(self) -> dict[str, Any]:

@@ -42,6 +42,8 @@ class EngineReport:
     settings: dict[str, str] = field(default_factory=dict)
     #: per segment ("" without one): the order totals a workbook summary shows
     totals: dict[str, OrderTotals] = field(default_factory=dict)
+    #: segments whose result could not be computed, and why (when asked to go on)
+    failed: dict[str, str] = field(default_factory=dict)
 
     def reject(self, message: str, count: int = 1) -> None:
         """Count ``count`` rejected rows described by ``message`` (the first 50 messages

@@ -32,7 +32,7 @@ from .options import RunOptions
 from .report import EngineReport
 from .sources import OrderSource
 
-__all__ = ["DaskHistory", "DuckDBHistory", "open_history"]
+__all__ = ["DaskHistory", "DuckDBHistory", "open_histories", "open_history"]
 
 _EPOCH = "DATE '1970-01-01'"
 
@@ -114,8 +114,16 @@ class DuckDBHistory:
         return plain(got["day"]).astype(np.int64), plain(got["n"]).astype(np.int64)
 
 
-def _partition_transactions(part: Any, end: int, amounts: bool) -> Transactions:
+def _mine(part: Any, segment: str | None) -> Any:
+    """The rows of one segment of a shuffled partition (all of them for None)."""
+    return part if segment is None else part[part["s"] == segment]
+
+
+def _partition_transactions(
+    part: Any, end: int, amounts: bool, segment: str | None = None
+) -> Transactions:
     """:func:`~retention_xl.models.customer_transactions` of one shuffled partition."""
+    part = _mine(part, segment)
     codes, names = factorize(np.asarray(part["c"]).astype(str))
     days = np.asarray(part["d"]).astype(np.int64)
     money = np.asarray(part["a"]).astype("float64") if amounts else None
@@ -123,8 +131,9 @@ def _partition_transactions(part: Any, end: int, amounts: bool) -> Transactions:
 
 
 def _partition_repeats(
-    part: Any, joined_by: int, end: int, amounts: bool
+    part: Any, joined_by: int, end: int, amounts: bool, segment: str | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
+    part = _mine(part, segment)
     codes, names = factorize(np.asarray(part["c"]).astype(str))
     days = np.asarray(part["d"]).astype(np.int64)
     if days.size == 0:
@@ -146,61 +155,91 @@ def _add_repeats(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray
 
 class DaskHistory:
     """An order history on a Dask cluster: the shuffled partitions of
-    :func:`.dask.open_orders`, each holding all orders of its customers."""
+    :func:`.dask.open_orders`, each holding all orders of its customers (of one
+    ``segment``'s orders, when given)."""
 
-    def __init__(self, orders: Any, amounts: bool) -> None:
-        self.orders, self.amounts = orders, amounts
+    def __init__(self, orders: Any, amounts: bool, segment: str | None = None) -> None:
+        self.orders, self.amounts, self.segment = orders, amounts, segment
 
     @property
     def last_day(self) -> int:
-        return int(self.orders.bounds.last[""])
+        return int(self.orders.bounds.last[self.segment or ""])
 
     def transactions(self, end: int) -> Transactions:
         part: Transactions = self.orders.reduce(
-            _partition_transactions, _add_transactions, int(end), self.amounts
+            _partition_transactions, _add_transactions, int(end), self.amounts, self.segment
         )
         return part
 
     def repeat_days(self, joined_by: int, end: int) -> tuple[np.ndarray, np.ndarray]:
         days: tuple[np.ndarray, np.ndarray] = self.orders.reduce(
-            _partition_repeats, _add_repeats, int(joined_by), int(end), self.amounts
+            _partition_repeats,
+            _add_repeats,
+            int(joined_by),
+            int(end),
+            self.amounts,
+            self.segment,
         )
         return days
 
 
+def _numpy_histories(arrays: Any) -> dict[str, ArrayHistory]:
+    """One history per segment of orders in memory (key ``""`` without segments)."""
+    codes, names = arrays.codes()
+    days = arrays.dates.astype("datetime64[D]").astype(np.int64)
+    if arrays.segments is None:
+        return {"": ArrayHistory(codes, names, days, arrays.amounts)}
+    segment_codes, segments = factorize(arrays.segments)
+    out = {}
+    for k, segment in enumerate(segments.tolist()):
+        rows = np.flatnonzero(segment_codes == k)
+        money = None if arrays.amounts is None else arrays.amounts[rows]
+        out[str(segment)] = ArrayHistory(codes[rows], names, days[rows], money)
+    return out
+
+
 @contextmanager
-def open_history(
+def open_histories(
     source: OrderSource, engine: str, options: RunOptions, reason: str
-) -> Iterator[tuple[Any, EngineReport]]:
-    """The order history of ``source`` on ``engine`` ("numpy", "duckdb" or "dask") and
-    the run's report (its ``seconds`` counted when the block ends); the connection or
-    cluster stays open for the block."""
+) -> Iterator[tuple[dict[str, Any], EngineReport]]:
+    """The order histories of ``source`` on ``engine`` ("numpy", "duckdb" or "dask"), one
+    per value of its segment column (R10: each an order log of its own; key ``""``
+    without one), sorted by segment, and the run's report (its ``seconds`` counted when
+    the block ends); the connection or cluster stays open for the block."""
     started = time.perf_counter()
     amounts = source.amount_col is not None
+    histories: dict[str, Any] = {}
     if engine == "numpy":
         from .numpy import read_arrays
 
         arrays, report = read_arrays(source, on_error=options.on_error, lang=options.lang)
         if arrays.dates.size == 0:
             raise InputError(f"{source.label}: no orders to summarise.")
-        codes, names = arrays.codes()
-        days = arrays.dates.astype("datetime64[D]").astype(np.int64)
         report.reason = reason
-        yield ArrayHistory(codes, names, days, arrays.amounts), report
+        yield dict(sorted(_numpy_histories(arrays).items())), report
     elif engine == "duckdb":
         from . import duckdb as db
+        from .duckdb import literal
 
         _supported(source, "duckdb")
         with db.scratch_connection(source, **options.duckdb()) as (con, chosen):
             opened = db.open_orders(con, source, None, options.on_error, chosen, options.lang)
             last = opened.bounds["last_day"]
-            if len(last) == 0 or np.ma.is_masked(last[0]):
+            for at, segment in enumerate(opened.bounds["s"].tolist()):
+                if np.ma.is_masked(last[at]):
+                    continue  # a segment of unreadable rows only
+                rows = opened.rows
+                if source.segment_col is not None:
+                    rows = f"(SELECT * FROM {rows} WHERE s = {literal(str(segment))})"
+                histories[str(segment)] = DuckDBHistory(
+                    con, rows, int(last[at]), source.label, chosen, amounts
+                )
+            if not histories:
                 raise InputError(f"{source.label}: no orders to summarise.")
             report = opened.report
             report.reason = reason
             report.settings = db.settings_of(chosen, options.memory_limit, options.threads)
-            history = DuckDBHistory(con, opened.rows, int(last[0]), source.label, chosen, amounts)
-            yield history, report
+            yield dict(sorted(histories.items())), report
     else:
         from . import dask as cluster
 
@@ -214,8 +253,21 @@ def open_history(
             **options.dask(),
         ) as orders:
             report = orders.report(source, reason, options.scheduler)
-            yield DaskHistory(orders, amounts), report
+            for segment in sorted(orders.bounds.last):
+                split = segment if source.segment_col is not None else None
+                histories[segment] = DaskHistory(orders, amounts, split)
+            yield histories, report
     report.seconds = time.perf_counter() - started
+
+
+@contextmanager
+def open_history(
+    source: OrderSource, engine: str, options: RunOptions, reason: str
+) -> Iterator[tuple[Any, EngineReport]]:
+    """The order history of ``source`` (no segment column) on ``engine``, as
+    :func:`open_histories`."""
+    with open_histories(source, engine, options, reason) as (histories, report):
+        yield histories[""], report
 
 
 def _supported(source: OrderSource, engine: str) -> None:
