@@ -22,14 +22,20 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ..cohorts import amounts_array, as_of_day, day_numbers
+from ..cohorts import as_of_day
 from ..errors import InputError
-from ..ids import factorize, ids_array
 from .bgnbd import bgnbd_fit, expected_purchases, expected_purchases_new, p_alive
 from .clv import clv_bgnbd
 from .fitting import FitResult
 from .gamma_gamma import expected_spend, gamma_gamma_fit
-from .rfm import UNIT_DAYS, RFMSummary, Transactions, customer_transactions, finish_summary
+from .rfm import (
+    UNIT_DAYS,
+    RFMSummary,
+    Transactions,
+    customer_transactions,
+    encode_orders,
+    finish_summary,
+)
 from .segments import RFMSegments, segment
 
 __all__ = ["ArrayHistory", "Forecast", "OrderHistory", "Tracking", "forecast", "forecast_history"]
@@ -74,18 +80,8 @@ class ArrayHistory:
 
     @classmethod
     def of(cls, customer_ids: Any, order_dates: Any, amounts: Any = None) -> ArrayHistory:
-        """Check and encode one row per order (see :func:`.rfm.rfm_summary`)."""
-        ids = ids_array(customer_ids)
-        days = day_numbers(order_dates)
-        if ids.size != days.size:
-            raise InputError(
-                f"customer_ids has {ids.size} values but order_dates has {days.size}; give "
-                "one of each per order."
-            )
-        if days.size == 0:
-            raise InputError("no orders: customer_ids and order_dates are empty.")
-        codes, names = factorize(ids)
-        return cls(codes, names, days, amounts_array(amounts, days.size))
+        """Check and encode one row per order (:func:`.rfm.encode_orders`)."""
+        return cls(*encode_orders(customer_ids, order_dates, amounts))
 
     @property
     def last_day(self) -> int:

@@ -40,6 +40,7 @@ __all__ = [
     "RFMSummary",
     "Transactions",
     "customer_transactions",
+    "encode_orders",
     "finish_summary",
     "rfm_summary",
 ]
@@ -164,6 +165,30 @@ def rfm_summary(
     ([1.0, 0.0], [2.0, 0.0], [4.0, 3.0], [30.0, 0.0])
     """
     _unit(unit)  # refuse a wrong unit before reading the orders
+    codes, uniques, days, money = encode_orders(customer_ids, order_dates, amounts)
+    end = as_of_day(as_of, int(days.max()))
+    part = customer_transactions(codes, uniques, days, money, end)
+    return finish_summary(part, end=end, unit=unit)
+
+
+def encode_orders(
+    customer_ids: Any, order_dates: Any, amounts: Any = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """One row per order, checked and encoded: customer codes into the sorted distinct
+    ids, day numbers, amounts (float64) or None.
+
+    Raises
+    ------
+    InputError
+        For ids and dates of different lengths, no orders, or values that are not ids,
+        dates or amounts.
+
+    Examples
+    --------
+    >>> codes, names, days, money = encode_orders(["b", "a"], ["2024-01-02", "2024-01-01"])
+    >>> codes.tolist(), names.tolist(), days.tolist(), money
+    ([1, 0], ['a', 'b'], [19724, 19723], None)
+    """
     ids = ids_array(customer_ids)
     days = day_numbers(order_dates)
     if ids.size != days.size:
@@ -173,11 +198,8 @@ def rfm_summary(
         )
     if days.size == 0:
         raise InputError("no orders: customer_ids and order_dates are empty.")
-    money = amounts_array(amounts, days.size)
-    end = as_of_day(as_of, int(days.max()))
-    codes, uniques = factorize(ids)
-    part = customer_transactions(codes, uniques, days, money, end)
-    return finish_summary(part, end=end, unit=unit)
+    codes, names = factorize(ids)
+    return codes, names, days, amounts_array(amounts, days.size)
 
 
 @dataclass(frozen=True)
