@@ -386,6 +386,23 @@ def test_auto_picks_duckdb_above_the_threshold(monkeypatch: pytest.MonkeyPatch) 
 def test_auto_thresholds_are_the_measured_ones() -> None:
     # benchmarks/RESULTS.md, "Engines at scale": the crossover on Parquet, numpy's memory on CSV
     assert NUMPY_MAX_ROWS == {"parquet": 100_000, "csv": 10_000_000}
+    # "Engines at scale: RFM summary and MRR movements": the RFM crossover between 1M and 10M
+    # Parquet orders; MRR faster on numpy at 10M billing rows
+    assert select_module.NUMPY_MAX_ROWS_BY_RESULT == {
+        "cohorts": NUMPY_MAX_ROWS,
+        "rfm": {"parquet": 3_000_000, "csv": 10_000_000},
+        "mrr": {"parquet": 10_000_000, "csv": 10_000_000},
+    }
+
+
+def test_auto_chooses_per_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same 6,919 orders (SOURCES.md) go to DuckDB for an RFM summary when its limit is
+    lower, and stay on numpy for the MRR table, whose limit is not."""
+    monkeypatch.setitem(select_module.NUMPY_MAX_ROWS_BY_RESULT["rfm"], "csv", 5_000)
+    source = open_source(SAMPLE)
+    assert choose_engine(source, result="rfm")[0] == "duckdb"
+    assert choose_engine(source, result="mrr")[0] == "numpy"
+    assert choose_engine(source)[0] == "numpy"  # cohorts
 
 
 def test_auto_without_duckdb_stays_on_numpy_and_says_how_to_install(

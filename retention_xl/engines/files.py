@@ -81,7 +81,7 @@ def rfm_summary_from_files(
     unit = _unit(unit)
     run = RunOptions.of(**options)
     source = run.source(paths)
-    name, reason = choose_engine(source, engine, scheduler=run.scheduler)
+    name, reason = choose_engine(source, engine, scheduler=run.scheduler, result="rfm")
     with open_histories(source, name, run, reason) as (histories, report):
         history = histories[""]
         end = as_of_day(as_of, history.last_day)
@@ -176,7 +176,7 @@ def _forecasts(
     settings["unit"] = _unit(settings["unit"])
     run = RunOptions.of(**options)
     source = run.source(paths, segment_col=by)
-    name, reason = choose_engine(source, engine, scheduler=run.scheduler)
+    name, reason = choose_engine(source, engine, scheduler=run.scheduler, result="rfm")
     out = {}
     with open_histories(source, name, run, reason) as (histories, report):
         for segment, history in histories.items():
@@ -324,7 +324,7 @@ def mrr_movements_from_files(
     chosen = conventions(**settings)
     extra = _service(service, spread)
     source = run.source(paths, require_amount=True, extra_dates=extra, flags=_FLAGS)
-    name, reason = choose_engine(source, engine, scheduler=run.scheduler)
+    name, reason = choose_engine(source, engine, scheduler=run.scheduler, result="mrr")
     return movements_of_source(source, name, run, chosen, reason, spread)
 
 
@@ -383,5 +383,5 @@ def _ledgers(
     _, run = _billing(customer_col, period_col, mrr_col, options, conventions_too=False)
     extra = _service(service, spread)
     source = run.source(paths, require_amount=True, extra_dates=extra, flags=_FLAGS, segment_col=by)
-    name, reason = choose_engine(source, engine, scheduler=run.scheduler)
+    name, reason = choose_engine(source, engine, scheduler=run.scheduler, result="mrr")
     return ledgers_of_source(source, name, run, reason, spread)

@@ -53,27 +53,34 @@ class DuckDBHistory:
         return self._last
 
     def transactions(self, end: int) -> Transactions:
-        """One statement: per customer the purchase days, first and last, revenue and
-        repeat value up to ``end``, refunds placed on the latest transaction on or before
-        them (on the first one when before the second purchase day ``s2``)."""
+        """One statement: the orders up to ``end`` grouped once by customer and day ``d``
+        (purchases and refunds of the day), then by customer ``p`` (purchase days, first,
+        last, the first two purchase days, purchases, the first day's purchases); refunds
+        ``r`` are placed against ``p`` — on the first transaction when before the second
+        purchase day, on a repeat transaction from it on, nowhere before the first."""
         from .duckdb import plain, run
 
         day = f"({_EPOCH} + {int(end)})"
         sql = (
             f"WITH o AS NOT MATERIALIZED (SELECT c, dt, a FROM {self.rows} "
             f"WHERE ok AND dt <= {day}), "
-            "p AS (SELECT c, min(dt) AS f FROM o WHERE a >= 0 GROUP BY c), "
-            "q AS (SELECT o.c, min(o.dt) AS s2 FROM o JOIN p ON o.c = p.c "
-            "WHERE o.a >= 0 AND o.dt > p.f GROUP BY o.c) "
-            "SELECT o.c AS c, count(DISTINCT o.dt) FILTER (o.a >= 0) AS n, "
-            f"coalesce(min(p.f) - {_EPOCH}, 0) AS first, "
-            f"coalesce(max(o.dt) FILTER (o.a >= 0) - {_EPOCH}, 0) AS last, "
-            "coalesce(sum(o.a) FILTER (o.a >= 0 OR o.dt >= p.f), 0) AS revenue, "
-            "coalesce(sum(o.a) FILTER ((o.a >= 0 AND o.dt > p.f) "
-            "OR (o.a < 0 AND o.dt >= q.s2)), 0) AS repeat, "
-            "count(*) FILTER (o.a >= 0 OR o.dt >= p.f) AS used, "
-            "count(*) FILTER (o.a < 0 AND (p.f IS NULL OR o.dt < p.f)) AS unplaced "
-            "FROM o LEFT JOIN p ON o.c = p.c LEFT JOIN q ON o.c = q.c GROUP BY o.c"
+            "d AS (SELECT c, dt, sum(a) FILTER (a >= 0) AS buy, count(*) FILTER (a >= 0) AS nb, "
+            "sum(a) FILTER (a < 0) AS ref, count(*) FILTER (a < 0) AS nr FROM o GROUP BY c, dt), "
+            "p AS (SELECT c, count(*) FILTER (nb > 0) AS n, min(dt) FILTER (nb > 0) AS f, "
+            "max(dt) FILTER (nb > 0) AS l, min(dt, 2) FILTER (nb > 0) AS two, "
+            "coalesce(sum(buy), 0) AS buys, arg_min(buy, dt) FILTER (nb > 0) AS first_buy, "
+            "sum(nb) AS nbuys FROM d GROUP BY c), "
+            "r AS (SELECT d.c, sum(d.ref) FILTER (d.dt >= p.f) AS placed, "
+            "sum(d.ref) FILTER (d.dt >= p.two[2]) AS repeat_ref, "
+            "sum(d.nr) FILTER (d.dt >= p.f) AS nplaced, "
+            "sum(d.nr) FILTER (p.f IS NULL OR d.dt < p.f) AS unplaced "
+            "FROM d JOIN p ON d.c = p.c WHERE d.nr > 0 GROUP BY d.c) "
+            f"SELECT p.c AS c, p.n AS n, coalesce(p.f - {_EPOCH}, 0) AS first, "
+            f"coalesce(p.l - {_EPOCH}, 0) AS last, "
+            "p.buys + coalesce(r.placed, 0) AS revenue, "
+            "coalesce(p.buys - p.first_buy, 0) + coalesce(r.repeat_ref, 0) AS repeat, "
+            "p.nbuys + coalesce(r.nplaced, 0) AS used, coalesce(r.unplaced, 0) AS unplaced "
+            "FROM p LEFT JOIN r ON p.c = r.c ORDER BY p.c"  # sorted: finish_summary sorts fast
         )
         got = run(self.con, sql, self.label, self.limit)
         after = run(

@@ -28,6 +28,7 @@ from .sources import OrderSource, open_source
 __all__ = [
     "ENGINES",
     "NUMPY_MAX_ROWS",
+    "NUMPY_MAX_ROWS_BY_RESULT",
     "choose_engine",
     "cohort_table_from_files",
     "segment_cohort_tables",
@@ -41,12 +42,24 @@ ENGINES: tuple[str, ...] = ("auto", "numpy", "duckdb", "dask")
 #: orders and even at 10M, but its memory grows by about 0.19 GiB per million orders (2.5 GiB
 #: at 10M CSV orders) while DuckDB's stays near its memory limit.
 NUMPY_MAX_ROWS: dict[str, int] = {"parquet": 100_000, "csv": 10_000_000}
+#: The same for the per-customer results (benchmarks/RESULTS.md "Engines at scale: RFM
+#: summary and MRR movements", fresh processes): numpy summarised 1M Parquet orders faster
+#: than DuckDB (0.8 s against 1.0 s) and 10M slower (8.5 s against 6.6 s, with 2.1 GiB
+#: against 0.9 GiB); MRR movements were faster on numpy at 1M and 10M billing rows (3.3 s
+#: against 4.7 s at 10M, 1.8 GiB against 1.0 GiB).
+NUMPY_MAX_ROWS_BY_RESULT: dict[str, dict[str, int]] = {
+    "cohorts": NUMPY_MAX_ROWS,
+    "rfm": {"parquet": 3_000_000, "csv": 10_000_000},
+    "mrr": {"parquet": 10_000_000, "csv": 10_000_000},
+}
 
 
 def choose_engine(
-    source: OrderSource, engine: str = "auto", *, scheduler: Any = None
+    source: OrderSource, engine: str = "auto", *, scheduler: Any = None, result: str = "cohorts"
 ) -> tuple[str, str]:
-    """(engine, reason): the engine asked for, or what ``auto`` picks for ``source``.
+    """(engine, reason): the engine asked for, or what ``auto`` picks for ``source`` and the
+    ``result`` ("cohorts", "rfm" for summaries and forecasts, "mrr"): numpy below
+    :data:`NUMPY_MAX_ROWS_BY_RESULT` orders, duckdb above.
 
     Examples
     --------
@@ -65,7 +78,7 @@ def choose_engine(
     if source.format == "excel":
         return "numpy", "auto: workbooks are read into memory by the order reader"
     rows = source.estimated_rows()
-    limit = NUMPY_MAX_ROWS[source.format]
+    limit = NUMPY_MAX_ROWS_BY_RESULT[result][source.format]
     about = f"auto: about {rows:,} orders of {source.format}"
     if rows < limit:
         return "numpy", f"{about}, below {limit:,} (numpy reads them in memory)"
