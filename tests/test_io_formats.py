@@ -317,6 +317,26 @@ def test_reading_a_csv_never_imports_pandas(tmp_path: Path) -> None:
     assert done.stdout.strip().splitlines()[-1] == "False"
 
 
+def test_reading_parquet_never_imports_pandas(tmp_path: Path) -> None:
+    """pyarrow.dataset imports pandas; the reader reads Parquet files (and folders) with
+    pyarrow.parquet, file by file."""
+    folder = tmp_path / "orders"
+    folder.mkdir()
+    for name, day in (("a", "2024-01-05"), ("b", "2024-02-05")):
+        table = pa.table({"customer_id": ["k1"], "order_date": [day], "amount": [9.5]})
+        pq.write_table(table, folder / f"{name}.parquet")
+    for source in (folder / "a.parquet", folder):
+        code = (
+            "import sys\nfrom retention_xl.io import read_orders\n"
+            f"orders = read_orders({str(source)!r})\n"
+            "print(len(orders), 'pandas' in sys.modules)"
+        )
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        rows = 1 if source.is_file() else 2
+        assert done.stdout.strip().splitlines()[-1] == f"{rows} False"
+
+
 def test_order_col_without_amounts_and_with_blank_rows(tmp_path: Path) -> None:
     path = tmp_path / "items.csv"
     path.write_text(
