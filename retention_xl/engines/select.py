@@ -43,13 +43,14 @@ ENGINES: tuple[str, ...] = ("auto", "numpy", "duckdb", "dask")
 #: at 10M CSV orders) while DuckDB's stays near its memory limit.
 NUMPY_MAX_ROWS: dict[str, int] = {"parquet": 100_000, "csv": 10_000_000}
 #: The same for the per-customer results (benchmarks/RESULTS.md "Engines at scale: RFM
-#: summary and MRR movements", fresh processes): numpy summarised 1M Parquet orders faster
-#: than DuckDB (0.8 s against 1.0 s) and 10M slower (8.5 s against 6.6 s, with 2.1 GiB
-#: against 0.9 GiB); MRR movements were faster on numpy at 1M and 10M billing rows (3.3 s
-#: against 4.7 s at 10M, 1.8 GiB against 1.0 GiB).
+#: summary and MRR movements", fresh processes on Parquet): numpy summarised 1M orders
+#: faster than DuckDB (0.7 s against 1.0 s) and 10M in the same time (6.7 s against 6.9 s,
+#: with 1.8 GiB against 1.0 GiB); MRR movements were faster on numpy at 1M and 10M billing
+#: rows (2.9 s against 4.6 s at 10M, 1.7 GiB against 1.0 GiB). Above 10M numpy's memory
+#: grows with the orders (about 0.18 GiB per million) while DuckDB's stays near its limit.
 NUMPY_MAX_ROWS_BY_RESULT: dict[str, dict[str, int]] = {
     "cohorts": NUMPY_MAX_ROWS,
-    "rfm": {"parquet": 3_000_000, "csv": 10_000_000},
+    "rfm": {"parquet": 10_000_000, "csv": 10_000_000},
     "mrr": {"parquet": 10_000_000, "csv": 10_000_000},
 }
 
