@@ -53,36 +53,47 @@ class DuckDBHistory:
         return self._last
 
     def transactions(self, end: int) -> Transactions:
-        """One statement: the orders up to ``end`` grouped once by customer and day ``d``
-        (purchases and refunds of the day), then by customer ``p`` (purchase days, first,
-        last, the first two purchase days, purchases, the first day's purchases); refunds
-        ``r`` are placed against ``p`` — on the first transaction when before the second
-        purchase day, on a repeat transaction from it on, nowhere before the first."""
+        """Three statements: the orders up to ``end`` grouped once by customer and day into
+        ``rx_days`` (purchases and refunds of the day); per customer ``rx_buyers`` — the
+        first purchase day, purchase days, last, second purchase day, purchases and the
+        first day's purchases; then the refunds (few) placed against them — on the first
+        transaction when before the second purchase day, on a repeat transaction from it
+        on, nowhere before the first. Both steps are temporary tables and every aggregate
+        has a fixed-size state, so DuckDB spills all of it under its memory limit (a large
+        aggregate read twice as a common table expression ran out of memory at 100M)."""
         from .duckdb import plain, run
 
         day = f"({_EPOCH} + {int(end)})"
+        steps = (
+            "CREATE OR REPLACE TEMP TABLE rx_days AS SELECT c, dt, "
+            "sum(a) FILTER (a >= 0) AS buy, count(*) FILTER (a >= 0) AS nb, "
+            "sum(a) FILTER (a < 0) AS ref, count(*) FILTER (a < 0) AS nr "
+            f"FROM {self.rows} WHERE ok AND dt <= {day} GROUP BY c, dt",
+            "CREATE OR REPLACE TEMP TABLE rx_buyers AS "
+            "WITH f AS (SELECT c, min(dt) FILTER (nb > 0) AS f FROM rx_days GROUP BY c) "
+            "SELECT d.c, any_value(f.f) AS f, count(*) FILTER (nb > 0) AS n, "
+            "max(dt) FILTER (nb > 0) AS l, min(dt) FILTER (nb > 0 AND dt > f.f) AS s2, "
+            "coalesce(sum(buy), 0) AS buys, sum(buy) FILTER (dt = f.f) AS first_buy, "
+            "sum(nb) AS nbuys FROM rx_days d JOIN f ON d.c = f.c GROUP BY d.c",
+        )
+        for step in steps:
+            run(self.con, step, self.label, self.limit, fetch=False)
         sql = (
-            f"WITH o AS NOT MATERIALIZED (SELECT c, dt, a FROM {self.rows} "
-            f"WHERE ok AND dt <= {day}), "
-            "d AS (SELECT c, dt, sum(a) FILTER (a >= 0) AS buy, count(*) FILTER (a >= 0) AS nb, "
-            "sum(a) FILTER (a < 0) AS ref, count(*) FILTER (a < 0) AS nr FROM o GROUP BY c, dt), "
-            "p AS (SELECT c, count(*) FILTER (nb > 0) AS n, min(dt) FILTER (nb > 0) AS f, "
-            "max(dt) FILTER (nb > 0) AS l, min(dt, 2) FILTER (nb > 0) AS two, "
-            "coalesce(sum(buy), 0) AS buys, arg_min(buy, dt) FILTER (nb > 0) AS first_buy, "
-            "sum(nb) AS nbuys FROM d GROUP BY c), "
-            "r AS (SELECT d.c, sum(d.ref) FILTER (d.dt >= p.f) AS placed, "
-            "sum(d.ref) FILTER (d.dt >= p.two[2]) AS repeat_ref, "
+            "WITH r AS (SELECT d.c, sum(d.ref) FILTER (d.dt >= p.f) AS placed, "
+            "sum(d.ref) FILTER (d.dt >= p.s2) AS repeat_ref, "
             "sum(d.nr) FILTER (d.dt >= p.f) AS nplaced, "
             "sum(d.nr) FILTER (p.f IS NULL OR d.dt < p.f) AS unplaced "
-            "FROM d JOIN p ON d.c = p.c WHERE d.nr > 0 GROUP BY d.c) "
+            "FROM rx_days d JOIN rx_buyers p ON d.c = p.c WHERE d.nr > 0 GROUP BY d.c) "
             f"SELECT p.c AS c, p.n AS n, coalesce(p.f - {_EPOCH}, 0) AS first, "
             f"coalesce(p.l - {_EPOCH}, 0) AS last, "
             "p.buys + coalesce(r.placed, 0) AS revenue, "
             "coalesce(p.buys - p.first_buy, 0) + coalesce(r.repeat_ref, 0) AS repeat, "
             "p.nbuys + coalesce(r.nplaced, 0) AS used, coalesce(r.unplaced, 0) AS unplaced "
-            "FROM p LEFT JOIN r ON p.c = r.c ORDER BY p.c"  # sorted: finish_summary sorts fast
+            "FROM rx_buyers p LEFT JOIN r ON p.c = r.c ORDER BY p.c"  # finish_summary sorts fast
         )
         got = run(self.con, sql, self.label, self.limit)
+        for table in ("rx_days", "rx_buyers"):
+            run(self.con, f"DROP TABLE {table}", self.label, self.limit, fetch=False)
         after = run(
             self.con,
             f"SELECT count(*) AS n FROM {self.rows} WHERE ok AND dt > {day}",
