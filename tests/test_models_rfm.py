@@ -146,3 +146,19 @@ def test_segments_of_cdnow() -> None:
     rows = result.rows("de")
     assert rows[0] == ["Kunde", "R", "F", "M", "RFM", "Segment"]
     assert rows[1][5] in {name for _, name in SEGMENTS.values()}
+
+
+def test_a_refund_that_cancels_repeat_purchases_leaves_exactly_zero() -> None:
+    """Hand: a buys 0.01 on day 1, then 0.1 and 0.2 on day 8, refunded (−0.3) on day 9.
+    The repeat transaction's value is 0.1 + 0.2 − 0.3 = 0 — in floating point 5.6e-17,
+    which the Gamma-Gamma fit would take for a real, tiny spend; the summary keeps money to
+    the millionth, so it is exactly 0 whatever the order of addition (on every engine)."""
+    summary = rfm_summary(
+        ["a", "a", "a", "a"],
+        ["2024-01-01", "2024-01-08", "2024-01-08", "2024-01-09"],
+        [0.01, 0.1, 0.2, -0.3],
+        unit="D",
+    )
+    assert summary.frequency.tolist() == [1.0]
+    assert summary.monetary is not None and summary.monetary.tolist() == [0.0]
+    assert summary.revenue is not None and summary.revenue.tolist() == [0.01]
