@@ -44,8 +44,8 @@ ENGINES: tuple[str, ...] = ("auto", "numpy", "duckdb", "dask")
 NUMPY_MAX_ROWS: dict[str, int] = {"parquet": 100_000, "csv": 10_000_000}
 #: The same for the per-customer results (benchmarks/RESULTS.md "Engines at scale: RFM
 #: summary and MRR movements", fresh processes on Parquet): numpy summarised 1M orders
-#: faster than DuckDB (0.7 s against 1.0 s) and 10M in the same time (6.7 s against 6.9 s,
-#: with 1.8 GiB against 1.0 GiB); MRR movements were faster on numpy at 1M and 10M billing
+#: faster than DuckDB (0.9 s against 1.0 s) and 10M in the same time (8.0 s against 8.2 s,
+#: with 1.8 GiB against 1.05 GiB); MRR movements were faster on numpy at 1M and 10M billing
 #: rows (2.9 s against 4.6 s at 10M, 1.7 GiB against 1.0 GiB). Above 10M numpy's memory
 #: grows with the orders (about 0.18 GiB per million) while DuckDB's stays near its limit.
 NUMPY_MAX_ROWS_BY_RESULT: dict[str, dict[str, int]] = {
