@@ -487,8 +487,9 @@ def _engine_options(parser: argparse.ArgumentParser) -> None:
         "--engine",
         choices=ENGINES,
         default="auto",
-        help="auto (default): numpy below 100k Parquet / 10M CSV orders, duckdb above (stderr "
-        "says which and why); duckdb works out of core, dask on a cluster",
+        help="auto (default): numpy up to a measured size (cohorts: 100k Parquet / 10M CSV "
+        "orders; forecast, subscriptions: 10M), duckdb above; stderr says which and why. "
+        "duckdb works out of core, dask on a cluster",
     )
     parser.add_argument(
         "--memory-limit",
