@@ -172,3 +172,29 @@ def test_csv_blocks_name_rows_by_their_line_in_the_file(
     assert sorted(report.problems) == sorted(expected.problems)
     assert (report.rows_read, report.rows_used, report.rows_rejected) == (3000, 2997, 3)
     assert_same_table(got, want)
+
+
+def test_parquet_pieces_name_rows_by_their_row_in_the_file(
+    scheduler: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Parquet file read in pieces of its row groups reports an unreadable row by its
+    row in the file, as the numpy engine does (whose report is the expected one)."""
+    from retention_xl.engines import dask as engine
+
+    table = pa.table(
+        {
+            "customer_id": ["a", "b", "", "c"] * 3,  # rows 3, 7, 11: no id
+            "order_date": ["2024-01-01", "2024-02-01", "2024-02-03", "2024-13-01"] * 3,
+            "amount": [1.0, 2.0, 3.0, 4.0] * 3,  # rows 4, 8, 12: an impossible date
+        }
+    )
+    path = tmp_path / "orders.parquet"
+    pq.write_table(table, path, row_group_size=4)
+    monkeypatch.setattr(engine, "_PARQUET_ROWS", 4)  # one row group a piece
+    with pytest.raises(DataError, match=r"orders\.parquet, row 3: column 'customer_id'"):
+        cohort_table_from_files(path, engine="dask", scheduler=scheduler)
+    _, report = cohort_table_from_files(path, engine="dask", scheduler=scheduler, on_error="skip")
+    _, expected = cohort_table_from_files(path, engine="numpy", on_error="skip")
+    assert report.settings["partitions"] == "3"
+    assert sorted(report.problems) == sorted(expected.problems)
+    assert any("orders.parquet, row 12:" in problem for problem in report.problems)

@@ -43,7 +43,7 @@ from .sources import OrderSource
 __all__ = ["ClusterOrders", "cohort_tables", "connect", "open_orders"]
 
 _BLOCK = "64MB"  # CSV bytes per partition (gzip files are one partition each)
-_PARQUET_BLOCK = "32MiB"  # Parquet data per partition (about 1M orders of text ids)
+_PARQUET_ROWS = 1_000_000  # Parquet rows per piece (whole row groups)
 
 
 def _libraries() -> tuple[Any, Any]:
@@ -104,12 +104,16 @@ def connect(
 
 @dataclass(frozen=True)
 class _Block:
-    """Where a piece of CSV text comes from: the file, the block's place in it (blocks
-    after the first get the header line put in front) and the header line."""
+    """Where a piece comes from: the file and the piece's place in it — for CSV a block of
+    text (blocks after the first get the header line put in front), for Parquet some of
+    its row groups."""
 
     path: str
     number: int
     header: bytes
+    kind: str = "csv"  # or "parquet": row groups ``groups`` whose first row is ``offset``
+    offset: int = 0
+    groups: tuple[int, ...] = ()
 
 
 def _header_line(path: Path, compressed: bool) -> bytes:
@@ -122,29 +126,60 @@ def _header_line(path: Path, compressed: bool) -> bytes:
     return b""
 
 
-def _pieces(source: OrderSource) -> tuple[list[Any], list[_Block | None]]:
-    """The source as delayed pieces the order reader reads, and for CSV each piece's block.
+def _row_groups(path: str, groups: tuple[int, ...], columns: list[str]) -> Any:
+    """Some row groups of a Parquet file, as a pyarrow Table of ``columns``."""
+    import pyarrow.parquet as pq
 
-    Parquet: row groups as pandas partitions (small ones together). CSV: byte blocks of
+    return pq.ParquetFile(path).read_row_groups(list(groups), columns=columns)
+
+
+def _parquet_pieces(source: OrderSource) -> tuple[list[Any], list[_Block | None]]:
+    """Every Parquet file's row groups in pieces of about :data:`_PARQUET_ROWS` rows."""
+    import pyarrow.parquet as pq
+
+    delayed, _ = _dask()
+    read = delayed(_row_groups, pure=True)
+    columns = [
+        c
+        for c in (
+            source.customer_col,
+            source.date_col,
+            source.amount_col,
+            source.segment_col,
+            *source.extra_dates,
+        )
+        if c is not None
+    ]
+    pieces: list[Any] = []
+    blocks: list[_Block | None] = []
+    for path in source.files:
+        meta = pq.ParquetFile(path).metadata
+        start = rows = 0
+        groups: list[int] = []
+        for group in range(meta.num_row_groups):
+            groups.append(group)
+            rows += meta.row_group(group).num_rows
+            if rows >= _PARQUET_ROWS or group == meta.num_row_groups - 1:
+                kept = tuple(groups)
+                pieces.append(read(str(path), kept, columns))
+                blocks.append(_Block(str(path), len(pieces), b"", "parquet", start, kept))
+                start, rows, groups = start + rows, 0, []
+    return pieces, blocks
+
+
+def _pieces(source: OrderSource) -> tuple[list[Any], list[_Block | None]]:
+    """The source as delayed pieces the order reader reads, and each piece's block.
+
+    Parquet: row groups read with pyarrow, about 1M rows a piece. CSV: byte blocks of
     about 64 MB cut at line breaks, each read by the reader's own CSV parser (the same
     field-count checks, encodings and messages as the numpy engine; a quoted field with a
     line break must not straddle a block: give such files whole, as gzip or Parquet);
     gzip and UTF-16 files are one block each.
     """
-    dd, _ = _libraries()
+    _libraries()
     delayed, _ = _dask()
-    files = [str(f) for f in source.files]
     if source.format == "parquet":
-        columns = [
-            c
-            for c in (source.customer_col, source.date_col, source.amount_col, source.segment_col)
-            if c is not None
-        ]
-        frame = dd.read_parquet(
-            files, columns=columns, split_row_groups="adaptive", blocksize=_PARQUET_BLOCK
-        )
-        parts = list(frame.to_delayed())
-        return parts, [None] * len(parts)
+        return _parquet_pieces(source)
     if source.format != "csv":
         raise InputError(
             f"{source.label}: engine='dask' reads CSV, gzip CSV and Parquet files; read "
@@ -185,7 +220,8 @@ def _read(piece: Any, block: _Block | None, source: OrderSource, lang: str) -> A
     from ..io import read_orders
     from ..io.read import CsvText
 
-    if block is not None:
+    csv = block is not None and block.kind == "csv"
+    if block is not None and csv:
         text = piece if block.number == 0 else block.header + piece
         piece = CsvText(block.path, text)
     return read_orders(
@@ -193,9 +229,9 @@ def _read(piece: Any, block: _Block | None, source: OrderSource, lang: str) -> A
         customer_col=source.customer_col,
         date_col=source.date_col,
         amount_col=source.amount_col,
-        delimiter=source.delimiter if block is not None else None,
+        delimiter=source.delimiter if csv else None,
         decimal=source.decimal if source.amount_col else None,
-        encoding=None if block is None or source.encoding == "utf-8" else source.encoding,
+        encoding=None if not csv or source.encoding == "utf-8" else source.encoding,
         on_error="skip",
         segment_col=source.segment_col,
         date_format=source.date_format,
@@ -235,15 +271,16 @@ def _partition_bounds(
     lang: str,
     number: int,
 ) -> _Bounds:
-    lines = piece.count(b"\n") if block is not None else 0
+    csv = block is not None and block.kind == "csv"
+    lines = piece.count(b"\n") if csv else 0
     try:
         orders = _read(piece, block, source, lang)
     except DataError as error:  # the whole piece: returned, so no worker logs a failure
-        return _Bounds(error=str(error) if block else f"{source.label}, part {number}: {error}")
+        return _Bounds(error=_in_parquet(str(error), block, source, number))
     read = orders.report
     out = _Bounds(read.rows_read, read.rows_used, read.blank_rows, read.rows_rejected)
     out.lines = lines
-    out.problems = list(read.problems) if block else [f"part {number}: {p}" for p in read.problems]
+    out.problems = [_in_parquet(problem, block, source, number) for problem in read.problems]
     days = orders.order_dates.astype(np.int64)
     money = orders.amounts
     segments = _segments_of(orders)
@@ -260,12 +297,25 @@ def _partition_bounds(
     return out
 
 
+def _in_parquet(text: str, block: _Block | None, source: OrderSource, number: int) -> str:
+    """A message about a Parquet piece (read as a table: "DataFrame row k") naming the file
+    and the row in it (from 1, as the numpy engine names it)."""
+    if block is None:
+        return f"{source.label}, part {number}: {text}"
+    if block.kind != "parquet":
+        return text
+    text = re.sub(
+        r"^DataFrame row (\d+)", lambda m: f"{block.path}, row {block.offset + int(m[1]) + 1}", text
+    )
+    return re.sub(r"^DataFrame\b", block.path, text)
+
+
 def _in_file(parts: list[_Bounds], blocks: list[_Block | None]) -> None:
     """Line numbers of the pieces' messages made the lines of the whole file: a block
     after the first is read with the header in front (its line 2 is its first line)."""
     starts: dict[str, int] = {}
     for part, block in zip(parts, blocks, strict=True):
-        if block is None:
+        if block is None or block.kind != "csv":
             continue
         offset = starts.get(block.path, 0)
         starts[block.path] = offset + part.lines
