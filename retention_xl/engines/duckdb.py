@@ -35,6 +35,7 @@ from .sources import OrderSource
 
 __all__ = [
     "DEFAULT_MEMORY_LIMIT",
+    "EPOCH",
     "OpenOrders",
     "cohort_tables",
     "connect",
@@ -99,7 +100,7 @@ _SPACES = "".join(
         *(0x2028, 0x2029, 0x202F, 0x205F, 0x3000),
     )
 )
-_EPOCH = "DATE '1970-01-01'"
+EPOCH = "DATE '1970-01-01'"  # day number 0, as SQL
 _MEMORY = re.compile(r"\d+(?:\.\d+)?\s*(?:[KMGT]i?B|B)", re.IGNORECASE)
 
 
@@ -408,7 +409,7 @@ def period_index_sql(code: str, column: str) -> str:
     >>> period_index_sql("Q", "dt")
     '(year(dt) - 1970) * 4 + (month(dt) - 1) // 3'
     """
-    day = f"({column} - {_EPOCH})"
+    day = f"({column} - {EPOCH})"
     return {
         "D": day,
         "W": f"CAST(floor(({column} - DATE '1970-01-05') / 7) AS BIGINT)",
@@ -436,9 +437,9 @@ class _Frames:
         return cls(
             "c",
             "",
-            f"({_EPOCH} + {frame.end})",
+            f"({EPOCH} + {frame.end})",
             str(frame.origin),
-            f"({_EPOCH} + {first})",
+            f"({EPOCH} + {first})",
             str(frame.diagonal),
         )
 
@@ -524,13 +525,13 @@ def _bounds_sql(rows: str, as_of: int | None) -> str:
     """R1/R2 per segment: rows read, blank, used and unreadable, ids with spaces around
     them, the last order day, the earliest purchase on or before the end, and the orders
     after it."""
-    end = "DATE '9999-12-31'" if as_of is None else f"{_EPOCH} + {int(as_of)}"
+    end = "DATE '9999-12-31'" if as_of is None else f"{EPOCH} + {int(as_of)}"
     return (
         "SELECT s, count(*) FILTER (NOT blank) AS rows_read, "
         "count(*) FILTER (blank) AS blank_rows, count(*) FILTER (ok AND NOT blank) AS rows_used, "
         "count(*) FILTER (trimmed) AS trimmed_ids, "
-        f"max(dt) FILTER (ok) - {_EPOCH} AS last_day, min(dt) FILTER (ok) - {_EPOCH} AS low_day, "
-        f"min(dt) FILTER (ok AND a >= 0 AND dt <= {end}) - {_EPOCH} AS first_day, "
+        f"max(dt) FILTER (ok) - {EPOCH} AS last_day, min(dt) FILTER (ok) - {EPOCH} AS low_day, "
+        f"min(dt) FILTER (ok AND a >= 0 AND dt <= {end}) - {EPOCH} AS first_day, "
         f"count(*) FILTER (ok AND dt > {end}) AS after, "
         f"count(*) FILTER (ok AND a >= 0 AND dt <= {end}) AS purchases, "
         f"coalesce(sum(a) FILTER (ok AND dt <= {end}), 0) AS revenue "
@@ -847,7 +848,7 @@ def _frames_for(con: Any, source: OrderSource, frames: dict[str, CohortFrame]) -
         return _Frames.inline(frames[""])
     con.execute("CREATE TEMP TABLE rx_frames (s VARCHAR, e DATE, lo BIGINT, f0 DATE, dg BIGINT)")
     con.executemany(
-        f"INSERT INTO rx_frames VALUES (?, {_EPOCH} + ?, ?, {_EPOCH} + ?, ?)",
+        f"INSERT INTO rx_frames VALUES (?, {EPOCH} + ?, ?, {EPOCH} + ?, ?)",
         [
             (s, f.end, f.origin, f.first if f.first is not None else 0, f.diagonal)
             for s, f in frames.items()

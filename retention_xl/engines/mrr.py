@@ -24,7 +24,14 @@ import numpy as np
 from ..errors import InputError
 from ..ids import factorize
 from ..subscriptions.conventions import Conventions
-from ..subscriptions.ledger import DAYS_PER_MONTH, Ledger, ledger, ledger_of_cells, spread_ledger
+from ..subscriptions.ledger import (
+    DAYS_PER_MONTH,
+    MAX_AMOUNT,
+    Ledger,
+    ledger,
+    ledger_of_cells,
+    spread_ledger,
+)
 from ..subscriptions.movements import MovementSums, MrrMovements, finish_movements, movement_sums
 from .options import RunOptions
 from .report import EngineReport
@@ -40,8 +47,6 @@ __all__ = [
 
 #: Ledger cells DuckDB hands to numpy at a time (about 0.5 GiB of numpy work per bucket).
 BUCKET_CELLS = 4_000_000
-_EPOCH = "DATE '1970-01-01'"
-_MAX_AMOUNT = 9e10  # as retention_xl.subscriptions.ledger.to_cents
 
 
 def _month(day: int) -> int:
@@ -205,7 +210,7 @@ class _DuckDBCells:
         huge = db.run(
             self.con,
             f"SELECT any_value(a) AS a, count(*) AS n FROM {rows} "
-            f"WHERE ok AND abs(a) > {_MAX_AMOUNT}",
+            f"WHERE ok AND abs(a) > {MAX_AMOUNT}",
             source.label,
             self.limit,
         )

@@ -28,13 +28,12 @@ from ..errors import InputError
 from ..ids import factorize
 from ..models.forecast import ArrayHistory
 from ..models.rfm import Transactions, customer_transactions
+from .duckdb import EPOCH
 from .options import RunOptions
 from .report import EngineReport
 from .sources import OrderSource
 
 __all__ = ["DaskHistory", "DuckDBHistory", "open_histories", "open_history"]
-
-_EPOCH = "DATE '1970-01-01'"
 
 
 class DuckDBHistory:
@@ -63,7 +62,7 @@ class DuckDBHistory:
         aggregate read twice as a common table expression ran out of memory at 100M)."""
         from .duckdb import plain, run
 
-        day = f"({_EPOCH} + {int(end)})"
+        day = f"({EPOCH} + {int(end)})"
         steps = (
             "CREATE OR REPLACE TEMP TABLE rx_days AS SELECT c, dt, "
             "sum(a) FILTER (a >= 0) AS buy, count(*) FILTER (a >= 0) AS nb, "
@@ -84,8 +83,8 @@ class DuckDBHistory:
             "sum(d.nr) FILTER (d.dt >= p.f) AS nplaced, "
             "sum(d.nr) FILTER (p.f IS NULL OR d.dt < p.f) AS unplaced "
             "FROM rx_days d JOIN rx_buyers p ON d.c = p.c WHERE d.nr > 0 GROUP BY d.c) "
-            f"SELECT p.c AS c, p.n AS n, coalesce(p.f - {_EPOCH}, 0) AS first, "
-            f"coalesce(p.l - {_EPOCH}, 0) AS last, "
+            f"SELECT p.c AS c, p.n AS n, coalesce(p.f - {EPOCH}, 0) AS first, "
+            f"coalesce(p.l - {EPOCH}, 0) AS last, "
             "p.buys + coalesce(r.placed, 0) AS revenue, "
             "coalesce(p.buys - p.first_buy, 0) + coalesce(r.repeat_ref, 0) AS repeat, "
             "p.nbuys + coalesce(r.nplaced, 0) AS used, coalesce(r.unplaced, 0) AS unplaced "
@@ -122,11 +121,11 @@ class DuckDBHistory:
 
         sql = (
             f"WITH o AS NOT MATERIALIZED (SELECT c, dt FROM {self.rows} WHERE ok AND a >= 0 "
-            f"AND dt <= {_EPOCH} + {int(end)}), "
+            f"AND dt <= {EPOCH} + {int(end)}), "
             "p AS (SELECT c, min(dt) AS f FROM o GROUP BY c "
-            f"HAVING min(dt) <= {_EPOCH} + {int(joined_by)}), "
+            f"HAVING min(dt) <= {EPOCH} + {int(joined_by)}), "
             "t AS (SELECT DISTINCT o.c, o.dt FROM o JOIN p ON o.c = p.c WHERE o.dt > p.f) "
-            f"SELECT dt - {_EPOCH} AS day, count(*) AS n FROM t GROUP BY dt ORDER BY dt"
+            f"SELECT dt - {EPOCH} AS day, count(*) AS n FROM t GROUP BY dt ORDER BY dt"
         )
         got = run(self.con, sql, self.label, self.limit)
         return plain(got["day"]).astype(np.int64), plain(got["n"]).astype(np.int64)

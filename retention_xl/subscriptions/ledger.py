@@ -33,7 +33,7 @@ __all__ = [
     "to_cents",
 ]
 
-_MAX_AMOUNT = 9e10  # currency; in cents (< 2**53 / 1000) every sum and share stays exact
+MAX_AMOUNT = 9e10  # currency; in cents (< 2**53 / 1000) every sum and share stays exact
 DAYS_PER_MONTH = 365.2425 / 12  # 30.436875: the mean Gregorian month
 
 
@@ -124,7 +124,7 @@ def to_cents(values: Any, name: str = "mrr") -> np.ndarray:
         raise InputError(
             f"{name} must be numbers (amounts of money); got {values!r:.80}."
         ) from None
-    bad = ~np.isfinite(arr) | (np.abs(arr) > _MAX_AMOUNT)
+    bad = ~np.isfinite(arr) | (np.abs(arr) > MAX_AMOUNT)
     if np.any(bad):
         position = int(np.flatnonzero(bad)[0])
         raise InputError(
