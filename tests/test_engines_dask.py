@@ -1,6 +1,7 @@
 """The Dask engine computes the numpy engine's cohort tables, on a LocalCluster of two
-worker processes started once for the module: CDNOW as CSV and as a folder of Parquet
-files, German CSV split by city, bad rows; and its own LocalCluster when none is given.
+worker processes started once for the session (tests/conftest.py): CDNOW as CSV and as a
+folder of Parquet files, German CSV split by city, bad rows; and its own LocalCluster when
+none is given.
 
 Expected tables come from the numpy engine (checked against the independent reference of
 tests/cohort_reference.py by tests/test_cohorts.py); equal means counts exact, money to the
@@ -9,8 +10,6 @@ cent, blanks in the same cells (tests/engine_compare.py).
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,23 +27,6 @@ distributed = pytest.importorskip("distributed")
 DATA = Path(__file__).parent / "data"
 SAMPLE = Path(__file__).parents[1] / "retention_xl" / "sample" / "cdnow_sample_orders.csv"
 GERMAN = DATA / "cdnow_300_de.csv"
-
-
-@pytest.fixture(scope="module")
-def scheduler() -> Iterator[str]:
-    """The address of a LocalCluster of 2 worker processes (one thread each)."""
-    cluster = distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},  # any free port
-        silence_logs=logging.ERROR,
-    )
-    try:
-        yield cluster.scheduler_address
-    finally:
-        cluster.close()
 
 
 @pytest.mark.parametrize(

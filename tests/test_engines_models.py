@@ -11,16 +11,15 @@ tests/test_subscriptions.py. Every engine is in addition checked against the pub
 CDNOW summary (FHL 2005), and on the random logs against the in-memory functions (and the
 MRR reference) applied to what was written; by-hand cases show their arithmetic. "Equal"
 is defined in tests/engine_models_compare.py: counts and times exact, money to the cent
-(RFM) or exact in cents (MRR). One LocalCluster of two worker processes serves every Dask
-run of the module.
+(RFM) or exact in cents (MRR). One LocalCluster of two worker processes (tests/conftest.py)
+serves every Dask run.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -63,23 +62,6 @@ GERMAN_COLUMNS = {"customer_col": "Kunden-Nr", "date_col": "Bestelldatum", "amou
 #: CSV bytes per Dask partition in these tests, so that the small files are read in several
 #: partitions and the shuffle by customer has something to do (the default is 64MB)
 SMALL_BLOCK = 16_000
-
-
-@pytest.fixture(scope="module")
-def scheduler() -> Iterator[str]:
-    """The address of a LocalCluster of 2 worker processes (one thread each)."""
-    cluster = distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},  # any free port
-        silence_logs=logging.ERROR,
-    )
-    try:
-        yield cluster.scheduler_address
-    finally:
-        cluster.close()
 
 
 @pytest.fixture
