@@ -27,6 +27,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -208,37 +209,69 @@ def run(engine: str, path: Path, out: Path, args: argparse.Namespace) -> dict[st
         command += ["--memory-limit", args.memory_limit]
     if engine == "dask" and args.dask_memory_limit:
         command += ["--dask-memory-limit", args.dask_memory_limit]
-    started = time.perf_counter()
+    watched = watch(command, spill, args.rss_cap_gib)
+    result: dict[str, Any] = {
+        "engine": engine,
+        "wall": watched.elapsed,
+        "peak_mib": watched.peak,
+        "spill_mib": watched.spilled,
+    }
+    if watched.stopped:
+        result["status"] = watched.stopped
+    elif watched.returncode != 0:
+        result["status"] = f"failed ({watched.last_error(160)})"
+    else:
+        result.update(json.loads(watched.stdout.strip().splitlines()[-1]))
+        result["status"] = "ok"
+    return result
+
+
+@dataclass
+class Watched:
+    """A child process run to its end: peak resident memory of its tree (sampled every
+    50 ms), DuckDB's spill folder, why it was stopped (if it was), its output and time."""
+
+    peak: float
+    spilled: float
+    stopped: str
+    returncode: int
+    stdout: str
+    stderr: str
+    elapsed: float
+    started_wall: float
+
+    def last_error(self, width: int) -> str:
+        lines = [line for line in self.stderr.strip().splitlines() if line.strip()]
+        return lines[-1][:width] if lines else str(self.returncode)
+
+
+def watch(
+    command: list[str], spill: Path, rss_cap_gib: float, limit: float | None = None
+) -> Watched:
+    """Run ``command`` in a session of its own; kill it when its processes pass
+    ``rss_cap_gib`` or it runs longer than ``limit`` seconds; remove ``spill`` after."""
+    started_wall, started = time.time(), time.perf_counter()
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
-    peak, spilled, killed = 0.0, 0.0, False
+    peak, spilled, stopped = 0.0, 0.0, ""
     while process.poll() is None:
         peak = max(peak, _rss_mib(_tree(process.pid)))
         spilled = max(spilled, _folder_mib(spill))
-        if peak > args.rss_cap_gib * 1024:
+        if peak > rss_cap_gib * 1024:
+            stopped = f"killed: the processes passed {rss_cap_gib:g} GiB"
+        elif limit is not None and time.perf_counter() - started > limit:
+            stopped = f"stopped after {limit:.0f} s"
+        if stopped:
             os.killpg(process.pid, signal.SIGKILL)
-            killed = True
             break
         time.sleep(0.05)
     stdout, stderr = process.communicate()
-    wall = time.perf_counter() - started
+    elapsed = time.perf_counter() - started
     shutil.rmtree(spill, ignore_errors=True)
-    result: dict[str, Any] = {
-        "engine": engine,
-        "wall": wall,
-        "peak_mib": peak,
-        "spill_mib": spilled,
-    }
-    if killed:
-        result["status"] = f"killed: the processes passed {args.rss_cap_gib} GiB"
-    elif process.returncode != 0:
-        lines = [line for line in stderr.strip().splitlines() if line.strip()]
-        result["status"] = f"failed ({lines[-1][:160] if lines else process.returncode})"
-    else:
-        result.update(json.loads(stdout.strip().splitlines()[-1]))
-        result["status"] = "ok"
-    return result
+    return Watched(
+        peak, spilled, stopped, process.returncode, stdout, stderr, elapsed, started_wall
+    )
 
 
 def same_tables(a: Path, b: Path) -> bool:

@@ -42,10 +42,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import os
 import shutil
-import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -58,12 +55,10 @@ sys.path.insert(0, str(HERE))
 
 from bench_mrr import COUNTS, MOVES, pandas_long  # noqa: E402
 from bench_scale import (  # noqa: E402
-    _folder_mib,
     _high_water_mib,
-    _rss_mib,
-    _tree,
     generate,
     size_of,
+    watch,
 )
 
 SEED = 20261130
@@ -247,44 +242,24 @@ def run(
     if engine == "duckdb" and memory_limit:
         command += ["--memory-limit", memory_limit]
     limit = args.dask_timeout if engine == "dask" else args.timeout
-    started_wall, started = time.time(), time.perf_counter()
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
-    )
-    peak, spilled, stopped = 0.0, 0.0, ""
-    while process.poll() is None:
-        peak = max(peak, _rss_mib(_tree(process.pid)))
-        if engine == "duckdb":
-            spilled = max(spilled, _folder_mib(spill))
-        if peak > args.rss_cap_gib * 1024:
-            stopped = f"killed: the processes passed {args.rss_cap_gib:g} GiB"
-        elif time.perf_counter() - started > limit:
-            stopped = f"stopped after {limit:.0f} s"
-        if stopped:
-            os.killpg(process.pid, signal.SIGKILL)
-            break
-        time.sleep(0.05)
-    stdout, stderr = process.communicate()
-    elapsed = time.perf_counter() - started
-    shutil.rmtree(spill, ignore_errors=True)
+    watched = watch(command, spill, args.rss_cap_gib, limit)
     result: dict[str, Any] = {
         "part": part,
         "engine": engine,
-        "peak_mib": peak,
-        "spill_mib": spilled,
-        "wall": elapsed,
+        "peak_mib": watched.peak,
+        "spill_mib": watched.spilled,
+        "wall": watched.elapsed,
     }
-    if stopped:
-        result["status"] = stopped
-    elif process.returncode != 0:
-        lines = [line for line in stderr.strip().splitlines() if line.strip()]
-        result["status"] = f"failed ({lines[-1][:200] if lines else process.returncode})"
+    if watched.stopped:
+        result["status"] = watched.stopped
+    elif watched.returncode != 0:
+        result["status"] = f"failed ({watched.last_error(200)})"
     else:
-        line = json.loads(stdout.strip().splitlines()[-1])
+        line = json.loads(watched.stdout.strip().splitlines()[-1])
         result.update(line)
-        result["wall"] = line["done"] - started_wall
+        result["wall"] = line["done"] - watched.started_wall
         # the tree includes the main process, whose exact peak sampling may miss
-        result["peak_mib"] = max(peak, line["self_rss_mib"])
+        result["peak_mib"] = max(watched.peak, line["self_rss_mib"])
         result["status"] = "ok"
     if memory_limit and engine == "duckdb":
         result["memory_limit"] = memory_limit

@@ -347,3 +347,18 @@ def test_order_col_without_amounts_and_with_blank_rows(tmp_path: Path) -> None:
     # hand count: orders A1 (two rows) and A2; the row of empty cells is blank
     assert orders.customer_ids.tolist() == ["k", "m"] and orders.amounts is None
     assert (orders.report.merged_rows, orders.report.blank_rows) == (1, 1)
+
+
+def test_a_parquet_folder_whose_files_disagree_is_refused(tmp_path: Path) -> None:
+    """Files of one folder with the same column in incompatible types (whole numbers in
+    one, text in the other) cannot be read as one table: one message names the folder."""
+    folder = tmp_path / "orders"
+    folder.mkdir()
+    pq.write_table(
+        pa.table({"customer_id": [1, 2], "order_date": ["2024-01-01"] * 2}), folder / "a.parquet"
+    )
+    pq.write_table(
+        pa.table({"customer_id": ["x"], "order_date": ["2024-01-02"]}), folder / "b.parquet"
+    )
+    with pytest.raises(DataError, match=r"orders: cannot read it as Parquet .*customer_id"):
+        read_orders(folder)

@@ -16,7 +16,7 @@ from typing import Any
 from ..cohorts import as_of_day
 from ..errors import InputError
 from ..models.forecast import Forecast, forecast_history
-from ..models.rfm import UNIT_DAYS, RFMSummary, finish_summary
+from ..models.rfm import RFMSummary, finish_summary, unit_key
 from ..subscriptions.conventions import conventions
 from ..subscriptions.ledger import Ledger
 from ..subscriptions.movements import MrrMovements
@@ -34,13 +34,6 @@ __all__ = [
     "segment_forecasts_from_files",
     "segment_ledgers_from_files",
 ]
-
-
-def _unit(unit: str) -> str:
-    key = str(unit).strip().upper()
-    if key not in UNIT_DAYS:
-        raise InputError(f"unit must be 'D', 'W' or 'M'; got {unit!r}.")
-    return key
 
 
 def rfm_summary_from_files(
@@ -78,7 +71,7 @@ def rfm_summary_from_files(
     >>> summary.frequency.tolist(), summary.recency.tolist(), summary.monetary.tolist()
     ([1.0, 0.0], [2.0, 0.0], [30.0, 0.0])
     """
-    unit = _unit(unit)
+    unit = unit_key(unit)
     run = RunOptions.of(**options)
     source = run.source(paths)
     name, reason = choose_engine(source, engine, scheduler=run.scheduler, result="rfm")
@@ -173,7 +166,7 @@ def _forecasts(
     keep_going: bool = False,
     **settings: Any,
 ) -> tuple[dict[str, Forecast], EngineReport]:
-    settings["unit"] = _unit(settings["unit"])
+    settings["unit"] = unit_key(settings["unit"])
     run = RunOptions.of(**options)
     source = run.source(paths, segment_col=by)
     name, reason = choose_engine(source, engine, scheduler=run.scheduler, result="rfm")

@@ -59,20 +59,20 @@ def _no_rows(source: OrderSource) -> InputError:
 
 
 def _numpy_ledger(
-    source: OrderSource, arrays: Any, spread: str, rows: np.ndarray | None = None
+    source: OrderSource, arrays: Any, spread: str, rows: np.ndarray | slice = slice(None)
 ) -> Ledger:
-    """The ledger of orders in memory (of the orders ``rows`` when given)."""
+    """The ledger of orders in memory (of one segment's orders ``rows`` when given)."""
     if arrays.dates.size == 0:
         raise _no_rows(source)
     if arrays.amounts is None:
         raise InputError(f"{source.label}: no MRR column was read; name it (--mrr-col).")
     codes, names = arrays.codes()
-    take = slice(None) if rows is None else rows
-    dates, money = arrays.dates[take], arrays.amounts[take]
+
+    dates, money = arrays.dates[rows], arrays.amounts[rows]
     if source.extra_dates and arrays.extra is not None:
-        start, end = (arrays.extra[name][take] for name in source.extra_dates)
+        start, end = (arrays.extra[name][rows] for name in source.extra_dates)
         return spread_ledger(
-            names[codes[take]],
+            names[codes[rows]],
             money,
             start,
             end,
@@ -80,7 +80,7 @@ def _numpy_ledger(
             spread=spread,
             source=source.label,
         )
-    if rows is not None:  # only this segment's customers
+    if not isinstance(rows, slice):  # only this segment's customers
         return ledger(names[codes[rows]], dates, money, source=source.label)
     return ledger(codes, dates, money, names=names, source=source.label)
 
@@ -120,8 +120,11 @@ def _floor_div(numerator: str, denominator: str) -> str:
     )
 
 
-def _month_sql(column: str) -> str:
-    return f"((year({column}) - 1970) * 12 + month({column}) - 1)"
+def _month_index(column: str) -> str:
+    """Months since 1970-01 of the DATE ``column`` (the cohort engine's calendar index)."""
+    from .duckdb import period_index_sql
+
+    return f"({period_index_sql('M', column)})"
 
 
 def _spread_sql(spread: str) -> str:
@@ -135,12 +138,12 @@ def _spread_sql(spread: str) -> str:
         share = f"{_floor_div('v * (k + 1)', 'w')} - {_floor_div('v * k', 'w')}"
         lines = f"SELECT s, c, v, st, en, {count} AS w FROM l WHERE st IS NOT NULL"
         pieces = (
-            f"SELECT s, c, {_month_sql('st')} + k AS m, {share} AS cents, "
+            f"SELECT s, c, {_month_index('st')} + k AS m, {share} AS cents, "
             "CASE WHEN k = 0 THEN 1 ELSE 0 END AS n "
             "FROM (SELECT s, c, v, st, w, unnest(range(w)) AS k FROM lines)"
         )
     else:  # days: the share of the days of service in each month
-        count = f"{_month_sql('en')} - {_month_sql('st')} + 1"
+        count = f"{_month_index('en')} - {_month_index('st')} + 1"
         first = "CAST(date_trunc('month', st) + to_months(k) AS DATE)"
         following = "CAST(date_trunc('month', st) + to_months(k + 1) AS DATE)"
         before = f"(greatest({first}, st) - st)"
@@ -151,14 +154,14 @@ def _spread_sql(spread: str) -> str:
             "WHERE st IS NOT NULL"
         )
         pieces = (
-            f"SELECT s, c, {_month_sql('st')} + k AS m, {share} AS cents, "
+            f"SELECT s, c, {_month_index('st')} + k AS m, {share} AS cents, "
             "CASE WHEN k = 0 THEN 1 ELSE 0 END AS n "
             "FROM (SELECT s, c, v, st, en, w, unnest(range(months)) AS k FROM lines)"
         )
     return (
         f", lines AS ({lines}), "
         f"pieces AS ({pieces} UNION ALL "
-        f"SELECT s, c, {_month_sql('dt')} AS m, v AS cents, 1 AS n FROM l WHERE st IS NULL) "
+        f"SELECT s, c, {_month_index('dt')} AS m, v AS cents, 1 AS n FROM l WHERE st IS NULL) "
     )
 
 
@@ -189,7 +192,7 @@ class _DuckDBCells:
             )
         else:
             body = (
-                f"SELECT s, c, {_month_sql('dt')} AS m, sum({cents}) AS cents, count(*) AS n "
+                f"SELECT s, c, {_month_index('dt')} AS m, sum({cents}) AS cents, count(*) AS n "
                 f"FROM {rows} WHERE ok GROUP BY s, c, m"
             )
         db.run(con, f"CREATE TEMP TABLE rx_cells AS {body}", source.label, limit, fetch=False)
@@ -460,13 +463,8 @@ def ledgers_of_source(
         from .numpy import read_arrays
 
         arrays, report = read_arrays(source, on_error=options.on_error, lang=options.lang)
-        if arrays.segments is None:
-            books[""] = _numpy_ledger(source, arrays, spread)
-        else:
-            segment_codes, segments = factorize(arrays.segments)
-            for k, segment in enumerate(segments.tolist()):
-                rows = np.flatnonzero(segment_codes == k)
-                books[str(segment)] = _numpy_ledger(source, arrays, spread, rows)
+        for segment, rows in arrays.segment_rows().items():
+            books[segment] = _numpy_ledger(source, arrays, spread, rows)
     elif engine == "duckdb":
         from . import duckdb as db
 

@@ -37,6 +37,17 @@ class OrderArrays:
     names: np.ndarray | None = None
     extra: dict[str, np.ndarray] | None = None  # further date columns (datetime64, NaT blank)
 
+    def segment_rows(self) -> dict[str, np.ndarray | slice]:
+        """The rows of each segment, by segment name (sorted); ``{"": every row}`` without
+        segments. One sort instead of a scan per segment (R10)."""
+        if self.segments is None:
+            return {"": slice(None)}
+        codes, names = factorize(self.segments)
+        order = np.argsort(codes, kind="stable")
+        bounds = np.searchsorted(codes[order], np.arange(names.size + 1))
+        ranked = sorted(range(names.size), key=lambda k: str(names[k]))
+        return {str(names[k]): order[bounds[k] : bounds[k + 1]] for k in ranked}
+
     def codes(self) -> tuple[np.ndarray, np.ndarray]:
         """(codes, names): every order's customer as a code into the distinct ids (text)."""
         if self.names is not None:
@@ -147,21 +158,11 @@ def cohort_tables(
     arguments = conventions.arguments()
     tables: dict[str, CohortTable] = {}
     days = arrays.dates.astype("datetime64[D]").astype(np.int64)
-    if arrays.segments is None:
-        tables[""] = table = cohort_table(arrays.ids, arrays.dates, arrays.amounts, **arguments)
-        report.totals[""] = order_totals(arrays.ids, days, arrays.amounts, _day(table))
-    else:
-        codes, names = factorize(arrays.segments)
-        order = np.argsort(codes, kind="stable")  # one sort instead of a scan per segment
-        bounds = np.searchsorted(codes[order], np.arange(names.size + 1))
-        for k in sorted(range(names.size), key=lambda k: str(names[k])):
-            rows = order[bounds[k] : bounds[k + 1]]
-            money = None if arrays.amounts is None else arrays.amounts[rows]
-            name = str(names[k])
-            tables[name] = table = cohort_table(
-                arrays.ids[rows], arrays.dates[rows], money, **arguments
-            )
-            report.totals[name] = order_totals(arrays.ids[rows], days[rows], money, _day(table))
+    for name, rows in arrays.segment_rows().items():
+        money = None if arrays.amounts is None else arrays.amounts[rows]
+        ids = arrays.ids[rows]
+        tables[name] = table = cohort_table(ids, arrays.dates[rows], money, **arguments)
+        report.totals[name] = order_totals(ids, days[rows], money, _day(table))
     report.reason = reason
     report.seconds = time.perf_counter() - started
     return tables, report

@@ -204,14 +204,10 @@ def _numpy_histories(arrays: Any) -> dict[str, ArrayHistory]:
     """One history per segment of orders in memory (key ``""`` without segments)."""
     codes, names = arrays.codes()
     days = arrays.dates.astype("datetime64[D]").astype(np.int64)
-    if arrays.segments is None:
-        return {"": ArrayHistory(codes, names, days, arrays.amounts)}
-    segment_codes, segments = factorize(arrays.segments)
     out = {}
-    for k, segment in enumerate(segments.tolist()):
-        rows = np.flatnonzero(segment_codes == k)
+    for segment, rows in arrays.segment_rows().items():
         money = None if arrays.amounts is None else arrays.amounts[rows]
-        out[str(segment)] = ArrayHistory(codes[rows], names, days[rows], money)
+        out[segment] = ArrayHistory(codes[rows], names, days[rows], money)
     return out
 
 
@@ -233,7 +229,7 @@ def open_histories(
         if arrays.dates.size == 0:
             raise InputError(f"{source.label}: no orders to summarise.")
         report.reason = reason
-        yield dict(sorted(_numpy_histories(arrays).items())), report
+        yield _numpy_histories(arrays), report
     elif engine == "duckdb":
         from . import duckdb as db
         from .duckdb import literal

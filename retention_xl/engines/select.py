@@ -22,8 +22,9 @@ from typing import Any
 from ..cohorts import CohortTable
 from ..errors import InputError
 from .conventions import Conventions
+from .options import RunOptions
 from .report import EngineReport
-from .sources import OrderSource, open_source
+from .sources import OrderSource
 
 __all__ = [
     "ENGINES",
@@ -67,6 +68,7 @@ def choose_engine(
     >>> import pathlib, tempfile
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "o.csv"
     >>> _ = path.write_text("customer_id,order_date\\na,2024-01-05\\n")
+    >>> from retention_xl.engines.sources import open_source
     >>> choose_engine(open_source(path))
     ('numpy', 'auto: about 1 orders of csv, below 10,000,000 (numpy reads them in memory)')
     """
@@ -97,48 +99,20 @@ def _tables(
     segment_col: str | None,
     *,
     engine: str,
-    customer_col: str,
-    date_col: str,
-    amount_col: str | None,
-    require_amount: bool,
     period: Any,
     kind: str,
     value: str,
     as_of: Any,
     include_incomplete: bool,
-    delimiter: str | None,
-    decimal: str | None,
-    encoding: str | None,
-    date_format: str | None,
-    on_error: str,
-    memory_limit: str | None,
-    temp_directory: str | None,
-    threads: int | None,
-    scheduler: str | None,
-    workers: int | None,
-    lang: str,
+    options: dict[str, Any],
 ) -> tuple[dict[str, CohortTable], EngineReport]:
-    if on_error not in ("raise", "skip"):
-        raise InputError(f"on_error must be 'raise' or 'skip'; got {on_error!r}.")
-    if lang not in ("en", "de"):
-        raise InputError(f"lang must be 'en' or 'de'; got {lang!r}.")
+    run = RunOptions.of(**options)
     conventions = Conventions.of(
         period=period, kind=kind, value=value, as_of=as_of, include_incomplete=include_incomplete
     )
-    source = open_source(
-        paths,
-        customer_col=customer_col,
-        date_col=date_col,
-        amount_col=amount_col,
-        require_amount=require_amount or conventions.needs_amounts,
-        segment_col=segment_col,
-        delimiter=delimiter,
-        decimal=decimal,
-        encoding=encoding,
-        date_format=date_format,
-    )
-    name, reason = choose_engine(source, engine, scheduler=scheduler)
-    common: dict[str, Any] = {"on_error": on_error, "lang": lang, "reason": reason}
+    source = run.source(paths, require_amount=conventions.needs_amounts, segment_col=segment_col)
+    name, reason = choose_engine(source, engine, scheduler=run.scheduler)
+    common: dict[str, Any] = {"on_error": run.on_error, "lang": run.lang, "reason": reason}
     if name == "numpy":
         from . import numpy as chosen
 
@@ -146,25 +120,11 @@ def _tables(
     elif name == "duckdb":
         from . import duckdb as db
 
-        tables, report = db.cohort_tables(
-            source,
-            conventions,
-            memory_limit=memory_limit,
-            temp_directory=temp_directory,
-            threads=threads,
-            **common,
-        )
+        tables, report = db.cohort_tables(source, conventions, **run.duckdb(), **common)
     else:
         from . import dask as cluster
 
-        tables, report = cluster.cohort_tables(
-            source,
-            conventions,
-            scheduler=scheduler,
-            workers=workers,
-            memory_limit=memory_limit,
-            **common,
-        )
+        tables, report = cluster.cohort_tables(source, conventions, **run.dask(), **common)
     return dict(sorted(tables.items())), report
 
 
@@ -172,26 +132,12 @@ def cohort_table_from_files(
     paths: Any,
     *,
     engine: str = "auto",
-    customer_col: str = "customer_id",
-    date_col: str = "order_date",
-    amount_col: str | None = "amount",
-    require_amount: bool = False,
     period: Any = "M",
     kind: str = "on",
     value: str = "retention",
     as_of: Any = None,
     include_incomplete: bool = False,
-    delimiter: str | None = None,
-    decimal: str | None = None,
-    encoding: str | None = None,
-    date_format: str | None = None,
-    on_error: str = "raise",
-    memory_limit: str | None = None,
-    temp_directory: str | None = None,
-    threads: int | None = None,
-    scheduler: str | None = None,
-    workers: int | None = None,
-    lang: str = "en",
+    **options: Any,
 ) -> tuple[CohortTable, EngineReport]:
     """The cohort table of order files, on the engine asked for (or chosen by ``auto``).
 
@@ -203,6 +149,8 @@ def cohort_table_from_files(
     engine : {"auto", "numpy", "duckdb", "dask"}
         ``auto``: numpy below :data:`NUMPY_MAX_ROWS` orders, duckdb above (a ``scheduler``
         means dask); the report says which ran and why.
+    **options
+        The keyword options of :class:`~.options.RunOptions` (an unknown name is refused):
     customer_col, date_col, amount_col, require_amount
         Columns, matched as the order reader matches them.
     period, kind, value, as_of, include_incomplete
@@ -241,26 +189,12 @@ def cohort_table_from_files(
         paths,
         None,
         engine=engine,
-        customer_col=customer_col,
-        date_col=date_col,
-        amount_col=amount_col,
-        require_amount=require_amount,
         period=period,
         kind=kind,
         value=value,
         as_of=as_of,
         include_incomplete=include_incomplete,
-        delimiter=delimiter,
-        decimal=decimal,
-        encoding=encoding,
-        date_format=date_format,
-        on_error=on_error,
-        memory_limit=memory_limit,
-        temp_directory=temp_directory,
-        threads=threads,
-        scheduler=scheduler,
-        workers=workers,
-        lang=lang,
+        options=options,
     )
     return tables[""], report
 
@@ -270,26 +204,12 @@ def segment_cohort_tables(
     by: str,
     *,
     engine: str = "auto",
-    customer_col: str = "customer_id",
-    date_col: str = "order_date",
-    amount_col: str | None = "amount",
-    require_amount: bool = False,
     period: Any = "M",
     kind: str = "on",
     value: str = "retention",
     as_of: Any = None,
     include_incomplete: bool = False,
-    delimiter: str | None = None,
-    decimal: str | None = None,
-    encoding: str | None = None,
-    date_format: str | None = None,
-    on_error: str = "raise",
-    memory_limit: str | None = None,
-    temp_directory: str | None = None,
-    threads: int | None = None,
-    scheduler: str | None = None,
-    workers: int | None = None,
-    lang: str = "en",
+    **options: Any,
 ) -> tuple[dict[str, CohortTable], EngineReport]:
     """One cohort table per value of the column ``by`` (a store, a segment), in one pass
     (R10: each segment is an order log of its own, with its own default ``as_of``; a blank
@@ -318,24 +238,10 @@ def segment_cohort_tables(
         paths,
         by,
         engine=engine,
-        customer_col=customer_col,
-        date_col=date_col,
-        amount_col=amount_col,
-        require_amount=require_amount,
         period=period,
         kind=kind,
         value=value,
         as_of=as_of,
         include_incomplete=include_incomplete,
-        delimiter=delimiter,
-        decimal=decimal,
-        encoding=encoding,
-        date_format=date_format,
-        on_error=on_error,
-        memory_limit=memory_limit,
-        temp_directory=temp_directory,
-        threads=threads,
-        scheduler=scheduler,
-        workers=workers,
-        lang=lang,
+        options=options,
     )

@@ -100,8 +100,8 @@ class ArrayHistory:
         first = np.full(self.names.size, np.iinfo(np.int64).max, dtype=np.int64)
         np.minimum.at(first, codes, days)
         low = int(days.min())
-        keys = np.unique(codes * (int(days.max()) - low + 1) + (days - low))
         span = int(days.max()) - low + 1
+        keys = np.unique(codes * span + (days - low))  # distinct (customer, day)
         owner, day = keys // span, keys % span + low
         repeat = (day > first[owner]) & (first[owner] <= joined_by)
         result: tuple[np.ndarray, np.ndarray] = np.unique(day[repeat], return_counts=True)

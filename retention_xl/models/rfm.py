@@ -43,6 +43,7 @@ __all__ = [
     "encode_orders",
     "finish_summary",
     "rfm_summary",
+    "unit_key",
 ]
 
 _MONEY_DECIMALS = 6  # sums of money are kept to the millionth (finish_summary)
@@ -111,11 +112,18 @@ class RFMSummary:
         return out
 
 
-def _unit(unit: str) -> float:
+def unit_key(unit: str) -> str:
+    """The time unit ``"D"``, ``"W"`` or ``"M"`` (any case, spaces around), checked.
+
+    Examples
+    --------
+    >>> unit_key(" w ")
+    'W'
+    """
     key = str(unit).strip().upper()
     if key not in UNIT_DAYS:
         raise InputError(f"unit must be 'D', 'W' or 'M'; got {unit!r}.")
-    return UNIT_DAYS[key]
+    return key
 
 
 def rfm_summary(
@@ -165,7 +173,7 @@ def rfm_summary(
     >>> s.frequency.tolist(), s.recency.tolist(), s.age.tolist(), s.monetary.tolist()
     ([1.0, 0.0], [2.0, 0.0], [4.0, 3.0], [30.0, 0.0])
     """
-    _unit(unit)  # refuse a wrong unit before reading the orders
+    unit_key(unit)  # refuse a wrong unit before reading the orders
     codes, uniques, days, money = encode_orders(customer_ids, order_dates, amounts)
     end = as_of_day(as_of, int(days.max()))
     part = customer_transactions(codes, uniques, days, money, end)
@@ -322,7 +330,7 @@ def finish_summary(part: Transactions, *, end: int, unit: str = "W") -> RFMSumma
     >>> s.customer_ids.tolist(), s.frequency.tolist(), s.recency.tolist(), s.monetary.tolist()
     (['a', 'b'], [2.0, 0.0], [2.0, 0.0], [20.0, 0.0])
     """
-    unit_days = _unit(unit)
+    unit_days = UNIT_DAYS[unit_key(unit)]
     if part.count.size == 0:
         raise InputError(f"no purchase up to as_of {_date(end)}; nothing to summarise.")
     order = np.argsort(part.customer_ids, kind="stable")
