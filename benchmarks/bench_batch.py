@@ -100,9 +100,11 @@ def obvious_script(csv_path: Path, out: Path) -> int:
 
 def ours(csv_path: Path, out: Path, jobs: int) -> int:
     from retention_xl.batch import fill_many
+    from retention_xl.cohorts import CohortSpec
 
     # the same observation end as the recipe's: the whole last month is in the data
-    results = fill_many([csv_path], by="segment", out_dir=out, jobs=jobs, as_of="2024-12-31")
+    spec = CohortSpec.of(as_of="2024-12-31")
+    results = fill_many([csv_path], by="segment", out_dir=out, jobs=jobs, settings=spec)
     assert all(r.ok for r in results), [r.error for r in results if not r.ok]
     return len(results)
 

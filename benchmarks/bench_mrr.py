@@ -167,7 +167,7 @@ def main() -> None:
     args = parser.parse_args()
     import pandas as pd
 
-    from retention_xl.io import read_orders
+    from retention_xl.io import ReadSettings, read_orders
     from retention_xl.subscriptions import (
         ledger,
         ledger_from_orders,
@@ -203,7 +203,7 @@ def main() -> None:
         ).to_csv(path, index=False)
 
         def ours_file() -> Any:
-            orders = read_orders(path, date_col="period", amount_col="mrr")
+            orders = read_orders(path, ReadSettings(date_col="period", amount_col="mrr"))
             return _ours(movements_from_ledger(ledger_from_orders(orders)))
 
         def pandas_file(recipe: Any) -> Any:

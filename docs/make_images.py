@@ -17,6 +17,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from libreoffice import convert  # noqa: E402
 
 from retention_xl import read_orders  # noqa: E402
+from retention_xl.results import cohort_result, forecast_result, subscription_book  # noqa: E402
 from retention_xl.samples import SHOP_ORDERS  # noqa: E402
 from retention_xl.subscriptions import ledger  # noqa: E402
 from retention_xl.subscriptions.sample import sample_billing  # noqa: E402
@@ -49,18 +50,18 @@ def main(out_dir: Path = ROOT / "docs" / "images") -> list[Path]:
         shop = read_orders(SHOP_ORDERS, segment_col="store")
         berlin = shop.select(shop.segments == "Berlin", "Berlin")
         books = [
-            write_cohort_workbook(work / "cohorts_en.xlsx", "en", shop),
+            write_cohort_workbook(work / "cohorts_en.xlsx", "en", cohort_result(shop)),
             write_kpi_workbook(work / "kpis_de.xlsx", "de", EXAMPLE),
             write_live_cohort_workbook(work / "cohorts_live_empty_en.xlsx", "en"),
             # one store of the sample shop (4,887 orders): within the live workbook's capacity
             write_live_cohort_workbook(
                 work / "cohorts_live_en.xlsx", "en", berlin, segment="Berlin"
             ),
-            write_forecast_workbook(work / "forecast_en.xlsx", "en", shop),
+            write_forecast_workbook(work / "forecast_en.xlsx", "en", forecast_result(shop)),
             write_subscription_workbook(
                 work / "subscriptions_en.xlsx",
                 "en",
-                ledger(*sample_billing(400, 24), source="sample_billing"),
+                subscription_book(ledger(*sample_billing(400, 24), source="sample_billing")),
             ),
         ]
         for pdf in convert(books, work / "pdf", "pdf"):

@@ -4,34 +4,35 @@ One idea: turn orders (CSV files, DataFrames or :class:`~retention_xl.io.Orders`
 many filled workbooks with no Excel running. Each workbook is written atomically (a
 temporary file renamed when complete), never over an existing file unless asked; a segment
 that fails is reported and does not stop the others; names from the data become safe file
-and sheet names. Imports the workbook package, :mod:`.data` and :mod:`.names`.
+and sheet names. Imports :mod:`.kinds`, :mod:`.io` and :mod:`.names`.
 
-Templates: ``"cohorts"`` (the cohort workbook: triangle, heatmap, curves, summary, orders)
-and ``"kpis"`` (the KPI calculator with the inputs orders can tell: customers, returning
-customers, orders, revenue and the customer list).
+Which workbooks: every result kind of :mod:`retention_xl.kinds` (its settings object
+travels with each job), or your own workbook with cells named ``rx_…``. This module
+holds no list of kinds: it loops over the registry.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import glob
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from .engines.options import RunOptions
+from .engines.settings import EngineSettings
 from .errors import DataError, InputError, TemplateError
 from .ids import factorize
-from .io import Orders, ReadReport, read_orders
+from .io import Orders, ReadReport, ReadSettings, read_orders
+from .kinds import ResultKind, kind_named, result_kinds
 from .names import safe_filename, unique_names
 
 __all__ = ["FillResult", "fill_many", "fill_workbook"]
 
-TEMPLATES = ("cohorts", "kpis", "subscriptions", "forecast")
 Progress = Callable[[int, int, "FillResult"], None]
 
 
@@ -62,8 +63,37 @@ class _Job:
     template: str | Path
     lang: str
     overwrite: bool
-    conventions: dict[str, Any] = field(default_factory=dict)
+    settings: Any = None
     error: str = ""
+
+
+def _kind_of(template: str | Path) -> tuple[ResultKind, Path | None]:
+    """The kind a template fills, and the path of your own workbook (None for ours)."""
+    if isinstance(template, str) and template in _names():
+        return kind_named(template), None
+    path = Path(template)
+    if path.suffix.lower() not in (".xlsx", ".xlsm") or not path.is_file():
+        raise TemplateError(
+            f"template must be {' or '.join(_names())} or the path of an existing .xlsx/.xlsm "
+            f"workbook; got {str(template)!r}."
+        )
+    return kind_named("cohorts"), path  # your own workbook receives a cohort analysis
+
+
+def _names() -> tuple[str, ...]:
+    return tuple(kind.name for kind in result_kinds())
+
+
+def _settings_for(kind: ResultKind, settings: Any) -> Any:
+    """``settings``, or the kind's defaults; an ``InputError`` for another kind's."""
+    if settings is None:
+        return kind.default()
+    if not isinstance(settings, kind.settings):
+        raise InputError(
+            f"the {kind.name} workbook takes {kind.settings.__name__}; got "
+            f"{type(settings).__name__}."
+        )
+    return settings
 
 
 def fill_workbook(
@@ -72,9 +102,9 @@ def fill_workbook(
     out: str | Path = "retention.xlsx",
     lang: str = "en",
     *,
+    settings: Any = None,
     overwrite: bool = False,
     segment: str | None = None,
-    **conventions: Any,
 ) -> FillResult:
     """Write one filled workbook; raises on any problem (see :func:`fill_many` to collect).
 
@@ -82,37 +112,27 @@ def fill_workbook(
     ----------
     orders : Orders
         From :func:`retention_xl.read_orders` (or built from arrays).
-    template : {"cohorts", "kpis", "subscriptions", "forecast"} or path
-        One of the package's workbooks (``subscriptions`` reads the orders as billing rows:
-        the date is the month, the amount the MRR; ``service=(start, end)`` spreads lines
-        over their service period), or the path of your own ``.xlsx``/``.xlsm`` whose
-        cells named ``rx_…`` receive the results (see
+    template : str or path
+        A result kind of :func:`retention_xl.kinds.result_kinds` — ``"cohorts"``,
+        ``"live"`` (the cohort workbook computed by native formulas), ``"kpis"``,
+        ``"forecast"``, ``"subscriptions"`` (the orders are billing rows: the date is the
+        month, the amount the MRR) — or the path of your own ``.xlsx``/``.xlsm`` whose cells
+        named ``rx_…`` receive a cohort analysis (see
         :mod:`retention_xl.workbook.user_template`); everything else in it stays as it was.
     out : path
         File to write (atomically; an existing file only with ``overwrite``); ``.xlsx``, or
         the suffix of your template.
     lang : {"en", "de"}
+    settings : optional
+        The kind's settings object (:class:`~retention_xl.cohorts.CohortSpec` for cohorts,
+        the live workbook and your own; :class:`~retention_xl.results.KpiSettings`;
+        :class:`~retention_xl.models.ForecastSettings`;
+        :class:`~retention_xl.results.SubscriptionSettings`); default: its defaults.
     segment : str, optional
         Name of the store or segment, shown in the workbook's title.
-    **conventions
-        ``period``, ``kind``, ``value``, ``as_of``, ``include_incomplete`` for cohorts, and
-        ``live=True`` for the live cohort workbook (its native formulas compute the triangle:
-        monthly, ``on``/``on_or_after``);
-        ``as_of`` and ``window_days`` for the KPI sheet.
     """
-    from .cohorts import cohort_table
-    from .workbook import write_cohort_workbook, write_kpi_workbook
-    from .workbook.cohort_template import check_span, cohort_summary
-    from .workbook.files import write_atomically
-    from .workbook.kpi_template import kpi_values
-    from .workbook.user_template import fill_named_cells, named_values
-
-    _check_template(template)
-    live = bool(conventions.pop("live", False))
-    if live and template != "cohorts":
-        raise InputError(f"live=True works with the cohorts template only; got {template!r}.")
-    if len(orders) == 0:
-        raise InputError(f"{orders.report.source}: no orders to fill the workbook with.")
+    kind, own = _kind_of(template)
+    chosen = _settings_for(kind, settings)
     report = orders.report
     result = FillResult(
         segment or Path(str(out)).stem,
@@ -121,66 +141,16 @@ def fill_workbook(
         report.rows_used,
         report.rows_rejected,
     )
-    if template not in TEMPLATES:
-        source = Path(template)
-        if Path(out).suffix.lower() != source.suffix.lower():
-            raise TemplateError(
-                f"{out}: a workbook filled from {source.name} must end in {source.suffix}."
-            )
-        check_span(orders, conventions.get("period", "M"))
-        table = cohort_table(orders.customer_ids, orders.order_dates, orders.amounts, **conventions)
-        blocks = named_values(table, cohort_summary(table, orders), orders, segment)
+    computed = kind.compute(orders, chosen)
+    if own is not None:
+        from .workbook.user_template import write_user_workbook
 
-        def fill(temporary: Path) -> None:
-            fill_named_cells(source, temporary, blocks)
-
-        write_atomically(out, fill, overwrite=overwrite)
-        result.cohorts = len(table.labels)
-    elif template == "forecast":
-        from .workbook.forecast_template import FORECAST_OPTIONS, write_forecast_workbook
-
-        options = {k: v for k, v in conventions.items() if k in FORECAST_OPTIONS}
-        write_forecast_workbook(out, lang, orders, overwrite=overwrite, segment=segment, **options)
-    elif template == "subscriptions":
-        from .workbook.subscription_template import subscription_book, write_subscription_workbook
-
-        book = subscription_book(orders, **conventions)
-        write_subscription_workbook(out, lang, book, overwrite=overwrite, segment=segment)
-        result.cohorts = len(book.movements.labels)
-    elif template == "cohorts" and live:
-        from .workbook.live_cohorts import write_live_cohort_workbook
-
-        write_live_cohort_workbook(  # refuses conventions its formulas do not compute
-            out, lang, orders, overwrite=overwrite, segment=segment, **conventions
-        )
-        table = cohort_table(
-            orders.customer_codes, orders.order_dates, orders.amounts, **conventions
-        )
-        result.cohorts = len(table.labels)
-    elif template == "cohorts":
-        check_span(orders, conventions.get("period", "M"))  # before computing anything
-        table = cohort_table(orders.customer_ids, orders.order_dates, orders.amounts, **conventions)
-        write_cohort_workbook(
-            out, lang, orders, overwrite=overwrite, segment=segment, table=table, **conventions
-        )
-        result.cohorts = len(table.labels)
+        write_user_workbook(own, out, computed, segment=segment, overwrite=overwrite)
     else:
-        values = kpi_values(
-            orders, as_of=conventions.get("as_of"), window_days=conventions.get("window_days", 90)
-        )
-        write_kpi_workbook(out, lang, values, overwrite=overwrite, segment=segment)
+        kind.write(Path(out), lang, computed, segment, overwrite)
+    if kind.count is not None:
+        result.cohorts = kind.count(computed)
     return result
-
-
-def _check_template(template: str | Path) -> None:
-    if isinstance(template, str) and template in TEMPLATES:
-        return
-    path = Path(template)
-    if path.suffix.lower() not in (".xlsx", ".xlsm") or not path.is_file():
-        raise TemplateError(
-            f"template must be {' or '.join(TEMPLATES)} or the path of an existing .xlsx/.xlsm "
-            f"workbook; got {str(template)!r}."
-        )
 
 
 def _run(job: _Job) -> FillResult:
@@ -202,9 +172,9 @@ def _run(job: _Job) -> FillResult:
             job.template,
             job.target,
             job.lang,
+            settings=job.settings,
             overwrite=job.overwrite,
             segment=job.name,
-            **job.conventions,
         )
     except (InputError, TemplateError, OSError) as error:
         report = job.orders.report
@@ -260,7 +230,7 @@ def _orders_from_arrays(label: str, ids: Any, dates: Any, amounts: Any = None) -
 def _sources(
     sources: Sequence[Any],
     by: str | None,
-    read_options: dict[str, Any],
+    read: tuple[ReadSettings, tuple[str, ...]],
     on_read: Callable[[ReadReport], None] | None = None,
 ) -> list[tuple[str, Orders | None, str]]:
     """(name, orders or None, error) for every file, frame or segment."""
@@ -281,7 +251,8 @@ def _sources(
                 if by is not None and orders.segments is None:
                     raise DataError(f"{label}: these orders were read without a segment column.")
             else:
-                orders = read_orders(data, segment_col=by, **read_options)
+                settings, extra = read
+                orders = read_orders(data, settings, segment_col=by, extra_dates=extra)
                 if on_read is not None:
                     on_read(orders.report)
         except (DataError, InputError, OSError) as error:
@@ -302,230 +273,76 @@ def _clean_stale_parts(folder: Path, stems: list[str]) -> None:
             stale.unlink(missing_ok=True)
 
 
-_ENGINE_READ_OPTIONS = (
-    "customer_col",
-    "date_col",
-    "amount_col",
-    "require_amount",
-    "delimiter",
-    "decimal",
-    "encoding",
-    "date_format",
-    "on_error",
-    "lang",
-)
-
-
-def _engine_options(
-    engine: str,
-    engine_options: dict[str, Any],
-    read_options: dict[str, Any],
-) -> dict[str, Any]:
-    """The read options an engine takes, with its settings; reader-only flags refused."""
-    # the service period's columns travel as ``service`` (the subscriptions template)
-    other = [
-        k for k, v in read_options.items() if k not in (*_ENGINE_READ_OPTIONS, "extra_dates") and v
-    ]
-    if other:
-        flags = ", ".join("--" + k.replace("_", "-") for k in other)
-        raise InputError(f"{flags} are read by the numpy engine only; leave out --engine.")
-    options = {k: v for k, v in read_options.items() if k in _ENGINE_READ_OPTIONS}
-    options.update(engine_options)
-    for key in ("customer_col", "date_col"):
-        if options.get(key) is None:
-            options.pop(key, None)
-    return options
-
-
 #: One workbook to write from an engine's result: its name, (rows read, used, rejected),
-#: what writes it to a path, and its cohort or period count.
-_EngineItem = tuple[str, tuple[int, int, int], Callable[[Path], Any], int]
+#: the result (None when it failed, with the reason) and the error.
+_EngineItem = tuple[str, tuple[int, int, int], Any, str]
 
 
 def _engine_items(
     path: Path,
-    engine: str,
-    options: dict[str, Any],
+    kind: ResultKind,
+    settings: Any,
     *,
-    template: str,
     by: str | None,
     many: bool,
-    lang: str,
-    overwrite: bool,
-    conventions: dict[str, Any],
+    read: ReadSettings,
+    engine: EngineSettings,
 ) -> tuple[list[_EngineItem], Any]:
-    """The workbooks of one source on ``engine``, and the engine's report."""
-    from .engines import (
-        cohort_table_from_files,
-        segment_cohort_tables,
-    )
-    from .workbook import write_cohort_workbook
-
-    chosen = {k: v for k, v in conventions.items() if v is not None}
+    """The results of one source on the engine, one per segment, and the engine's report."""
+    assert kind.from_files is not None
+    results, report = kind.from_files(path, by, settings, read=read, engine=engine)
 
     def named(segment: str) -> str:
         if by is None:
             return path.stem
         return f"{path.stem}-{segment}" if many else segment
 
-    if template in ("forecast", "subscriptions"):
-        results, report = _engine_results(path, engine, options, template, by, chosen)
-        found: list[_EngineItem] = []
-        whole = (report.rows_read, report.rows_used, report.rows_rejected)
-        for segment, result in results.items():
-            name = named(segment)
-            if template == "forecast":
-                used, count = result.summary.orders_used, 0
-            else:
-                used, count = result.ledger.rows, len(result.movements.labels)
-            write = _writer(template, lang, result, overwrite, name)
-            found.append((name, whole if by is None else (used, used, 0), write, count))
-        for segment, error in report.failed.items():
-            found.append((named(segment), (0, 0, 0), _failing(error), 0))
-        return found, report
-
-    def cohorts(table: Any, totals: Any, label: str, segment: str | None) -> Callable[[Path], Any]:
-        return lambda target: write_cohort_workbook(
-            target,
-            lang,
-            None,
-            table=table,
-            totals=totals,
-            source=label,
-            segment=segment,
-            overwrite=overwrite,
-        )
-
-    if by is None:
-        table, report = cohort_table_from_files(path, engine=engine, **chosen, **options)
-        write = cohorts(table, report.totals[""], path.name, None)
-        used = (table.orders_used, table.orders_used, 0)
-        return [(path.stem, used, write, len(table.labels))], report
-    tables, report = segment_cohort_tables(path, by, engine=engine, **chosen, **options)
+    whole = (report.rows_read, report.rows_used, report.rows_rejected)
     items: list[_EngineItem] = []
-    for segment, table in tables.items():
-        name = f"{path.stem}-{segment}" if many else segment
-        label = f"{path.name} [{segment}]"
-        write = cohorts(table, report.totals[segment], label, name)
-        items.append((name, (table.orders_used, table.orders_used, 0), write, len(table.labels)))
+    for segment, result in results.items():
+        used = _rows_used(kind, result)
+        rows = whole if by is None and kind.name != "cohorts" else (used, used, 0)
+        items.append((named(segment), rows, result, ""))
+    for segment, error in report.failed.items():
+        items.append((named(segment), (0, 0, 0), None, error))
     return items, report
 
 
-def _writer(
-    template: str, lang: str, result: Any, overwrite: bool, name: str
-) -> Callable[[Path], Any]:
-    """What writes a forecast or subscription workbook of ``result`` to a path."""
-    if template == "forecast":
-        from .workbook import write_forecast_workbook
-
-        return lambda target: write_forecast_workbook(
-            target, lang, result, overwrite=overwrite, segment=name
-        )
-    from .workbook.subscription_template import write_subscription_workbook
-
-    return lambda target: write_subscription_workbook(
-        target, lang, result, overwrite=overwrite, segment=name
-    )
-
-
-def _failing(error: str) -> Callable[[Path], Any]:
-    def write(target: Path) -> Any:
-        raise InputError(error)
-
-    return write
-
-
-def _engine_results(
-    path: Path,
-    engine: str,
-    options: dict[str, Any],
-    template: str,
-    by: str | None,
-    chosen: dict[str, Any],
-) -> tuple[dict[str, Any], Any]:
-    """Forecasts, or subscription books, per segment of one source on ``engine`` (key
-    ``""`` without ``by``); segments that cannot be computed are in the report's
-    ``failed``."""
-    from .engines import (
-        forecast_from_files,
-        ledger_from_files,
-        segment_forecasts_from_files,
-        segment_ledgers_from_files,
-    )
-
-    if template == "forecast":
-        if by is None:
-            result, report = forecast_from_files(path, engine=engine, **chosen, **options)
-            return {"": result}, report
-        return segment_forecasts_from_files(
-            path, by, engine=engine, keep_going=True, **chosen, **options
-        )
-    from .workbook.subscription_template import subscription_book
-
-    service = chosen.pop("service", None)
-    spread = chosen.pop("spread", "months")
-    columns = {
-        "customer_col": options.pop("customer_col", "customer_id"),
-        "period_col": options.pop("date_col", "order_date"),
-        "mrr_col": options.pop("amount_col", None) or "amount",
-    }
-    options.pop("require_amount", None)
-    settings = {"engine": engine, "service": service, "spread": spread, **columns, **options}
-    if by is None:
-        ledger, report = ledger_from_files(path, **settings)
-        ledgers = {"": ledger}
-    else:
-        ledgers, report = segment_ledgers_from_files(path, by, **settings)
-    books = {}
-    for segment, ledger in ledgers.items():
-        if by is not None:  # named as the reader names a segment's orders
-            ledger = dataclasses.replace(ledger, source=f"{path.stem} [{segment}]")
-        try:
-            books[segment] = subscription_book(ledger, **chosen)
-        except (InputError, TemplateError) as error:
-            if by is None:
-                raise
-            report.failed[segment] = str(error)
-    return books, report
+def _rows_used(kind: ResultKind, result: Any) -> int:
+    """The orders (or billing rows) a result was computed from."""
+    if kind.name == "cohorts":
+        return int(result.table.orders_used)
+    if kind.name == "forecast":
+        return int(result.summary.orders_used)
+    return int(result.ledger.rows)
 
 
 def _fill_on_engine(
     sources: Sequence[Any],
-    engine: str,
-    engine_options: dict[str, Any],
+    kind: ResultKind,
+    settings: Any,
     *,
-    template: str | Path,
     out_dir: Path,
     by: str | None,
     lang: str,
     overwrite: bool,
-    read_options: dict[str, Any],
+    read: ReadSettings,
+    engine: EngineSettings,
     progress: Progress | None,
     on_read: Callable[[Any], None] | None,
-    conventions: dict[str, Any],
 ) -> list[FillResult]:
-    """Cohort, forecast or subscription workbooks from results aggregated on DuckDB or
-    Dask (no orders in memory); with ``by``, cohort workbooks per segment."""
-    if template not in ("cohorts", "forecast", "subscriptions") or conventions.get("live"):
-        raise InputError(
-            f"--engine {engine} fills the cohorts (values), forecast and subscriptions "
-            f"templates; got {'--live' if conventions.get('live') else repr(str(template))}."
-        )
-    options = _engine_options(engine, engine_options, read_options)
+    """Workbooks from results aggregated on DuckDB or Dask (no orders in memory); with
+    ``by``, one per segment."""
+    if kind.from_files is None:
+        engines = ", ".join(k.name for k in result_kinds() if k.from_files is not None)
+        shown = "--live" if kind.name == "live" else repr(kind.name)
+        raise InputError(f"--engine {engine.engine} fills the {engines} templates; got {shown}.")
     out_dir.mkdir(parents=True, exist_ok=True)
     many = len(sources) > 1
     items: list[_EngineItem] = []
     for source in sources:
         found, report = _engine_items(
-            Path(source),
-            engine,
-            dict(options),
-            template=str(template),
-            by=by,
-            many=many,
-            lang=lang,
-            overwrite=overwrite,
-            conventions=conventions,
+            Path(source), kind, settings, by=by, many=many, read=read, engine=engine
         )
         items.extend(found)
         if on_read is not None:
@@ -533,20 +350,24 @@ def _fill_on_engine(
     stems = unique_names([safe_filename(item[0]) for item in items])
     _clean_stale_parts(out_dir, stems)
     results = []
-    for number, ((name, rows, write, count), stem) in enumerate(
+    for number, ((name, rows, computed, error), stem) in enumerate(
         zip(items, stems, strict=True), start=1
     ):
         target = out_dir / f"{stem}.xlsx"
         result = FillResult(name, target, *rows)
         try:
+            if error:
+                raise InputError(error)
             if target.exists() and not overwrite:
                 raise TemplateError(
                     f"{target} already exists; pass overwrite=True (--overwrite) to replace it."
                 )
-            write(target)
-            result.cohorts = count
-        except (InputError, TemplateError, OSError) as error:
-            result.status, result.error = "failed", str(error)
+            whole_file = by is None and kind.name == "cohorts"  # titled as a file, not a segment
+            kind.write(target, lang, computed, None if whole_file else name, overwrite)
+            if kind.count is not None:
+                result.cohorts = kind.count(computed)
+        except (InputError, TemplateError, OSError) as error_:
+            result.status, result.error = "failed", str(error_)
         results.append(result)
         if progress is not None:
             progress(number, len(items), result)
@@ -562,12 +383,11 @@ def fill_many(
     lang: str = "en",
     jobs: int | None = None,
     overwrite: bool = False,
-    read_options: dict[str, Any] | None = None,
+    settings: Any = None,
+    read: ReadSettings | None = None,
+    engine: EngineSettings | None = None,
     progress: Progress | None = None,
-    on_read: Callable[[ReadReport], None] | None = None,
-    engine: str | None = None,
-    engine_options: dict[str, Any] | None = None,
-    **conventions: Any,
+    on_read: Callable[[Any], None] | None = None,
 ) -> list[FillResult]:
     """Fill one workbook per source (CSV path, ``(name, DataFrame)`` or ``(name, Orders)``)
     or, with ``by``, per value of that column; never raises for a bad source or segment.
@@ -579,8 +399,8 @@ def fill_many(
         pandas/polars DataFrames or pyarrow Tables (named ``table1`` …), or ``(name, data)``
         pairs where data is any of these, an :class:`~retention_xl.io.Orders`, or a tuple of
         arrays ``(customer_ids, order_dates[, amounts])``.
-    template : {"cohorts", "kpis", "subscriptions", "forecast"} or path
-        See :func:`fill_workbook`; your own workbook's suffix is kept.
+    template : str or path
+        A result kind or your own workbook; see :func:`fill_workbook`.
     out_dir : path
         Folder for the workbooks (created if missing); names come from the sources and
         segments, made safe and unique (``Berlin.xlsx``, ``orders-Berlin.xlsx``).
@@ -590,50 +410,59 @@ def fill_many(
         Worker processes; default the machine's cores; 1 runs in this process.
     overwrite : bool
         Replace existing workbooks; otherwise such segments fail with a clear message.
-    read_options : dict, optional
-        Passed to :func:`retention_xl.read_orders` (column names, ``on_error`` …).
+    settings : optional
+        The kind's settings object (see :func:`fill_workbook`).
+    read : ReadSettings, optional
+        How to read the files (columns, preset, ``on_error`` …); the subscriptions kind
+        reads the date column as the month and the amount column as the MRR.
+    engine : EngineSettings, optional
+        ``duckdb`` or ``dask``: aggregate there (:mod:`retention_xl.engines`) instead of
+        reading the orders into memory, for order logs too large for it (the cohorts,
+        forecast and subscriptions kinds; cohort workbooks then have no Orders sheet rows),
+        ``--by`` split by the engine (on DuckDB one grouped query).
     progress : callable, optional
         ``progress(done, total, result)`` after each workbook.
     on_read : callable, optional
         ``on_read(report)`` after each file is read (rows read, used, rejected, problems).
-    engine : {"duckdb", "dask"}, optional
-        Aggregate on that engine (:mod:`retention_xl.engines`) instead of reading the orders
-        into memory: for order logs too large for it. Cohorts template only; the workbooks
-        then hold the triangle and summary without an Orders sheet, and ``--by`` is split
-        by the engine (on DuckDB one grouped query). ``engine_options``: ``memory_limit``,
-        ``temp_directory``, ``scheduler``, ``workers``.
 
     Returns
     -------
     list of FillResult, in the order of the sources and segments.
     """
-    _check_template(template)
-    if engine in ("duckdb", "dask"):
+    kind, own = _kind_of(template)
+    chosen = _settings_for(kind, settings)
+    reading = kind.reading(read or ReadSettings(), chosen)
+    if engine is not None and engine.out_of_memory:
+        if own is not None:
+            raise InputError(
+                f"--engine {engine.engine} fills our own templates; your workbook needs the "
+                "orders in memory (leave out --engine)."
+            )
+        RunOptions.of(reading[0], engine)  # refuse reader-only settings before reading
         return _fill_on_engine(
             sources,
-            engine,
-            dict(engine_options or {}),
-            template=template,
+            kind,
+            chosen,
             out_dir=Path(out_dir),
             by=by,
             lang=lang,
             overwrite=overwrite,
-            read_options=dict(read_options or {}),
+            read=reading[0],
+            engine=engine,
             progress=progress,
             on_read=on_read,
-            conventions=conventions,
         )
-    suffix = ".xlsx" if str(template) in TEMPLATES else Path(template).suffix.lower()
+    suffix = ".xlsx" if own is None else own.suffix.lower()
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    items = _sources(sources, by, dict(read_options or {}), on_read)
+    items = _sources(sources, by, reading, on_read)
     stems = unique_names([safe_filename(name) for name, _, _ in items])
     work = []
     for (name, orders, error), stem in zip(items, stems, strict=True):
         target = folder / f"{stem}{suffix}"
         if not error and target.exists() and not overwrite:
             error = f"{target} already exists; pass overwrite=True (--overwrite) to replace it."
-        work.append(_Job(name, orders, target, template, lang, overwrite, dict(conventions), error))
+        work.append(_Job(name, orders, target, template, lang, overwrite, chosen, error))
     _clean_stale_parts(folder, stems)
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     results: list[FillResult | None] = [None] * len(work)

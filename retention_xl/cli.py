@@ -40,10 +40,12 @@ from typing import Any
 
 from . import __version__
 from .batch import FillResult
-from .cohorts import KINDS, VALUES, CohortTable, cohort_table
+from .cohorts import CohortSpec, CohortTable
 from .definitions import DEFINITIONS
+from .engines.settings import ENGINES, EngineSettings
 from .errors import InputError, TemplateError
-from .io import PRESETS, Orders, ReadReport, read_orders
+from .io import PRESETS, Orders, ReadReport, ReadSettings, read_orders
+from .kinds import ResultKind, kind_named, result_kinds
 from .reference import function_list, markdown
 
 __all__ = ["main"]
@@ -69,7 +71,9 @@ def _parser() -> argparse.ArgumentParser:
 
     template = commands.add_parser("template", help="write a template workbook")
     template.add_argument(
-        "kind", choices=("kpis", "cohorts", "subscriptions"), help="which template"
+        "kind",
+        choices=[kind.name for kind in result_kinds() if kind.template is not None],
+        help="which template",
     )
     template.add_argument("--lang", choices=("en", "de"), default="en")
     template.add_argument("--out", required=True, type=Path, help="file to write")
@@ -88,15 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     cohorts.add_argument("orders", type=Path, help=_ORDERS_HELP)
     _column_options(cohorts)
-    cohorts.add_argument(
-        "--period", default="M", help="D, W (ISO), M, Q, Y or rolling days like 30D (default M)"
-    )
-    cohorts.add_argument("--kind", default="on", choices=KINDS)
-    cohorts.add_argument("--value", default="retention", choices=VALUES)
-    cohorts.add_argument("--as-of", help="observation end YYYY-MM-DD (default: last order)")
-    cohorts.add_argument(
-        "--include-incomplete", action="store_true", help="keep the current, incomplete period"
-    )
+    _settings_options(cohorts, [kind_named("cohorts")])
     cohorts.add_argument("--format", choices=("csv", "table"), default="csv")
     _engine_options(cohorts)
     cohorts.add_argument(
@@ -113,28 +109,22 @@ def _parser() -> argparse.ArgumentParser:
     fill.add_argument(
         "--template",
         default="cohorts",
-        help="cohorts, kpis, forecast, subscriptions (billing rows: --date-col is the month, "
-        "--amount-col the MRR), or the path of your own .xlsx/.xlsm with cells named rx_… "
-        "(default cohorts)",
+        help=", ".join(kind.name for kind in result_kinds())
+        + " (subscriptions: billing rows, --date-col is the month, --amount-col the MRR), or "
+        "the path of your own .xlsx/.xlsm with cells named rx_… (default cohorts)",
     )
     fill.add_argument("--out-dir", type=Path, required=True, help="folder for the workbooks")
     fill.add_argument("--by", metavar="COL", help="column to split by, one workbook per value")
     fill.add_argument("--lang", choices=("en", "de"), default="en")
     _column_options(fill)
-    fill.add_argument("--period", default="M", help="cohort period (default M)")
-    fill.add_argument("--kind", default="on", choices=KINDS)
-    fill.add_argument("--value", default="retention", choices=VALUES)
-    fill.add_argument("--as-of", help="observation end YYYY-MM-DD (default: last order)")
-    _forecast_options(fill)
+    _settings_options(fill, list(result_kinds()))
     _engine_options(fill)
     fill.add_argument(
         "--live",
         action="store_true",
-        help="with --template cohorts: the live workbook whose native formulas compute the "
-        "triangle (monthly); next month's orders can be pasted into its table",
+        help="with --template cohorts: the live workbook (--template live) whose native "
+        "formulas compute the triangle (monthly); next month's orders can be pasted into it",
     )
-    fill.add_argument("--start-col", metavar="S", help="subscriptions: service period start")
-    fill.add_argument("--end-col", metavar="E", help="subscriptions: service period end")
     fill.add_argument(
         "--jobs", type=int, default=None, help="worker processes (default: the machine's cores)"
     )
@@ -148,8 +138,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     forecast.add_argument("orders", type=Path, help=_ORDERS_HELP)
     forecast.add_argument("--out", type=Path, required=True, help="workbook to write (.xlsx)")
-    _forecast_options(forecast)
-    forecast.add_argument("--as-of", help="observation end YYYY-MM-DD (default: last order)")
+    _settings_options(forecast, [kind_named("forecast")])
     forecast.add_argument("--lang", choices=("en", "de"), default="en")
     _column_options(forecast)
     _engine_options(forecast)
@@ -166,7 +155,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _print_summary(results: list[FillResult], template: str) -> None:
+def _print_summary(results: list[FillResult], counted: bool) -> None:
     """The table at the end of a batch: workbook, rows read/used/rejected, cohorts, status."""
     head = ["workbook", "rows read", "used", "rejected", "cohorts", "status"]
     rows = [
@@ -175,7 +164,7 @@ def _print_summary(results: list[FillResult], template: str) -> None:
             str(r.rows_read),
             str(r.rows_used),
             str(r.rows_rejected),
-            str(r.cohorts) if template not in ("kpis", "forecast") else "-",
+            str(r.cohorts) if counted else "-",
             r.status,
         ]
         for r in results
@@ -206,49 +195,29 @@ def _fill(args: argparse.Namespace) -> int:
             sys.stderr.write(f"\r[{bar:<30}] {done}/{total} {result.name[:30]:<30}")
             sys.stderr.flush()
 
-    conventions: dict[str, object] = {"as_of": args.as_of}
-    read_options = _read_options(args)
-    if args.live and args.template != "cohorts":
-        raise InputError(f"--live works with --template cohorts only; got {args.template!r}.")
-    if args.template == "subscriptions":
-        service = _service(args)
-        conventions = {"period": args.period, "service": service}
-        read_options.update(require_amount=True, extra_dates=service or ())
-    elif args.template == "forecast":
-        conventions.update(
-            holdout=args.holdout,
-            horizon=args.horizon,
-            unit=args.unit,
-            gross_margin=args.margin,
-            annual_discount_rate=args.discount_rate,
-        )
-    elif args.template != "kpis":
-        conventions.update(period=args.period, kind=args.kind, value=args.value)
-        if args.live:
-            conventions["live"] = True
+    template = args.template
+    if args.live:
+        if template != "cohorts":
+            raise InputError(f"--live works with --template cohorts only; got {template!r}.")
+        template = "live"
+    kind = kind_named(template) if template in _kind_names() else kind_named("cohorts")
     results = fill_many(
         args.orders,
-        template=args.template,
+        template=template,
         out_dir=args.out_dir,
         by=args.by,
         lang=args.lang,
         jobs=args.jobs,
         overwrite=args.overwrite,
+        settings=kind.settings_of(args),
+        read=_read_settings(args),
+        engine=_engine_settings(args),
         progress=progress,
         on_read=_print_report,
-        read_options=read_options,
-        engine=args.engine if args.engine in ("duckdb", "dask") else None,
-        engine_options={
-            "memory_limit": args.memory_limit,
-            "temp_directory": args.temp_directory,
-            "scheduler": args.scheduler,
-            "workers": args.workers,
-        },
-        **conventions,
     )
     if terminal:
         sys.stderr.write("\n")
-    _print_summary(results, args.template)
+    _print_summary(results, kind.count is not None)
     failed = [r for r in results if not r.ok]
     written = len(results) - len(failed)
     print(f"{written} of {len(results)} workbooks written to {args.out_dir}")
@@ -257,60 +226,29 @@ def _fill(args: argparse.Namespace) -> int:
     return 1 if failed or not results else 0
 
 
-def _forecast_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--holdout",
-        type=float,
-        default=0.25,
-        help="share of the observed time held out to check the model (default 0.25; 0: none)",
-    )
-    parser.add_argument(
-        "--horizon", type=float, default=12, help="forecast horizon in --unit (default 12)"
-    )
-    parser.add_argument(
-        "--unit", choices=("M", "W", "D"), default="M", help="time unit (default M: months)"
-    )
-    parser.add_argument("--margin", type=float, default=1.0, help="gross margin for the CLV")
-    parser.add_argument(
-        "--discount-rate", type=float, default=0.10, help="yearly discount rate (default 0.10)"
-    )
-
-
 def _forecast(args: argparse.Namespace) -> int:
-    from .workbook.forecast_template import run_forecast, write_forecast_workbook
+    from .results.forecast import forecast_result
+    from .workbook.forecast_template import write_forecast_workbook
 
-    settings = {
-        "holdout": args.holdout,
-        "horizon": args.horizon,
-        "unit": args.unit,
-        "as_of": args.as_of,
-        "gross_margin": args.margin,
-        "annual_discount_rate": args.discount_rate,
-    }
+    settings = kind_named("forecast").settings_of(args)
     note = _on_reader(args, _reader_flags(args))
     if note is not None:
         orders = _read(args)
         _note(note)
-        path = run_forecast(orders, args.out, lang=args.lang, overwrite=args.overwrite, **settings)
+        result = forecast_result(orders, settings)
     else:
         from .engines import forecast_from_files
 
         result, report = forecast_from_files(
-            args.orders,
-            engine=args.engine,
-            **settings,
-            **_order_columns(args),
-            **_engine_run_options(args),
+            args.orders, settings, read=_read_settings(args), engine=_engine_settings(args)
         )
         _print_engine(report)
-        path = write_forecast_workbook(args.out, args.lang, result, overwrite=args.overwrite)
+    path = write_forecast_workbook(args.out, args.lang, result, overwrite=args.overwrite)
     print(f"wrote {path}")
     return 0
 
 
 def _subscriptions_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from .subscriptions.conventions import CHURN_DENOMINATORS, JOINED_AND_LEFT, SPREADS, ZERO_MRR
-
     subs = commands.add_parser(
         "subscriptions",
         help="print the MRR movements of a billing export",
@@ -319,7 +257,7 @@ def _subscriptions_parser(commands: argparse._SubParsersAction) -> None:  # type
         "and rates) or an aligned table; conventions and counts on stderr.",
     )
     subs.add_argument("orders", type=Path, metavar="FILE", help=_ORDERS_HELP)
-    subs.add_argument("--customer-col", default="customer_id", metavar="C")
+    subs.add_argument("--customer-col", default="customer_id", metavar="C", help="customer column")
     subs.add_argument(
         "--period-col", default="period", metavar="P", help="the month: any date in it, or YYYY-MM"
     )
@@ -329,73 +267,67 @@ def _subscriptions_parser(commands: argparse._SubParsersAction) -> None:  # type
         metavar="M",
         help="MRR of the row (with --start-col/--end-col: the amount billed)",
     )
-    subs.add_argument("--start-col", metavar="S", help="service period start (with --end-col)")
-    subs.add_argument("--end-col", metavar="E", help="service period end (with --start-col)")
-    subs.add_argument("--spread", choices=SPREADS, default="months")
-    subs.add_argument("--period", choices=("M", "Q", "Y"), default="M")
-    subs.add_argument("--churn-denominator", choices=CHURN_DENOMINATORS, default="start")
-    subs.add_argument("--joined-and-left", choices=JOINED_AND_LEFT, default="count")
-    subs.add_argument("--reactivation-gap", type=int, default=1)
-    subs.add_argument("--zero-mrr", choices=ZERO_MRR, default="churn")
-    subs.add_argument("--gross-margin", type=float, default=1.0)
+    _settings_options(subs, [kind_named("subscriptions")])
     subs.add_argument("--format", choices=("csv", "table"), default="csv")
     subs.add_argument("--lang", choices=("en", "de"), default="en")
     _reading_options(subs)
     _engine_options(subs)
 
 
-def _service(args: argparse.Namespace) -> tuple[str, str] | None:
-    if (args.start_col is None) != (args.end_col is None):
-        raise InputError(
-            "--start-col and --end-col go together: give both (the service period) or neither."
-        )
-    return (args.start_col, args.end_col) if args.start_col else None
+#: The missing-column messages of a billing read name the subscriptions command's options.
+_BILLING_FLAGS = {"date": "--period-col", "amount": "--mrr-col"}
 
 
 def _subscriptions(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from .subscriptions import print_movements, run_subscriptions
 
-    service = _service(args)
-    chosen = {
-        "period": args.period,
-        "churn_denominator": args.churn_denominator,
-        "joined_and_left": args.joined_and_left,
-        "reactivation_gap": args.reactivation_gap,
-        "zero_mrr": args.zero_mrr,
-        "gross_margin": args.gross_margin,
-    }
+    settings = kind_named("subscriptions").settings_of(args)
+    billing = replace(
+        settings.billing,
+        customer_col=args.customer_col,
+        period_col=args.period_col,
+        mrr_col=args.mrr_col,
+    )
     note = _on_reader(args, _reader_flags(args))
+    form = _format_settings(args)
     if note is not None:
+        read = form.with_columns(args.customer_col, args.period_col, args.mrr_col)
         orders = read_orders(
-            args.orders,
-            customer_col=args.customer_col,
-            date_col=args.period_col,
-            amount_col=args.mrr_col,
-            require_amount=True,
-            extra_dates=service or (),
-            flags={"date": "--period-col", "amount": "--mrr-col"},
-            **_format_options(args),
+            args.orders, read, extra_dates=billing.service or (), flags=_BILLING_FLAGS
         )
         _print_report(orders.report)
         _note(note)
         return run_subscriptions(
-            orders, fmt=args.format, lang=args.lang, service=service, spread=args.spread, **chosen
+            orders, billing, settings.conventions, fmt=args.format, lang=args.lang
         )
     from .engines import mrr_movements_from_files
 
     movements, report = mrr_movements_from_files(
         args.orders,
-        engine=args.engine,
-        customer_col=args.customer_col,
-        period_col=args.period_col,
-        mrr_col=args.mrr_col,
-        service=service,
-        spread=args.spread,
-        **chosen,
-        **_engine_run_options(args),
+        settings.conventions,
+        billing=billing,
+        read=form,
+        engine=_engine_settings(args),
     )
     _print_engine(report)
     return print_movements(movements, fmt=args.format, lang=args.lang)
+
+
+def _settings_options(parser: argparse.ArgumentParser, kinds: list[ResultKind]) -> None:
+    """The command-line options of the settings of ``kinds`` (an option two kinds share,
+    such as ``--as-of``, once)."""
+    seen: set[str] = set()
+    for kind in kinds:
+        for flag in kind.flags:
+            if flag.dest not in seen:
+                seen.add(flag.dest)
+                parser.add_argument(*flag.flags, dest=flag.dest, **flag.options)
+
+
+def _kind_names() -> list[str]:
+    return [kind.name for kind in result_kinds()]
 
 
 def _column_options(parser: argparse.ArgumentParser) -> None:
@@ -448,41 +380,41 @@ def _reading_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _format_options(args: argparse.Namespace) -> dict[str, object]:
-    """The read_orders options of the reading flags (file format, not column meaning)."""
-    return {
-        "delimiter": args.delimiter,
-        "decimal": args.decimal,
-        "encoding": args.encoding,
-        "on_error": "skip" if args.skip_bad_rows else "raise",
-        "sheet": args.sheet,
-        "date_format": args.date_format,
-        "lang": args.lang,
-    }
+def _format_settings(args: argparse.Namespace) -> ReadSettings:
+    """The read settings of the reading flags (file format, not column meaning)."""
+    return ReadSettings(
+        sheet=getattr(args, "sheet", None),
+        delimiter=args.delimiter,
+        decimal=args.decimal,
+        encoding=args.encoding,
+        date_format=args.date_format,
+        on_error="skip" if args.skip_bad_rows else "raise",
+        lang=args.lang,
+    )
 
 
-def _read_options(args: argparse.Namespace) -> dict[str, object]:
-    """The read_orders options of the column and reading flags of an orders command."""
-    return {
-        "customer_col": args.customer_col,
-        "date_col": args.date_col,
-        "amount_col": args.amount_col or "amount",
-        "require_amount": args.amount_col is not None,
-        "preset": args.preset,
-        "order_col": args.order_col,
-        **_format_options(args),
-    }
+def _read_settings(args: argparse.Namespace) -> ReadSettings:
+    """The read settings of the column and reading flags of an orders command."""
+    from dataclasses import replace
+
+    return replace(
+        _format_settings(args),
+        customer_col=args.customer_col,
+        date_col=args.date_col,
+        amount_col=args.amount_col or "amount",
+        require_amount=args.amount_col is not None,
+        preset=args.preset,
+        order_col=args.order_col,
+    )
 
 
 def _read(args: argparse.Namespace) -> Orders:
-    orders = read_orders(args.orders, **_read_options(args))
+    orders = read_orders(args.orders, _read_settings(args))
     _print_report(orders.report)
     return orders
 
 
 def _engine_options(parser: argparse.ArgumentParser) -> None:
-    from .engines import ENGINES
-
     parser.add_argument(
         "--engine",
         choices=ENGINES,
@@ -506,30 +438,15 @@ def _engine_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, metavar="N", help="dask: local worker processes")
 
 
-def _engine_run_options(args: argparse.Namespace) -> dict[str, Any]:
-    """The CSV, unreadable-row, engine and language flags as engine options."""
-    return {
-        "delimiter": args.delimiter,
-        "decimal": args.decimal,
-        "encoding": args.encoding,
-        "date_format": args.date_format,
-        "on_error": "skip" if args.skip_bad_rows else "raise",
-        "memory_limit": args.memory_limit,
-        "temp_directory": args.temp_directory,
-        "scheduler": args.scheduler,
-        "workers": args.workers,
-        "lang": args.lang,
-    }
-
-
-def _order_columns(args: argparse.Namespace) -> dict[str, Any]:
-    """The column flags of an orders command as engine options."""
-    return {
-        "customer_col": args.customer_col or "customer_id",
-        "date_col": args.date_col or "order_date",
-        "amount_col": args.amount_col or "amount",
-        "require_amount": args.amount_col is not None,
-    }
+def _engine_settings(args: argparse.Namespace) -> EngineSettings:
+    """The engine flags as settings."""
+    return EngineSettings(
+        engine=args.engine,
+        memory_limit=args.memory_limit,
+        temp_directory=args.temp_directory,
+        scheduler=args.scheduler,
+        workers=args.workers,
+    )
 
 
 def _print_engine(report: Any) -> None:
@@ -537,20 +454,12 @@ def _print_engine(report: Any) -> None:
         print(line, file=sys.stderr)
 
 
-def _engine_table(args: argparse.Namespace) -> CohortTable:
+def _engine_table(args: argparse.Namespace, spec: CohortSpec) -> CohortTable:
     """The triangle of ``args.orders`` on the engine asked for (``auto`` says which)."""
     from .engines import cohort_table_from_files
 
     table, report = cohort_table_from_files(
-        args.orders,
-        engine=args.engine,
-        period=args.period,
-        kind=args.kind,
-        value=args.value,
-        as_of=args.as_of,
-        include_incomplete=args.include_incomplete,
-        **_order_columns(args),
-        **_engine_run_options(args),
+        args.orders, spec, read=_read_settings(args), engine=_engine_settings(args)
     )
     _print_engine(report)
     return table
@@ -581,24 +490,16 @@ def _note(line: str) -> None:
 
 
 def _cohorts(args: argparse.Namespace) -> int:
+    spec = kind_named("cohorts").settings_of(args)
     note = _on_reader(args, _reader_flags(args))
     if note is not None:
         orders = _read(args)
         _note(note)
         if len(orders) == 0:
             raise InputError(f"{args.orders}: no orders to build cohorts from.")
-        table = cohort_table(
-            orders.customer_codes,
-            orders.order_dates,
-            orders.amounts,
-            period=args.period,
-            kind=args.kind,
-            value=args.value,
-            as_of=args.as_of,
-            include_incomplete=args.include_incomplete,
-        )
+        table = spec.table(orders.customer_codes, orders.order_dates, orders.amounts)
     else:
-        table = _engine_table(args)
+        table = _engine_table(args, spec)
     for line in table.conventions(args.lang):
         print(line, file=sys.stderr)
     if table.orders_after_as_of or table.orders_unobserved or table.unplaced_refunds:
@@ -613,7 +514,7 @@ def _cohorts(args: argparse.Namespace) -> int:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerows([[_csv_cell(v) for v in row] for row in rows])
     else:
-        _print_table(rows, fraction=args.value == "retention")
+        _print_table(rows, fraction=spec.value == "retention")
     return 0
 
 
@@ -670,28 +571,16 @@ def _print_table(rows: list[list[object]], *, fraction: bool) -> None:
 
 
 def _template(args: argparse.Namespace) -> int:
-    from .workbook import write_cohort_workbook, write_kpi_workbook, write_subscription_workbook
-
-    if args.kind == "subscriptions":
-        if args.xlsm:
-            raise InputError("the subscription workbook has no .xlsm variant; leave out --xlsm.")
-        path = write_subscription_workbook(args.out, args.lang, overwrite=args.overwrite)
-        print(f"wrote {path}")
-        return 0
-    if args.kind == "cohorts" and not args.xlsm:
-        from .workbook.live_cohorts import write_live_cohort_workbook
-
-        path = write_live_cohort_workbook(args.out, args.lang, overwrite=args.overwrite)
-        print(f"wrote {path}")
-        return 0
-    write = write_kpi_workbook if args.kind == "kpis" else write_cohort_workbook
-    path = write(args.out, args.lang, xlsm=args.xlsm, overwrite=args.overwrite)
+    write = kind_named(args.kind).template
+    assert write is not None  # the parser offers only kinds with a template
+    path = write(args.out, args.lang, args.xlsm, args.overwrite)
     print(f"wrote {path}")
     return 0
 
 
 def _demo(args: argparse.Namespace) -> int:
     from .batch import fill_many
+    from .results import cohort_result, forecast_result, subscription_book
     from .samples import SHOP_ORDERS
     from .workbook import EXAMPLE, compute_kpis, write_cohort_workbook, write_kpi_workbook
 
@@ -710,12 +599,12 @@ def _demo(args: argparse.Namespace) -> int:
 
     orders = read_orders(SHOP_ORDERS)
     print(f"\nCohorts of the sample shop ({orders.report.summary()}):")
+    cohorts = cohort_result(orders)
     for lang in ("en", "de"):
         path = args.out_dir / f"retention_cohorts_example_{lang}.xlsx"
-        write_cohort_workbook(path, lang, orders, overwrite=args.overwrite)
+        write_cohort_workbook(path, lang, cohorts, overwrite=args.overwrite)
         print(f"wrote {path}")
-    table = cohort_table(orders.customer_ids, orders.order_dates, orders.amounts)
-    rows = table.rows()
+    rows = cohorts.table.rows()
     _print_table(
         [row[:9] for row in rows[:7]] + [["…"] + [None] * 8] + [rows[-1][:9]], fraction=True
     )
@@ -723,20 +612,21 @@ def _demo(args: argparse.Namespace) -> int:
     folder = args.out_dir / "by_store"
     print(f"\nOne cohort workbook per store in {folder}:")
     batch = fill_many([SHOP_ORDERS], by="store", out_dir=folder, overwrite=args.overwrite)
-    _print_summary(batch, "cohorts")
+    _print_summary(batch, True)
 
-    from .subscriptions import ledger, movements_from_ledger
+    from .subscriptions import ledger
     from .subscriptions.sample import sample_billing
     from .workbook import write_forecast_workbook, write_subscription_workbook
 
     print("\nForecast of the sample shop (BG/NBD + Gamma-Gamma, holdout 25 %):")
+    forecast = forecast_result(orders)
     for lang in ("en", "de"):
         path = args.out_dir / f"retention_forecast_example_{lang}.xlsx"
-        write_forecast_workbook(path, lang, orders, overwrite=args.overwrite)
+        write_forecast_workbook(path, lang, forecast, overwrite=args.overwrite)
         print(f"wrote {path}")
-    billing = ledger(*sample_billing(400, 24), source="sample_billing")
+    billing = subscription_book(ledger(*sample_billing(400, 24), source="sample_billing"))
     print("\nMRR movements of a made-up subscription business (last 3 months):")
-    rows = movements_from_ledger(billing).rows_table()
+    rows = billing.movements.rows_table()
     _print_table([row[:8] for row in [rows[0], *rows[-3:]]], fraction=False)
     for lang in ("en", "de"):
         path = args.out_dir / f"retention_subscriptions_example_{lang}.xlsx"

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -44,12 +44,14 @@ from .dates import to_serial_days
 from .errors import InputError
 from .ids import factorize, ids_array
 from .periods import Period, parse_period
+from .settings import Settings
 
 __all__ = [
     "KINDS",
     "VALUES",
     "CohortCounts",
     "CohortFrame",
+    "CohortSpec",
     "CohortTable",
     "aggregate_orders",
     "as_of_day",
@@ -308,28 +310,10 @@ def cohort_table(
            [1. , 0. , nan],
            [nan, nan, nan]])
     """
-    if kind not in KINDS:
-        raise InputError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}.")
-    if value not in VALUES:
-        raise InputError(f"value must be one of {', '.join(VALUES)}; got {value!r}.")
-    unit = parse_period(period)
-    ids = ids_array(customer_ids)
-    days = day_numbers(order_dates)
-    if ids.size != days.size:
-        raise InputError(
-            f"customer_ids has {ids.size} values but order_dates has {days.size}; give one of "
-            "each per order."
-        )
-    money = amounts_array(amounts, days.size)
-    if money is None and value in ("revenue", "revenue_per_customer"):
-        raise InputError(f"value={value!r} needs amounts (one per order).")
-    if days.size == 0:
-        raise InputError("no orders: customer_ids and order_dates are empty.")
-    end = as_of_day(as_of, int(days.max()))
-    frame = cohort_frame(unit, end, first_purchase(days, money, end), include_incomplete)
-    codes, uniques = factorize(ids)
-    counts = aggregate_orders(codes, uniques.size, days, money, frame, kind=kind, value=value)
-    return finish_table(counts, frame, kind, value)
+    spec = CohortSpec.of(
+        period=period, kind=kind, value=value, as_of=as_of, include_incomplete=include_incomplete
+    )
+    return spec.table(customer_ids, order_dates, amounts)
 
 
 def first_purchase(days: np.ndarray, money: np.ndarray | None, end: int) -> int | None:
@@ -634,3 +618,124 @@ def _customer_counts(
     histogram = np.zeros((n, n), dtype=np.int64)
     np.add.at(histogram, (cohort_of[counted], reach[counted]), 1)
     return customers_from_reach(histogram)
+
+
+@dataclass(frozen=True)
+class CohortSpec(Settings):
+    """A validated cohort request: what to compute, the same for every engine and workbook
+    (kpi-spec §2; the rules in :mod:`retention_xl.engines.conventions`). Make it with
+    :meth:`of`, which checks every field.
+
+    Examples
+    --------
+    >>> c = CohortSpec.of(period="Monat", value="revenue", as_of="2024-06-30")
+    >>> c.period.code, c.as_of, c.needs_amounts, c.counts_customers
+    ('M', 19904, True, False)
+    """
+
+    what: ClassVar[str] = "cohort setting"
+
+    period: Period = Period("M")  # noqa: RUF009 (a frozen value)
+    kind: str = "on"
+    value: str = "retention"
+    as_of: int | None = None  # day number of the observation end; None: the last order
+    include_incomplete: bool = False
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.period, Period):
+            raise InputError(
+                f"period must be a Period (CohortSpec.of reads text such as 'M' or '30D'); "
+                f"got {self.period!r}."
+            )
+        if self.kind not in KINDS:
+            raise InputError(f"kind must be one of {', '.join(KINDS)}; got {self.kind!r}.")
+        if self.value not in VALUES:
+            raise InputError(f"value must be one of {', '.join(VALUES)}; got {self.value!r}.")
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        period: str | Period = "M",
+        kind: str = "on",
+        value: str = "retention",
+        as_of: Any = None,
+        include_incomplete: bool = False,
+    ) -> CohortSpec:
+        """Read the arguments as a user gives them (a period such as ``"Monat"`` or
+        ``"30D"``, ``as_of`` as a date, ISO text or Excel serial) and check them
+        (``InputError`` naming the bad one)."""
+        end = None if as_of is None else as_of_day(as_of, 0)
+        return cls(parse_period(period), kind, value, end, bool(include_incomplete))
+
+    @property
+    def needs_amounts(self) -> bool:
+        """True for the revenue values (R8)."""
+        return self.value in ("revenue", "revenue_per_customer")
+
+    @property
+    def counts_customers(self) -> bool:
+        """True when customers are counted (values customers and retention)."""
+        return not self.needs_amounts
+
+    def end(self, last_day: int) -> int:
+        """R2: the observation end given the last order day."""
+        return self.as_of if self.as_of is not None else int(last_day)
+
+    def frame(self, last_day: int, first: int | None) -> CohortFrame:
+        """R5/R6: the frame from the last order day and the earliest purchase on or before
+        the end (``first``; None when nobody bought)."""
+        return cohort_frame(self.period, self.end(last_day), first, self.include_incomplete)
+
+    def finish(self, counts: CohortCounts, frame: CohortFrame) -> CohortTable:
+        """R6 blanks, R8 values, R9 averages and the labels: the shared last step."""
+        return finish_table(counts, frame, self.kind, self.value)
+
+    def table(self, customer_ids: Any, order_dates: Any, amounts: Any = None) -> CohortTable:
+        """The cohort table of one row per order under this request (see
+        :func:`cohort_table` for the inputs).
+
+        Examples
+        --------
+        >>> spec = CohortSpec.of(value="customers", as_of="2024-02-29")
+        >>> spec.table(["a", "b", "a"], ["2024-01-05", "2024-01-20", "2024-02-02"]).values
+        array([[ 2.,  1.],
+               [nan, nan]])
+        """
+        ids = ids_array(customer_ids)
+        days = day_numbers(order_dates)
+        if ids.size != days.size:
+            raise InputError(
+                f"customer_ids has {ids.size} values but order_dates has {days.size}; give "
+                "one of each per order."
+            )
+        money = amounts_array(amounts, days.size)
+        if money is None and self.needs_amounts:
+            raise InputError(f"value={self.value!r} needs amounts (one per order).")
+        if days.size == 0:
+            raise InputError("no orders: customer_ids and order_dates are empty.")
+        end = self.end(int(days.max()))
+        frame = cohort_frame(
+            self.period, end, first_purchase(days, money, end), self.include_incomplete
+        )
+        codes, uniques = factorize(ids)
+        counts = aggregate_orders(
+            codes, uniques.size, days, money, frame, kind=self.kind, value=self.value
+        )
+        return finish_table(counts, frame, self.kind, self.value)
+
+    def arguments(self) -> dict[str, Any]:
+        """The request as keyword arguments of :func:`retention_xl.cohorts.cohort_table`."""
+        return {
+            "period": self.period,
+            "kind": self.kind,
+            "value": self.value,
+            "as_of": None if self.as_of is None else _iso(self.as_of),
+            "include_incomplete": self.include_incomplete,
+        }
+
+
+def _iso(day: int) -> str:
+    import datetime as dt
+
+    return (dt.date(1970, 1, 1) + dt.timedelta(days=day)).isoformat()

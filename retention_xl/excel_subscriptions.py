@@ -25,7 +25,7 @@ from .dates import serial_to_date
 from .definitions import Definition
 from .errors import InputError
 from .excel_values import ExcelAnswer, as_grid, column_cells, is_error, parse_date, parse_number
-from .subscriptions import conventions, ledger, movements_from_ledger
+from .subscriptions import SubscriptionConventions, ledger, movements_from_ledger
 
 __all__ = ["mrr_movements_cells", "read_ledger_cells"]
 
@@ -151,7 +151,7 @@ def mrr_movements_cells(definition: Definition, args: Sequence[Any], lang: str) 
                 option = number
             options[param.name] = option
         try:
-            chosen = conventions(**options)
+            chosen = SubscriptionConventions.from_mapping(options)
         except InputError:
             return "#VALUE!"
         if not ids:
@@ -160,7 +160,7 @@ def mrr_movements_cells(definition: Definition, args: Sequence[Any], lang: str) 
             book = ledger(ids, months, money)
         except InputError:
             return "#NUM!"
-        result = movements_from_ledger(book, **{k: getattr(chosen, k) for k in options})
+        result = movements_from_ledger(book, chosen)
     except ExcelAnswer as answer:
         return answer.error
     rows: list[list[Any]] = result.rows_table(lang)

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pytest
+from flat import flat_fill
 from libreoffice import convert
 
 from retention_xl import read_orders
@@ -22,9 +23,10 @@ from retention_xl.batch import fill_many, fill_workbook
 from retention_xl.cli import main
 from retention_xl.cohorts import cohort_table
 from retention_xl.io import Orders, ReadReport
+from retention_xl.results import kpi_values
 from retention_xl.samples import SHOP_ORDERS
 from retention_xl.workbook.cohort_template import HEADER_ROW
-from retention_xl.workbook.kpi_template import compute_kpis, kpi_values
+from retention_xl.workbook.kpi_template import compute_kpis
 
 HOSTILE = ['=HYPERLINK("http://x","click")', "+cmd|'/c calc'!A1", "@SUM(1)", "-2+3"]
 
@@ -114,7 +116,9 @@ def test_formula_like_text_lands_as_text(tmp_path: Path) -> None:
 @pytest.mark.libreoffice
 def test_libreoffice_reads_formula_like_ids_back_as_text(tmp_path: Path) -> None:
     orders = _orders(HOSTILE, ["2024-01-05"] * 4)
-    path = fill_workbook(orders, "cohorts", tmp_path / "ids.xlsx", as_of="2024-01-31").path
+    path = flat_fill(
+        fill_workbook, orders, "cohorts", tmp_path / "ids.xlsx", as_of="2024-01-31"
+    ).path
     assert path is not None
     (recalculated,) = convert([path], tmp_path / "out")
     sheet = openpyxl.load_workbook(recalculated, data_only=True)["Orders"]
@@ -195,7 +199,9 @@ def test_one_bad_segment_does_not_stop_the_others(tmp_path: Path) -> None:
         ["2024-01-05", "2024-01-06", "1970-01-01", "2020-01-01"],
         ["ok1", "ok2", "wide", "wide"],
     )
-    results = fill_many([("shop", orders)], by="segment", out_dir=tmp_path, jobs=2, period="D")
+    results = flat_fill(
+        fill_many, [("shop", orders)], by="segment", out_dir=tmp_path, jobs=2, period="D"
+    )
     status = {r.name: (r.status, r.error) for r in results}
     assert status["ok1"][0] == status["ok2"][0] == "written"
     assert status["wide"][0] == "failed" and "16,384 columns" in status["wide"][1]
@@ -249,7 +255,9 @@ def test_cli_fill_summary_and_exit_codes(
 
 def test_sources_can_be_named_arrays(tmp_path: Path) -> None:
     arrays = (["a", "a", "b"], ["2024-01-05", "2024-02-05", "2024-01-06"], [10.0, 5.0, 7.0])
-    (result,) = fill_many([("from arrays", arrays)], out_dir=tmp_path, jobs=1, as_of="2024-02-29")
+    (result,) = flat_fill(
+        fill_many, [("from arrays", arrays)], out_dir=tmp_path, jobs=1, as_of="2024-02-29"
+    )
     assert (
         result.ok and result.cohorts == 2 and result.rows_used == 3
     )  # hand: Jan and Feb cohorts, 3 rows

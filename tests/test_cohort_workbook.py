@@ -15,11 +15,12 @@ import pytest
 from libreoffice import convert
 
 from retention_xl import TemplateError, read_orders
-from retention_xl.cohorts import cohort_table
+from retention_xl.cohorts import CohortSpec, cohort_table
 from retention_xl.io import Orders, ReadReport
+from retention_xl.results import cohort_result
 from retention_xl.samples import SHOP_ORDERS
 from retention_xl.workbook import write_cohort_workbook
-from retention_xl.workbook.cohort_template import HEADER_ROW, cohort_summary
+from retention_xl.workbook.cohort_template import HEADER_ROW, summary_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "workbook_templates"
@@ -36,15 +37,15 @@ def recalculated(tmp_path_factory: pytest.TempPathFactory, shop: Orders) -> dict
     folder = tmp_path_factory.mktemp("cohorts")
     cdnow = read_orders(DATA / "cdnow_300.csv")
     files = [
-        write_cohort_workbook(folder / "shop_en.xlsx", "en", shop),
-        write_cohort_workbook(folder / "shop_de.xlsx", "de", shop),
+        write_cohort_workbook(folder / "shop_en.xlsx", "en", cohort_result(shop)),
+        write_cohort_workbook(folder / "shop_de.xlsx", "de", cohort_result(shop)),
         write_cohort_workbook(
             folder / "cdnow_revenue.xlsx",
             "en",
-            cdnow,
-            period="Q",
-            value="revenue_per_customer",
-            kind="on_or_after",
+            cohort_result(
+                cdnow,
+                CohortSpec.of(period="Q", value="revenue_per_customer", kind="on_or_after"),
+            ),
         ),
     ]
     return {p.stem: p for p in convert(files, folder / "recalculated")}
@@ -107,8 +108,7 @@ def test_libreoffice_shows_other_conventions_too(recalculated: dict[str, Path]) 
 
 @pytest.mark.libreoffice
 def test_summary_sheet_shows_the_core_kpis(recalculated: dict[str, Path], shop: Orders) -> None:
-    table = cohort_table(shop.customer_ids, shop.order_dates, shop.amounts)
-    expected = cohort_summary(table, shop, "en")
+    expected = summary_rows(cohort_result(shop).summary, "en")
     sheet = openpyxl.load_workbook(recalculated["shop_en"], data_only=True)["Summary"]
     for r, row in enumerate(expected, start=4):
         assert sheet.cell(r, 1).value == row.label
@@ -123,10 +123,8 @@ def test_summary_kpis_by_hand() -> None:
         np.array([10.0, 30.0, 20.0, -5.0]),
         ReadReport("hand"),
     )
-    table = cohort_table(
-        orders.customer_ids, orders.order_dates, orders.amounts, as_of="2024-02-29"
-    )
-    values = {row.label: row.value for row in cohort_summary(table, orders)}
+    result = cohort_result(orders, CohortSpec.of(as_of="2024-02-29"))
+    values = {row.label: row.value for row in summary_rows(result.summary, "en")}
     assert values["Repeat-customer rate"] == 0.5  # a of {a, b}
     assert values["Average order value"] == pytest.approx(55 / 3)  # (10+30+20-5) / 3 purchases
     assert values["Purchase frequency"] == 1.5  # 3 purchases / 2 customers
@@ -176,7 +174,9 @@ def test_hostile_customer_ids_are_written_as_text(tmp_path: Path) -> None:
         None,
         ReadReport("hostile"),
     )
-    path = write_cohort_workbook(tmp_path / "hostile.xlsx", "en", orders, as_of="2024-01-31")
+    path = write_cohort_workbook(
+        tmp_path / "hostile.xlsx", "en", cohort_result(orders, CohortSpec.of(as_of="2024-01-31"))
+    )
     sheet = openpyxl.load_workbook(path)["Orders"]
     cells = [sheet.cell(r, 1) for r in range(2, 6)]
     assert [c.value for c in cells] == hostile
@@ -193,7 +193,7 @@ def test_more_orders_than_a_sheet_holds_is_refused_before_writing(tmp_path: Path
     )
     target = tmp_path / "big.xlsx"
     with pytest.raises(TemplateError, match="do not fit on one sheet"):
-        write_cohort_workbook(target, "en", orders)
+        write_cohort_workbook(target, "en", cohort_result(orders))
     assert not target.exists()
 
 
@@ -206,7 +206,9 @@ def test_more_periods_than_columns_is_refused(tmp_path: Path) -> None:
         ReadReport("x"),
     )
     with pytest.raises(TemplateError, match="more than Excel's 16,384 columns"):
-        write_cohort_workbook(tmp_path / "wide.xlsx", "en", orders, period="D")
+        write_cohort_workbook(
+            tmp_path / "wide.xlsx", "en", cohort_result(orders, CohortSpec.of(period="D"))
+        )
 
 
 @pytest.mark.libreoffice
@@ -228,8 +230,8 @@ def test_rows_written_as_xml_equal_rows_written_by_openpyxl(tmp_path: Path, shop
     # cohort_workbook builds every cell with openpyxl: both must show the same cells
     from retention_xl.workbook import cohort_workbook
 
-    fast = write_cohort_workbook(tmp_path / "fast.xlsx", "de", shop, segment="x")
-    cohort_workbook("de", shop, segment="x").save(tmp_path / "slow.xlsx")
+    fast = write_cohort_workbook(tmp_path / "fast.xlsx", "de", cohort_result(shop), segment="x")
+    cohort_workbook("de", cohort_result(shop), segment="x").save(tmp_path / "slow.xlsx")
     a, b = openpyxl.load_workbook(fast), openpyxl.load_workbook(tmp_path / "slow.xlsx")
     assert a.sheetnames == b.sheetnames
     for name in a.sheetnames:

@@ -23,12 +23,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from engine_compare import assert_same_table, assert_same_totals, day, write_csv
+from flat import flat_call
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from retention_xl.cohorts import KINDS, VALUES, CohortTable, cohort_table
+from retention_xl.cohorts import KINDS, VALUES, CohortSpec, CohortTable, cohort_table
 from retention_xl.engines import (
     NUMPY_MAX_ROWS,
+    EngineSettings,
     choose_engine,
     cohort_table_from_files,
     segment_cohort_tables,
@@ -36,7 +38,7 @@ from retention_xl.engines import (
 from retention_xl.engines import select as select_module
 from retention_xl.engines.sources import open_source
 from retention_xl.errors import DataError, InputError
-from retention_xl.io import read_orders
+from retention_xl.io import ReadSettings, read_orders
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = Path(__file__).parents[1] / "retention_xl" / "sample" / "cdnow_sample_orders.csv"
@@ -48,8 +50,8 @@ PERIODS = ["D", "W", "M", "Q", "Y", "7D", "30D"]
 def both(paths: Any, **options: Any) -> tuple[CohortTable, CohortTable]:
     """(duckdb table, numpy table) of the same files and options; their order totals are
     checked equal on the way."""
-    got, report = cohort_table_from_files(paths, engine="duckdb", **options)
-    want, numpy_report = cohort_table_from_files(paths, engine="numpy", **options)
+    got, report = flat_call(cohort_table_from_files, paths, engine="duckdb", **options)
+    want, numpy_report = flat_call(cohort_table_from_files, paths, engine="numpy", **options)
     assert report.engine == "duckdb"
     assert_same_totals(report, numpy_report, options)
     return got, want
@@ -76,14 +78,15 @@ def test_cdnow_sample_every_period_kind_and_value(period: str, kind: str) -> Non
 
 
 def test_order_totals_are_the_workbook_summary_of_the_orders() -> None:
-    # the cohort workbook's summary (retention_xl.workbook.cohort_template.cohort_summary)
-    # computes repeat rate, order value and frequency from the orders; the totals give the
-    # same numbers without them
-    from retention_xl.workbook.cohort_template import cohort_summary
+    # the cohort workbook's summary of orders in memory (retention_xl.results.cohort_result)
+    # computes repeat rate, order value and frequency from the orders; the engine's totals
+    # give the same numbers without them
+    from retention_xl.results import cohort_result
 
     orders = read_orders(SAMPLE)
-    table, report = cohort_table_from_files(SAMPLE, engine="duckdb", as_of="1997-12-31")
-    shown = {row.key: row.value for row in cohort_summary(table, orders)}
+    spec = CohortSpec.of(as_of="1997-12-31")
+    _, report = cohort_table_from_files(SAMPLE, spec, engine=EngineSettings(engine="duckdb"))
+    shown = cohort_result(orders, spec).summary
     totals = report.totals[""]
     assert totals.revenue is not None
     assert shown["repeat_customer_rate"] == pytest.approx(
@@ -97,7 +100,9 @@ def test_cdnow_sample_numpy_engine_from_the_file_is_cohort_table() -> None:
     # the numpy engine is cohort_table on what the order reader reads
     orders = read_orders(SAMPLE)
     want = cohort_table(orders.customer_ids, orders.order_dates, orders.amounts, value="revenue")
-    got, report = cohort_table_from_files(SAMPLE, engine="numpy", value="revenue")
+    got, report = cohort_table_from_files(
+        SAMPLE, CohortSpec.of(value="revenue"), engine=EngineSettings(engine="numpy")
+    )
     assert report.rows_read == report.rows_used == 6919  # the sample's orders (SOURCES.md)
     assert_same_table(got, want)
 
@@ -138,9 +143,9 @@ def test_cdnow_as_parquet_folder_csv_and_gzip_give_one_table(tmp_path: Path) -> 
         "value": "revenue_per_customer",
         "period": "M",
     }
-    want, _ = cohort_table_from_files(SAMPLE, engine="numpy", **options)
+    want, _ = flat_call(cohort_table_from_files, SAMPLE, engine="numpy", **options)
     for source in (folder, str(folder / "*.parquet"), packed, [SAMPLE]):
-        got, report = cohort_table_from_files(source, engine="duckdb", **options)
+        got, report = flat_call(cohort_table_from_files, source, engine="duckdb", **options)
         assert report.rows_used == 6919
         assert_same_table(got, want, source)
 
@@ -156,8 +161,8 @@ def test_german_excel_csv_with_umlaut_segments_one_grouped_query() -> None:
         "amount_col": "Betrag",
         "value": "revenue",
     }
-    got, report = segment_cohort_tables(GERMAN, "Ort", engine="duckdb", **options)
-    want, numpy_report = segment_cohort_tables(GERMAN, "Ort", engine="numpy", **options)
+    got, report = flat_call(segment_cohort_tables, GERMAN, "Ort", engine="duckdb", **options)
+    want, numpy_report = flat_call(segment_cohort_tables, GERMAN, "Ort", engine="numpy", **options)
     assert_same_totals(report, numpy_report)
     # the five made-up cities of the fixture (tests/data/SOURCES.md), decoded from cp1252
     assert list(got) == list(want) == ["Berlin", "Düsseldorf", "Köln", "Lübeck", "München"]
@@ -179,14 +184,18 @@ def test_segments_each_end_at_their_own_last_order(tmp_path: Path) -> None:
             ["c", "2023-12-02", ""],
         ],
     )
-    tables, _ = segment_cohort_tables(path, "store", engine="duckdb", value="customers")
+    tables, _ = segment_cohort_tables(
+        path, "store", CohortSpec.of(value="customers"), engine=EngineSettings(engine="duckdb")
+    )
     assert list(tables) == ["(blank)", "A", "B"]  # a blank store is its own segment
     # hand: A ends 2024-03-10 (February is the last full month): Jan cohort {a}, Feb {b}
     assert tables["A"].labels == ["2024-01", "2024-02"]
     assert tables["A"].values[0].tolist() == [1.0, 0.0]
     # B ends 2024-01-20: January is incomplete, so no cohort is observed yet
     assert tables["B"].labels == [] and tables["B"].orders_unobserved == 1
-    numpy_tables, _ = segment_cohort_tables(path, "store", engine="numpy", value="customers")
+    numpy_tables, _ = segment_cohort_tables(
+        path, "store", CohortSpec.of(value="customers"), engine=EngineSettings(engine="numpy")
+    )
     for name in tables:
         assert_same_table(tables[name], numpy_tables[name], name)
 
@@ -322,8 +331,8 @@ def test_random_logs_as_files_give_the_same_table(
         "as_of": log["as_of"],
         "include_incomplete": include_incomplete,
     }
-    got, report = cohort_table_from_files(path, engine="duckdb", **options)
-    want, numpy_report = cohort_table_from_files(path, engine="numpy", **options)
+    got, report = flat_call(cohort_table_from_files, path, engine="duckdb", **options)
+    want, numpy_report = flat_call(cohort_table_from_files, path, engine="numpy", **options)
     assert_same_table(got, want, (log, options))
     assert_same_totals(report, numpy_report, (log, options))
     # and both are the table of what was written: ids trimmed, the calendar day written
@@ -356,9 +365,13 @@ def test_under_a_small_memory_limit_duckdb_spills_and_agrees(tmp_path: Path) -> 
     )
     spill = tmp_path / "spill"
     got, report = cohort_table_from_files(
-        path, engine="duckdb", kind="rolling", memory_limit="40MB", temp_directory=str(spill)
+        path,
+        CohortSpec.of(kind="rolling"),
+        engine=EngineSettings(engine="duckdb", memory_limit="40MB", temp_directory=str(spill)),
     )
-    want, _ = cohort_table_from_files(path, engine="numpy", kind="rolling")
+    want, _ = cohort_table_from_files(
+        path, CohortSpec.of(kind="rolling"), engine=EngineSettings(engine="numpy")
+    )
     assert report.settings["memory_limit"] == "40MB"
     assert_same_table(got, want)
 
@@ -417,7 +430,7 @@ def test_auto_without_duckdb_stays_on_numpy_and_says_how_to_install(
 def test_missing_duckdb_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "duckdb", None)  # import duckdb now fails
     with pytest.raises(InputError, match=r"pip install retention-xl\[duckdb\]"):
-        cohort_table_from_files(SAMPLE, engine="duckdb")
+        cohort_table_from_files(SAMPLE, engine=EngineSettings(engine="duckdb"))
 
 
 # --- bad input -------------------------------------------------------------------------
@@ -430,15 +443,15 @@ def test_unreadable_date_names_file_column_and_value(tmp_path: Path) -> None:
         [["a", "2024-01-05", "10"], ["b", "03/04/2024", "5"], ["c", "2024-02-30", "1"]],
     )
     with pytest.raises(DataError, match=r"o\.csv.*'order_date'.*03/04/2024.*--date-format"):
-        cohort_table_from_files(path, engine="duckdb")
+        cohort_table_from_files(path, engine=EngineSettings(engine="duckdb"))
     skip: dict[str, Any] = {"on_error": "skip", "as_of": "2024-01-31"}
-    table, report = cohort_table_from_files(path, engine="duckdb", **skip)
+    table, report = flat_call(cohort_table_from_files, path, engine="duckdb", **skip)
     # hand: a slash date (ambiguous) and 30 February are rejected; a's January order is left
     assert (report.rows_read, report.rows_used, report.rows_rejected) == (3, 1, 2)
     assert len(report.problems) == 2 and table.sizes.tolist() == [1]
     assert report.problems[0].endswith("--date-format (date_format), e.g. %d/%m/%Y or %m/%d/%Y")
     assert ", row 2: " in report.problems[0] and ", row 3: " in report.problems[1]
-    numpy_table, numpy_report = cohort_table_from_files(path, engine="numpy", **skip)
+    numpy_table, numpy_report = flat_call(cohort_table_from_files, path, engine="numpy", **skip)
     assert numpy_report.rows_rejected == 2
     assert_same_table(table, numpy_table)
 
@@ -460,8 +473,12 @@ def test_csv_line_with_the_wrong_number_of_fields(tmp_path: Path) -> None:
     path.write_text("customer_id,order_date\na,2024-01-05\nb,2024-01-06,extra\nc,2024-01-07\n")
     # hand: line 3 has three fields under a header of two
     with pytest.raises(DataError, match=r"o\.csv:3: Expected Number of Columns: 2 Found: 3"):
-        cohort_table_from_files(path, engine="duckdb")
-    _, report = cohort_table_from_files(path, engine="duckdb", on_error="skip")
+        cohort_table_from_files(path, engine=EngineSettings(engine="duckdb"))
+    _, report = cohort_table_from_files(
+        path,
+        engine=EngineSettings(engine="duckdb"),
+        read=ReadSettings(on_error="skip"),
+    )
     assert report.rows_rejected == 1 and report.rows_used == 2
     assert "o.csv:3" in report.problems[0]
 
@@ -478,20 +495,23 @@ def test_csv_line_with_the_wrong_number_of_fields(tmp_path: Path) -> None:
 )
 def test_bad_options_are_named(options: dict[str, Any], message: str) -> None:
     with pytest.raises(InputError, match=message):
-        cohort_table_from_files(SAMPLE, **options)
+        flat_call(cohort_table_from_files, SAMPLE, **options)
 
 
 def test_paths_that_cannot_be_read(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="does not exist"):
-        cohort_table_from_files(tmp_path / "missing.csv", engine="duckdb")
+        cohort_table_from_files(tmp_path / "missing.csv", engine=EngineSettings(engine="duckdb"))
     with pytest.raises(InputError, match="matches no CSV or Parquet"):
-        cohort_table_from_files(str(tmp_path / "*.parquet"), engine="duckdb")
+        cohort_table_from_files(
+            str(tmp_path / "*.parquet"),
+            engine=EngineSettings(engine="duckdb"),
+        )
     shutil.copy(SAMPLE, tmp_path / "a.csv")
     pq.write_table(
         pa.table({"customer_id": ["a"], "order_date": ["2024-01-01"]}), tmp_path / "b.parquet"
     )
     with pytest.raises(InputError, match="mixes csv and parquet"):
-        cohort_table_from_files(tmp_path, engine="duckdb")
+        cohort_table_from_files(tmp_path, engine=EngineSettings(engine="duckdb"))
 
 
 def test_a_file_of_refunds_only_has_no_cohorts(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from retention_xl.engines import duckdb as db
-from retention_xl.engines.conventions import PERIOD_CODES, Conventions
+from retention_xl.engines.conventions import PERIOD_CODES, CohortSpec
 from retention_xl.errors import InputError
 from retention_xl.io.convert import to_amounts, to_codes, to_days
 from retention_xl.periods import parse_period
@@ -221,7 +221,7 @@ def test_frame_has_the_reference_cohorts(
         include_incomplete=include_incomplete,
     )
     epoch = dt.date(1970, 1, 1)
-    conventions = Conventions.of(period=period, include_incomplete=include_incomplete)
+    conventions = CohortSpec.of(period=period, include_incomplete=include_incomplete)
     frame = conventions.frame((end - epoch).days, (first - epoch).days)
     assert frame.n_cohorts == len(want["labels"])
     assert [frame.period.label(int(s)) for s in frame.starts()] == want["labels"]
@@ -229,8 +229,8 @@ def test_frame_has_the_reference_cohorts(
 
 def test_conventions_name_a_bad_argument() -> None:
     with pytest.raises(InputError, match="kind must be one of"):
-        Conventions.of(kind="weekly")
+        CohortSpec.of(kind="weekly")
     with pytest.raises(InputError, match="value must be one of"):
-        Conventions.of(value="orders")
+        CohortSpec.of(value="orders")
     with pytest.raises(InputError, match="period must be"):
-        Conventions.of(period="fortnight")
+        CohortSpec.of(period="fortnight")

@@ -17,10 +17,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from engine_compare import assert_same_table, assert_same_totals, write_csv
+from flat import flat_call
 
-from retention_xl.engines import cohort_table_from_files, segment_cohort_tables
+from retention_xl.cohorts import CohortSpec
+from retention_xl.engines import EngineSettings, cohort_table_from_files, segment_cohort_tables
 from retention_xl.errors import DataError, InputError
-from retention_xl.io import read_orders
+from retention_xl.io import ReadSettings, read_orders
 
 distributed = pytest.importorskip("distributed")
 
@@ -45,8 +47,10 @@ def test_cdnow_sample_on_two_workers(scheduler: str, period: str, kind: str, val
         "value": value,
         "as_of": "1998-03-31",
     }
-    got, report = cohort_table_from_files(SAMPLE, engine="dask", scheduler=scheduler, **options)
-    want, numpy_report = cohort_table_from_files(SAMPLE, engine="numpy", **options)
+    got, report = flat_call(
+        cohort_table_from_files, SAMPLE, engine="dask", scheduler=scheduler, **options
+    )
+    want, numpy_report = flat_call(cohort_table_from_files, SAMPLE, engine="numpy", **options)
     assert report.engine == "dask" and report.settings["workers"] == "2"
     assert_same_totals(report, numpy_report)
     assert report.rows_used == 6919  # the sample's orders (tests/data/SOURCES.md)
@@ -71,9 +75,15 @@ def test_cdnow_as_a_folder_of_parquet_files(scheduler: str, tmp_path: Path) -> N
             tmp_path / f"part-{number}.parquet",
         )
     got, report = cohort_table_from_files(
-        tmp_path, engine="dask", scheduler=scheduler, kind="rolling", value="revenue"
+        tmp_path,
+        CohortSpec.of(kind="rolling", value="revenue"),
+        engine=EngineSettings(engine="dask", scheduler=scheduler),
     )
-    want, _ = cohort_table_from_files(SAMPLE, engine="numpy", kind="rolling", value="revenue")
+    want, _ = cohort_table_from_files(
+        SAMPLE,
+        CohortSpec.of(kind="rolling", value="revenue"),
+        engine=EngineSettings(engine="numpy"),
+    )
     assert report.files == 4
     assert_same_table(got, want)
 
@@ -85,10 +95,10 @@ def test_german_csv_split_by_city(scheduler: str) -> None:
         "amount_col": "Betrag",
         "value": "revenue_per_customer",
     }
-    got, report = segment_cohort_tables(
-        GERMAN, "Ort", engine="dask", scheduler=scheduler, **options
+    got, report = flat_call(
+        segment_cohort_tables, GERMAN, "Ort", engine="dask", scheduler=scheduler, **options
     )
-    want, numpy_report = segment_cohort_tables(GERMAN, "Ort", engine="numpy", **options)
+    want, numpy_report = flat_call(segment_cohort_tables, GERMAN, "Ort", engine="numpy", **options)
     assert_same_totals(report, numpy_report)
     # the five made-up cities of the fixture (tests/data/SOURCES.md)
     assert list(got) == list(want) == ["Berlin", "Düsseldorf", "Köln", "Lübeck", "München"]
@@ -103,25 +113,30 @@ def test_bad_rows_stop_the_run_or_are_counted(scheduler: str, tmp_path: Path) ->
         [["a", "2024-01-05", "10"], ["", "2024-01-06", "5"], ["b", "2024-01-07", "x"]],
     )
     with pytest.raises(DataError, match="customer_id"):
-        cohort_table_from_files(path, engine="dask", scheduler=scheduler)
+        cohort_table_from_files(path, engine=EngineSettings(engine="dask", scheduler=scheduler))
     options: dict[str, Any] = {"on_error": "skip", "as_of": "2024-01-31"}
-    got, report = cohort_table_from_files(path, engine="dask", scheduler=scheduler, **options)
-    want, _ = cohort_table_from_files(path, engine="numpy", **options)
+    got, report = flat_call(
+        cohort_table_from_files, path, engine="dask", scheduler=scheduler, **options
+    )
+    want, _ = flat_call(cohort_table_from_files, path, engine="numpy", **options)
     # hand: the row without an id and the amount "x" are rejected; a's order is left
     assert (report.rows_read, report.rows_used, report.rows_rejected) == (3, 1, 2)
     assert_same_table(got, want)
 
 
 def test_its_own_local_cluster_when_no_scheduler_is_given() -> None:
-    got, report = cohort_table_from_files(SAMPLE, engine="dask", workers=1)
-    want, _ = cohort_table_from_files(SAMPLE, engine="numpy")
+    got, report = cohort_table_from_files(SAMPLE, engine=EngineSettings(engine="dask", workers=1))
+    want, _ = cohort_table_from_files(SAMPLE, engine=EngineSettings(engine="numpy"))
     assert report.settings["scheduler"] == "LocalCluster" and report.settings["workers"] == "1"
     assert_same_table(got, want)
 
 
 def test_a_scheduler_address_must_look_like_one() -> None:
     with pytest.raises(InputError, match="tcp://"):
-        cohort_table_from_files(SAMPLE, engine="dask", scheduler="localhost")
+        cohort_table_from_files(
+            SAMPLE,
+            engine=EngineSettings(engine="dask", scheduler="localhost"),
+        )
 
 
 def test_csv_blocks_name_rows_by_their_line_in_the_file(
@@ -145,11 +160,18 @@ def test_csv_blocks_name_rows_by_their_line_in_the_file(
     monkeypatch.setattr(engine, "_BLOCK", 5000)
     options: dict[str, Any] = {"value": "revenue", "as_of": "2024-12-31"}
     with pytest.raises(DataError, match=r"orders\.csv:1501: column 'order_date'"):
-        cohort_table_from_files(path, engine="dask", scheduler=scheduler, **options)
-    got, report = cohort_table_from_files(
-        path, engine="dask", scheduler=scheduler, on_error="skip", **options
+        flat_call(cohort_table_from_files, path, engine="dask", scheduler=scheduler, **options)
+    got, report = flat_call(
+        cohort_table_from_files,
+        path,
+        engine="dask",
+        scheduler=scheduler,
+        on_error="skip",
+        **options,
     )
-    want, expected = cohort_table_from_files(path, engine="numpy", on_error="skip", **options)
+    want, expected = flat_call(
+        cohort_table_from_files, path, engine="numpy", on_error="skip", **options
+    )
     assert int(report.settings["partitions"]) > 10  # really read in blocks
     assert sorted(report.problems) == sorted(expected.problems)
     assert (report.rows_read, report.rows_used, report.rows_rejected) == (3000, 2997, 3)
@@ -174,9 +196,17 @@ def test_parquet_pieces_name_rows_by_their_row_in_the_file(
     pq.write_table(table, path, row_group_size=4)
     monkeypatch.setattr(engine, "_PARQUET_ROWS", 4)  # one row group a piece
     with pytest.raises(DataError, match=r"orders\.parquet, row 3: column 'customer_id'"):
-        cohort_table_from_files(path, engine="dask", scheduler=scheduler)
-    _, report = cohort_table_from_files(path, engine="dask", scheduler=scheduler, on_error="skip")
-    _, expected = cohort_table_from_files(path, engine="numpy", on_error="skip")
+        cohort_table_from_files(path, engine=EngineSettings(engine="dask", scheduler=scheduler))
+    _, report = cohort_table_from_files(
+        path,
+        engine=EngineSettings(engine="dask", scheduler=scheduler),
+        read=ReadSettings(on_error="skip"),
+    )
+    _, expected = cohort_table_from_files(
+        path,
+        engine=EngineSettings(engine="numpy"),
+        read=ReadSettings(on_error="skip"),
+    )
     assert report.settings["partitions"] == "3"
     assert sorted(report.problems) == sorted(expected.problems)
     assert any("orders.parquet, row 12:" in problem for problem in report.problems)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from engine_compare import write_csv
+from flat import flat_fill
 from openpyxl import load_workbook
 
 from retention_xl import InputError, fill_many
@@ -35,7 +36,9 @@ def _same(a: list[list[object]], b: list[list[object]]) -> None:
 
 def test_fill_on_duckdb_equals_the_numpy_fill(tmp_path: Path) -> None:
     on_numpy = fill_many([SHOP_ORDERS], by="store", out_dir=tmp_path / "numpy", jobs=1)
-    on_duckdb = fill_many([SHOP_ORDERS], by="store", out_dir=tmp_path / "duckdb", engine="duckdb")
+    on_duckdb = flat_fill(
+        fill_many, [SHOP_ORDERS], by="store", out_dir=tmp_path / "duckdb", engine="duckdb"
+    )
     assert [r.path.name for r in on_duckdb] == [r.path.name for r in on_numpy]  # type: ignore[union-attr]
     assert all(r.ok for r in on_duckdb) and len(on_duckdb) == 4  # four stores in the sample
     for a, b in zip(on_numpy, on_duckdb, strict=True):
@@ -49,7 +52,7 @@ def test_engine_fill_refuses_what_only_the_reader_does(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with pytest.raises(InputError, match="--live"):
-        fill_many([SHOP_ORDERS], out_dir=tmp_path, engine="duckdb", live=True)
+        flat_fill(fill_many, [SHOP_ORDERS], out_dir=tmp_path, engine="duckdb", live=True)
     args = ["fill", str(SHOP_ORDERS), "--engine", "duckdb", "--preset", "shopify"]
     assert main([*args, "--out-dir", str(tmp_path)]) == 2
     assert "--preset are read by the numpy engine only" in capsys.readouterr().err
@@ -98,8 +101,10 @@ def test_forecast_and_subscription_fill_on_duckdb_equal_the_numpy_fill(
 ) -> None:
     read = {"date_col": "period", "amount_col": "mrr"} if template == "subscriptions" else {}
     kwargs = {"template": template, "read_options": read, **options}
-    on_numpy = fill_many([source], out_dir=tmp_path / "numpy", jobs=1, **kwargs)  # type: ignore[arg-type]
-    on_duckdb = fill_many([source], out_dir=tmp_path / "duckdb", engine="duckdb", **kwargs)  # type: ignore[arg-type]
+    on_numpy = flat_fill(fill_many, [source], out_dir=tmp_path / "numpy", jobs=1, **kwargs)  # type: ignore[arg-type]
+    on_duckdb = flat_fill(
+        fill_many, [source], out_dir=tmp_path / "duckdb", engine="duckdb", **kwargs
+    )  # type: ignore[arg-type]
     assert all(r.ok for r in on_numpy + on_duckdb), [r.error for r in on_numpy + on_duckdb]
     a, b = on_numpy[0], on_duckdb[0]
     assert (a.rows_read, a.rows_used, a.cohorts) == (b.rows_read, b.rows_used, b.cohorts)
@@ -168,8 +173,10 @@ def test_billing_lines_spread_on_duckdb_as_on_numpy(
         "read_options": read,
         "service": ("Leistung von", "Leistung bis"),
     }
-    on_numpy = fill_many([INVOICES], out_dir=tmp_path / "numpy", jobs=1, **kwargs)  # type: ignore[arg-type]
-    on_duckdb = fill_many([INVOICES], out_dir=tmp_path / "duckdb", engine="duckdb", **kwargs)  # type: ignore[arg-type]
+    on_numpy = flat_fill(fill_many, [INVOICES], out_dir=tmp_path / "numpy", jobs=1, **kwargs)  # type: ignore[arg-type]
+    on_duckdb = flat_fill(
+        fill_many, [INVOICES], out_dir=tmp_path / "duckdb", engine="duckdb", **kwargs
+    )  # type: ignore[arg-type]
     assert all(r.ok for r in on_numpy + on_duckdb), [r.error for r in on_numpy + on_duckdb]
     assert on_numpy[0].path is not None and on_duckdb[0].path is not None
     _same_cells(on_numpy[0].path, on_duckdb[0].path, 1e-15)
@@ -189,9 +196,10 @@ def test_forecasts_split_by_store_on_the_engines_equal_the_numpy_fill(
     path = tmp_path / "shop.csv"
     path.write_text("\n".join(",".join(row[:4]) for row in rows) + "\n", encoding="utf-8")
     kwargs = {"template": "forecast", "by": "store", "unit": "W"}
-    on_numpy = fill_many([path], out_dir=tmp_path / "numpy", jobs=1, **kwargs)  # type: ignore[arg-type]
+    on_numpy = flat_fill(fill_many, [path], out_dir=tmp_path / "numpy", jobs=1, **kwargs)  # type: ignore[arg-type]
     options = {"workers": 2} if engine == "dask" else {}
-    on_engine = fill_many(
+    on_engine = flat_fill(
+        fill_many,
         [path],
         out_dir=tmp_path / engine,
         engine=engine,
@@ -223,8 +231,8 @@ def test_subscription_ledgers_split_by_plan_on_duckdb_equal_the_numpy_fill(tmp_p
     path = write_csv(tmp_path / "billing.csv", ["customer_id", "period", "mrr", "plan"], rows)
     read = {"date_col": "period", "amount_col": "mrr"}
     kwargs = {"template": "subscriptions", "by": "plan", "read_options": read}
-    on_numpy = fill_many([path], out_dir=tmp_path / "numpy", jobs=1, **kwargs)  # type: ignore[arg-type]
-    on_duckdb = fill_many([path], out_dir=tmp_path / "duckdb", engine="duckdb", **kwargs)  # type: ignore[arg-type]
+    on_numpy = flat_fill(fill_many, [path], out_dir=tmp_path / "numpy", jobs=1, **kwargs)  # type: ignore[arg-type]
+    on_duckdb = flat_fill(fill_many, [path], out_dir=tmp_path / "duckdb", engine="duckdb", **kwargs)  # type: ignore[arg-type]
     assert [r.name for r in on_duckdb] == [r.name for r in on_numpy] == plans
     for a, b in zip(on_numpy, on_duckdb, strict=True):
         assert a.ok and b.ok and (a.rows_used, a.cohorts) == (b.rows_used, b.cohorts)

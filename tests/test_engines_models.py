@@ -35,21 +35,24 @@ from engine_models_compare import (
     assert_same_summary,
     report_counts,
 )
+from flat import flat_call
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from subscription_reference import reference_movements
 
-from retention_xl.engines import dask as dask_module
 from retention_xl.engines import (
+    EngineSettings,
     forecast_from_files,
     ledger_from_files,
     mrr_movements_from_files,
     rfm_summary_from_files,
 )
+from retention_xl.engines import dask as dask_module
 from retention_xl.engines import mrr as mrr_module
 from retention_xl.errors import DataError, InputError
-from retention_xl.io import read_orders
-from retention_xl.models import rfm_summary
+from retention_xl.io import ReadSettings, read_orders
+from retention_xl.models import ForecastSettings, rfm_summary
+from retention_xl.subscriptions import SubscriptionConventions
 from retention_xl.subscriptions.sample import sample_billing
 
 distributed = pytest.importorskip("distributed")
@@ -111,8 +114,8 @@ def test_cdnow_sample_rfm_summary_mid_data(scheduler: str, engine: str, unit: st
     # 1997-09-30 is the end of FHL's calibration period, in the middle of the sample's
     # 1997-01-01 … 1998-06-30: orders after it are left out and counted
     options: dict[str, Any] = {"as_of": "1997-09-30", "unit": unit}
-    got, report = rfm_summary_from_files(SAMPLE, **on(engine, scheduler), **options)
-    want, numpy_report = rfm_summary_from_files(SAMPLE, engine="numpy", **options)
+    got, report = flat_call(rfm_summary_from_files, SAMPLE, **on(engine, scheduler), **options)
+    want, numpy_report = flat_call(rfm_summary_from_files, SAMPLE, engine="numpy", **options)
     assert report.engine == engine
     if engine == "dask":
         assert int(report.settings["partitions"]) > 1  # the shuffle joined the partitions
@@ -132,7 +135,7 @@ def test_every_engine_gives_the_published_cdnow_summary(scheduler: str, engine: 
     for line in (DATA / "CDNOW_sample.txt").read_text().splitlines():
         master, index, *_ = line.split()
         number[master] = int(index)
-    got, _ = rfm_summary_from_files(SAMPLE, **on(engine, scheduler), as_of="1997-09-30")
+    got, _ = flat_call(rfm_summary_from_files, SAMPLE, **on(engine, scheduler), as_of="1997-09-30")
     with (DATA / "cdnow_customers_summary_with_transactions.csv").open() as handle:
         published = {int(row["ID"]): row for row in csv.DictReader(handle)}
     rows = [published[number[c]] for c in got.customer_ids.tolist()]
@@ -148,12 +151,16 @@ def test_every_engine_gives_the_published_cdnow_summary(scheduler: str, engine: 
 @pytest.mark.usefixtures("small_partitions")
 @pytest.mark.parametrize("engine", ["duckdb", "dask"])
 def test_cdnow_sample_to_the_last_order_and_without_amounts(scheduler: str, engine: str) -> None:
-    got, _ = rfm_summary_from_files(SAMPLE, **on(engine, scheduler))
-    want, _ = rfm_summary_from_files(SAMPLE, engine="numpy")
+    got, _ = flat_call(rfm_summary_from_files, SAMPLE, **on(engine, scheduler))
+    want, _ = rfm_summary_from_files(SAMPLE, engine=EngineSettings(engine="numpy"))
     assert_same_summary(got, want, engine)
     assert got.as_of == dt.date(1998, 6, 30)  # R2: the last order day (SOURCES.md)
-    got, _ = rfm_summary_from_files(SAMPLE, amount_col=None, **on(engine, scheduler))
-    want, _ = rfm_summary_from_files(SAMPLE, engine="numpy", amount_col=None)
+    got, _ = flat_call(rfm_summary_from_files, SAMPLE, amount_col=None, **on(engine, scheduler))
+    want, _ = rfm_summary_from_files(
+        SAMPLE,
+        engine=EngineSettings(engine="numpy"),
+        read=ReadSettings(amount_col=None),
+    )
     assert got.monetary is None and got.revenue is None
     assert_same_summary(got, want, (engine, "no amounts"))
 
@@ -162,8 +169,8 @@ def test_cdnow_sample_to_the_last_order_and_without_amounts(scheduler: str, engi
 def test_german_csv_rfm_summary(scheduler: str, engine: str) -> None:
     # cp1252, ';', DD.MM.YYYY, decimal comma with thousands points (tests/data/SOURCES.md)
     options: dict[str, Any] = {**GERMAN_COLUMNS, "as_of": "1997-06-30", "unit": "D"}
-    got, report = rfm_summary_from_files(GERMAN, **on(engine, scheduler), **options)
-    want, numpy_report = rfm_summary_from_files(GERMAN, engine="numpy", **options)
+    got, report = flat_call(rfm_summary_from_files, GERMAN, **on(engine, scheduler), **options)
+    want, numpy_report = flat_call(rfm_summary_from_files, GERMAN, engine="numpy", **options)
     assert_same_summary(got, want, engine)
     assert report_counts(report) == report_counts(numpy_report)
     assert report.rows_read == 970  # all 970 orders of the fixture (SOURCES.md)
@@ -177,10 +184,12 @@ def test_cdnow_as_parquet_file_and_folder(scheduler: str, tmp_path: Path, unit: 
     _sample_parquet(one, 1)
     _sample_parquet(two, 2)
     options: dict[str, Any] = {"as_of": "1997-12-31", "unit": unit}
-    want, _ = rfm_summary_from_files(SAMPLE, engine="numpy", **options)  # from the CSV
+    want, _ = flat_call(rfm_summary_from_files, SAMPLE, engine="numpy", **options)  # from the CSV
     for engine in ("numpy", "duckdb", "dask"):
         for source in (one / "part-0.parquet", two):
-            got, report = rfm_summary_from_files(source, **on(engine, scheduler), **options)
+            got, report = flat_call(
+                rfm_summary_from_files, source, **on(engine, scheduler), **options
+            )
             assert report.files == (2 if source == two else 1)
             assert_same_summary(got, want, (engine, source))
 
@@ -188,11 +197,15 @@ def test_cdnow_as_parquet_file_and_folder(scheduler: str, tmp_path: Path, unit: 
 def test_parquet_with_integer_ids(scheduler: str, tmp_path: Path) -> None:
     # R1: a typed whole-number id is the id as Excel shows it ("4", not "00004")
     _sample_parquet(tmp_path, 2, int_ids=True)
-    want, _ = rfm_summary_from_files(tmp_path, engine="numpy", as_of="1998-01-31")
+    want, _ = rfm_summary_from_files(
+        tmp_path, engine=EngineSettings(engine="numpy"), as_of="1998-01-31"
+    )
     ids = want.customer_ids.tolist()
     assert "4" in ids and not any(i.startswith("0") for i in ids)  # the sample's 00004
     for engine in ("duckdb", "dask"):
-        got, _ = rfm_summary_from_files(tmp_path, **on(engine, scheduler), as_of="1998-01-31")
+        got, _ = flat_call(
+            rfm_summary_from_files, tmp_path, **on(engine, scheduler), as_of="1998-01-31"
+        )
         assert_same_summary(got, want, engine)
 
 
@@ -203,8 +216,8 @@ def test_parquet_with_integer_ids(scheduler: str, tmp_path: Path) -> None:
 @pytest.mark.parametrize("engine", ["duckdb", "dask"])
 def test_cdnow_sample_forecast(scheduler: str, engine: str) -> None:
     options: dict[str, Any] = {"holdout": 0.25, "unit": "W", "horizon": 52}
-    got, report = forecast_from_files(SAMPLE, **on(engine, scheduler), **options)
-    want, _ = forecast_from_files(SAMPLE, engine="numpy", **options)
+    got, report = flat_call(forecast_from_files, SAMPLE, **on(engine, scheduler), **options)
+    want, _ = flat_call(forecast_from_files, SAMPLE, engine="numpy", **options)
     assert report.engine == engine
     assert got.tracking is not None and got.tracking.holdout_actual > 0
     assert got.clv is not None
@@ -262,8 +275,12 @@ def _write_orders(folder: Path, log: dict[str, Any]) -> Path:
 def _summary_or_error(path: Path, engine: str, scheduler: str, log: dict[str, Any]) -> Any:
     """The summary, or the message of the InputError the engine raised."""
     try:
-        summary, _ = rfm_summary_from_files(
-            path, **on(engine, scheduler), as_of=log["as_of"], unit=log["unit"]
+        summary, _ = flat_call(
+            rfm_summary_from_files,
+            path,
+            **on(engine, scheduler),
+            as_of=log["as_of"],
+            unit=log["unit"],
         )
     except InputError as error:
         return str(error)
@@ -325,7 +342,12 @@ def test_refunds_placed_and_unplaced_by_hand(scheduler: str, tmp_path: Path) -> 
             ["c", "2024-02-01", "99"],  # after as_of
         ],
     )
-    want, _ = rfm_summary_from_files(path, engine="numpy", as_of="2024-01-31", unit="D")
+    want, _ = rfm_summary_from_files(
+        path,
+        engine=EngineSettings(engine="numpy"),
+        as_of="2024-01-31",
+        unit="D",
+    )
     # hand: a: first 01-03, second 01-17 (x = 1, t_x = 14 days, T = 28 days); repeat value
     # 30 − 10 = 20; revenue 50 − 20 + 30 − 10 = 50. c (trimmed): one purchase of 15 − 5,
     # T = 7 days.
@@ -337,7 +359,9 @@ def test_refunds_placed_and_unplaced_by_hand(scheduler: str, tmp_path: Path) -> 
     # hand: used = 4 purchases + 3 placed refunds; 1 order after as_of; 2 unplaced refunds
     assert (want.orders_used, want.orders_after_as_of, want.unplaced_refunds) == (7, 1, 2)
     for engine in ("duckdb", "dask"):
-        got, _ = rfm_summary_from_files(path, **on(engine, scheduler), as_of="2024-01-31", unit="D")
+        got, _ = flat_call(
+            rfm_summary_from_files, path, **on(engine, scheduler), as_of="2024-01-31", unit="D"
+        )
         assert_same_summary(got, want, engine)
 
 
@@ -400,12 +424,14 @@ def test_billing_fixture_on_every_engine(
     scheduler: str, monkeypatch: pytest.MonkeyPatch, options: dict[str, Any]
 ) -> None:
     monkeypatch.setattr(mrr_module, "BUCKET_CELLS", 2)  # 7 cells: 4 buckets of customers
-    want, numpy_report = mrr_movements_from_files(BILLING, engine="numpy", **options)
+    want, numpy_report = flat_call(mrr_movements_from_files, BILLING, engine="numpy", **options)
     # hand (tests/data/SOURCES.md): 8 rows; A Jan–Mar, B Jan–Feb, C Feb–Mar (2 rows in
     # March): 7 customer-months of 3 customers
     assert (want.rows, want.cells, want.customers) == (8, 7, 3)
     for engine in ("duckdb", "dask"):
-        got, report = mrr_movements_from_files(BILLING, **on(engine, scheduler), **options)
+        got, report = flat_call(
+            mrr_movements_from_files, BILLING, **on(engine, scheduler), **options
+        )
         assert report.engine == engine
         if engine == "duckdb":
             assert int(report.settings["buckets"]) > 1
@@ -423,13 +449,13 @@ def test_generated_billing_on_every_engine(
 ) -> None:
     monkeypatch.setattr(mrr_module, "BUCKET_CELLS", 500)
     path = generated_billing["csv"]
-    want, numpy_report = mrr_movements_from_files(path, engine="numpy", **options)
+    want, numpy_report = flat_call(mrr_movements_from_files, path, engine="numpy", **options)
     assert want.customers == 150 and want.rows == numpy_report.rows_used
     assert want.churn.sum() > 0 and want.reactivation.sum() > 0 and want.expansion.sum() > 0
     if options.get("period", "M") != "M" and options.get("joined_and_left") != "ignore":
         assert want.passing_customers.sum() > 0  # some join and leave within a period
     for engine in ("duckdb", "dask"):
-        got, report = mrr_movements_from_files(path, **on(engine, scheduler), **options)
+        got, report = flat_call(mrr_movements_from_files, path, **on(engine, scheduler), **options)
         if engine == "duckdb":
             assert int(report.settings["buckets"]) > 1
         else:
@@ -442,10 +468,15 @@ def test_generated_billing_as_parquet_folder(
     scheduler: str, generated_billing: dict[str, Path]
 ) -> None:
     options: dict[str, Any] = {"period": "Q", "zero_mrr": "pause"}
-    want, _ = mrr_movements_from_files(generated_billing["csv"], engine="numpy", **options)
+    want, _ = flat_call(
+        mrr_movements_from_files, generated_billing["csv"], engine="numpy", **options
+    )
     for engine in ("numpy", "duckdb", "dask"):
-        got, report = mrr_movements_from_files(
-            generated_billing["parquet"], **on(engine, scheduler), **options
+        got, report = flat_call(
+            mrr_movements_from_files,
+            generated_billing["parquet"],
+            **on(engine, scheduler),
+            **options,
         )
         assert report.files == 2
         assert_same_movements(got, want, engine)
@@ -460,9 +491,9 @@ def test_half_cents_round_half_to_even_on_every_engine(scheduler: str, tmp_path:
     # hand: 12.5 cents → 12 and 37.5 cents → 38 (half to even, each row; both exact in
     # binary), so a has 50 cents; b 1050 cents
     for engine in ("numpy", "duckdb", "dask"):
-        table, _ = mrr_movements_from_files(path, **on(engine, scheduler))
+        table, _ = flat_call(mrr_movements_from_files, path, **on(engine, scheduler))
         assert table.mrr_end.tolist() == [1100], engine
-        book, _ = ledger_from_files(path, **on(engine, scheduler))
+        book, _ = flat_call(ledger_from_files, path, **on(engine, scheduler))
         assert sorted(book.table()[1:]) == [["a", "2024-01", 0.5], ["b", "2024-01", 10.5]]
 
 
@@ -555,9 +586,9 @@ def test_random_billing_logs_on_duckdb(
 ) -> None:
     path = _write_billing(tmp_path_factory.mktemp("billing"), log)
     options = log["conventions"]
-    want, numpy_report = mrr_movements_from_files(path, engine="numpy", **options)
+    want, numpy_report = flat_call(mrr_movements_from_files, path, engine="numpy", **options)
     with mock.patch.object(mrr_module, "BUCKET_CELLS", 3):  # several buckets of customers
-        got, report = mrr_movements_from_files(path, engine="duckdb", **options)
+        got, report = flat_call(mrr_movements_from_files, path, engine="duckdb", **options)
     assert report_counts(report) == report_counts(numpy_report)
     assert_same_movements(got, want, log)
     # and both are the table of what was written (the reference of
@@ -584,9 +615,9 @@ def test_ledger_cells_on_every_engine(
     scheduler: str, generated_billing: dict[str, Path], which: str
 ) -> None:
     path = BILLING if which == "fixture" else generated_billing["csv"]
-    want, numpy_report = ledger_from_files(path, engine="numpy")
+    want, numpy_report = ledger_from_files(path, engine=EngineSettings(engine="numpy"))
     for engine in ("duckdb", "dask"):
-        got, report = ledger_from_files(path, **on(engine, scheduler))
+        got, report = flat_call(ledger_from_files, path, **on(engine, scheduler))
         assert report_counts(report) == report_counts(numpy_report)
         assert got.rows == want.rows and got.customers.size == want.customers.size
         assert got.table()[0] == want.table()[0]
@@ -610,11 +641,11 @@ def test_ledger_table_in_the_same_order_on_every_engine(scheduler: str, tmp_path
         ["customer_id", "period", "mrr"],
         [["zed", "2024-01", "10"], ["b", "2024-02", "5"], ["am", "2024-03", "4"]],
     )
-    want, _ = ledger_from_files(path, engine="numpy")
+    want, _ = ledger_from_files(path, engine=EngineSettings(engine="numpy"))
     # hand: customers in the order of their ids, whatever order the file has them in
     assert [row[0] for row in want.table()[1:]] == ["am", "b", "zed"]
     for engine in ("duckdb", "dask"):
-        got, _ = ledger_from_files(path, **on(engine, scheduler))
+        got, _ = flat_call(ledger_from_files, path, **on(engine, scheduler))
         assert got.table() == want.table(), engine
 
 
@@ -633,9 +664,9 @@ def test_negative_mrr_month_names_customer_and_month(
     # hand: b's February rows add up to 5 − 7.50 = −2.50
     message = r"customer 'b' has -2\.50 in 2024-02 .*MRR cannot be negative"
     with pytest.raises(InputError, match=message):
-        mrr_movements_from_files(path, **on(engine, scheduler))
+        flat_call(mrr_movements_from_files, path, **on(engine, scheduler))
     with pytest.raises(InputError, match=message):
-        ledger_from_files(path, **on(engine, scheduler))
+        flat_call(ledger_from_files, path, **on(engine, scheduler))
 
 
 @pytest.mark.parametrize("engine", ["numpy", "duckdb", "dask"])
@@ -648,7 +679,7 @@ def test_huge_amount_is_refused(scheduler: str, tmp_path: Path, engine: str) -> 
     # 1e11 is beyond the 9e10 up to which sums in cents stay exact (subscriptions/ledger.py)
     for function in (mrr_movements_from_files, ledger_from_files):
         with pytest.raises(InputError, match="up to 9e10"):
-            function(path, **on(engine, scheduler))
+            flat_call(function, path, **on(engine, scheduler))
 
 
 def test_huge_amount_message_on_duckdb(tmp_path: Path) -> None:
@@ -658,7 +689,7 @@ def test_huge_amount_message_on_duckdb(tmp_path: Path) -> None:
     with pytest.raises(
         InputError, match=r"b\.csv: 1 rows of the column 'mrr' .*\(one is 100000000000\.0\)"
     ):
-        ledger_from_files(path, engine="duckdb")
+        ledger_from_files(path, engine=EngineSettings(engine="duckdb"))
 
 
 @pytest.mark.parametrize("engine", ["duckdb", "dask"])
@@ -680,31 +711,40 @@ def test_excel_files_are_for_numpy(scheduler: str, tmp_path: Path, engine: str) 
     ]
     for function in functions:
         with pytest.raises(InputError, match=message):
-            function(path, **on(engine, scheduler))
-    summary, _ = rfm_summary_from_files(path, engine="numpy")  # numpy reads workbooks
+            flat_call(function, path, **on(engine, scheduler))
+    summary, _ = rfm_summary_from_files(
+        path, engine=EngineSettings(engine="numpy")
+    )  # numpy reads workbooks
     assert summary.customer_ids.tolist() == ["a"]
 
 
-def test_unknown_options_are_named_with_the_known_ones() -> None:
-    listed = r"the options are customer_col, date_col, amount_col, .*scheduler, workers, lang"
-    with pytest.raises(InputError, match=rf"unknown option date_column; {listed}"):
-        rfm_summary_from_files(SAMPLE, engine="duckdb", date_column="Datum")
-    with pytest.raises(InputError, match=r"unknown option horizont;"):
-        forecast_from_files(SAMPLE, engine="duckdb", horizont=12)
-    with pytest.raises(InputError, match=r"unknown option zero;"):
-        mrr_movements_from_files(BILLING, engine="duckdb", zero="pause")
-    with pytest.raises(InputError, match="date_col is not an option of the MRR tables"):
-        mrr_movements_from_files(BILLING, engine="duckdb", date_col="period")
-    with pytest.raises(InputError, match="period: conventions belong to the movement table"):
-        ledger_from_files(BILLING, engine="duckdb", period="Q")
+def test_unknown_settings_are_named_with_the_known_ones() -> None:
+    # settings travel as objects; one made from a mapping names what it does not know
+    listed = r"the read settings are customer_col, date_col, amount_col, .*on_error, lang"
+    with pytest.raises(InputError, match=rf"unknown read setting date_column; {listed}"):
+        ReadSettings.from_mapping({"date_column": "Datum"})
+    with pytest.raises(InputError, match=r"unknown forecast setting horizont;"):
+        ForecastSettings.from_mapping({"horizont": 12})
+    with pytest.raises(InputError, match=r"unknown convention zero;"):
+        SubscriptionConventions.from_mapping({"zero": "pause"})
+    with pytest.raises(TypeError):  # a misspelt keyword of a door is Python's error
+        rfm_summary_from_files(SAMPLE, date_column="Datum")  # type: ignore[call-arg]
+    with pytest.raises(InputError, match="not the read settings' customer_col, date_col"):
+        mrr_movements_from_files(
+            BILLING,
+            engine=EngineSettings(engine="duckdb"),
+            read=ReadSettings(date_col="period"),
+        )
     with pytest.raises(InputError, match="period must be M, Q or Y"):
-        mrr_movements_from_files(BILLING, engine="duckdb", period="W")
+        mrr_movements_from_files(
+            BILLING, SubscriptionConventions(period="W"), engine=EngineSettings(engine="duckdb")
+        )
 
 
 def test_unknown_mrr_option_lists_the_conventions() -> None:
     with pytest.raises(InputError) as caught:
-        mrr_movements_from_files(BILLING, engine="duckdb", zero="pause")
-    assert "zero_mrr" in str(caught.value) and "mrr_col" in str(caught.value)
+        SubscriptionConventions.from_mapping({"zero": "pause"})
+    assert "zero_mrr" in str(caught.value)
     assert "date_col" not in str(caught.value)
 
 
@@ -713,9 +753,9 @@ def test_missing_mrr_column(scheduler: str, engine: str) -> None:
     # the fixture's columns are customer_id, period, mrr (tests/data/SOURCES.md)
     message = r"no column 'price'; found 'customer_id', 'period', 'mrr'"
     with pytest.raises(InputError, match=message):
-        mrr_movements_from_files(BILLING, mrr_col="price", **on(engine, scheduler))
+        flat_call(mrr_movements_from_files, BILLING, mrr_col="price", **on(engine, scheduler))
     with pytest.raises(InputError, match=message):
-        ledger_from_files(BILLING, mrr_col="price", **on(engine, scheduler))
+        flat_call(ledger_from_files, BILLING, mrr_col="price", **on(engine, scheduler))
 
 
 def test_bad_order_rows_skipped_alike(scheduler: str, tmp_path: Path) -> None:
@@ -732,14 +772,14 @@ def test_bad_order_rows_skipped_alike(scheduler: str, tmp_path: Path) -> None:
         ],
     )
     with pytest.raises(DataError, match="customer_id"):
-        rfm_summary_from_files(path, engine="duckdb")
+        rfm_summary_from_files(path, engine=EngineSettings(engine="duckdb"))
     options: dict[str, Any] = {"on_error": "skip", "as_of": "2024-01-31", "unit": "D"}
-    want, numpy_report = rfm_summary_from_files(path, engine="numpy", **options)
+    want, numpy_report = flat_call(rfm_summary_from_files, path, engine="numpy", **options)
     # hand: 3 of the 6 rows rejected; a (2 purchases) and c are left, b has no row
     assert report_counts(numpy_report)[:3] == (6, 3, 3)
     assert want.customer_ids.tolist() == ["a", "c"]
     for engine in ("duckdb", "dask"):
-        got, report = rfm_summary_from_files(path, **on(engine, scheduler), **options)
+        got, report = flat_call(rfm_summary_from_files, path, **on(engine, scheduler), **options)
         assert report_counts(report) == report_counts(numpy_report), engine
         assert_same_summary(got, want, engine)
 
@@ -757,13 +797,19 @@ def test_bad_billing_rows_skipped_alike(scheduler: str, tmp_path: Path) -> None:
         ],
     )
     with pytest.raises(DataError, match="period"):
-        mrr_movements_from_files(path, engine="duckdb")
-    want, numpy_report = mrr_movements_from_files(path, engine="numpy", on_error="skip")
+        mrr_movements_from_files(path, engine=EngineSettings(engine="duckdb"))
+    want, numpy_report = mrr_movements_from_files(
+        path,
+        engine=EngineSettings(engine="numpy"),
+        read=ReadSettings(on_error="skip"),
+    )
     # hand: 2 of the 5 rows rejected; a in January and March, b in March
     assert report_counts(numpy_report)[:3] == (5, 3, 2)
     assert (want.rows, want.cells, want.customers) == (3, 3, 2)
     for engine in ("duckdb", "dask"):
-        got, report = mrr_movements_from_files(path, **on(engine, scheduler), on_error="skip")
+        got, report = flat_call(
+            mrr_movements_from_files, path, **on(engine, scheduler), on_error="skip"
+        )
         assert report_counts(report) == report_counts(numpy_report), engine
         assert_same_movements(got, want, engine)
 
@@ -784,7 +830,9 @@ def test_rejected_and_blank_billing_rows_leave_no_customer(
     scheduler: str, tmp_path: Path, engine: str
 ) -> None:
     path = _rejected_rows(tmp_path, blank=True)
-    got, report = mrr_movements_from_files(path, **on(engine, scheduler), on_error="skip")
+    got, report = flat_call(
+        mrr_movements_from_files, path, **on(engine, scheduler), on_error="skip"
+    )
     # hand: a and b are the only customers; 2 rows rejected, 1 blank row skipped
     assert report_counts(report)[1:] == (2, 2, 1)
     assert (got.rows, got.cells, got.customers) == (2, 2, 2)
@@ -792,16 +840,32 @@ def test_rejected_and_blank_billing_rows_leave_no_customer(
 
 def test_a_customer_whose_rows_are_all_rejected_is_none_on_numpy(tmp_path: Path) -> None:
     path = _rejected_rows(tmp_path, blank=False)
-    want, report = mrr_movements_from_files(path, engine="duckdb", on_error="skip")
-    got, numpy_report = mrr_movements_from_files(path, engine="numpy", on_error="skip")
+    want, report = mrr_movements_from_files(
+        path,
+        engine=EngineSettings(engine="duckdb"),
+        read=ReadSettings(on_error="skip"),
+    )
+    got, numpy_report = mrr_movements_from_files(
+        path,
+        engine=EngineSettings(engine="numpy"),
+        read=ReadSettings(on_error="skip"),
+    )
     assert report_counts(numpy_report) == report_counts(report)
     assert_same_movements(got, want)
 
 
 def test_rows_without_id_on_numpy(tmp_path: Path) -> None:
     path = _rejected_rows(tmp_path, blank=True)
-    want, report = mrr_movements_from_files(path, engine="duckdb", on_error="skip")
-    got, numpy_report = mrr_movements_from_files(path, engine="numpy", on_error="skip")
+    want, report = mrr_movements_from_files(
+        path,
+        engine=EngineSettings(engine="duckdb"),
+        read=ReadSettings(on_error="skip"),
+    )
+    got, numpy_report = mrr_movements_from_files(
+        path,
+        engine=EngineSettings(engine="numpy"),
+        read=ReadSettings(on_error="skip"),
+    )
     assert report_counts(numpy_report) == report_counts(report)
     assert_same_movements(got, want)
 
@@ -854,18 +918,27 @@ def test_billing_lines_spread_alike_on_every_engine(
         {"period": "Q", "zero_mrr": "pause", "reactivation_gap": 2},
     ]
     for options in choices:
-        want, _ = mrr_movements_from_files(path, engine="numpy", spread=spread, **LINES, **options)
+        want, _ = flat_call(
+            mrr_movements_from_files, path, engine="numpy", spread=spread, **LINES, **options
+        )
         for engine in ("duckdb", "dask"):
-            got, report = mrr_movements_from_files(
-                path, **on(engine, scheduler), spread=spread, **LINES, **options
+            got, report = flat_call(
+                mrr_movements_from_files,
+                path,
+                **on(engine, scheduler),
+                spread=spread,
+                **LINES,
+                **options,
             )
             assert_same_movements(got, want, (engine, spread, options))
             if engine == "duckdb":
                 assert int(report.settings["buckets"]) > 1
-    book, _ = ledger_from_files(path, engine="numpy", spread=spread, **LINES)
+    book, _ = flat_call(ledger_from_files, path, engine="numpy", spread=spread, **LINES)
     assert book.spread == spread
     for engine in ("duckdb", "dask"):
-        other, _ = ledger_from_files(path, **on(engine, scheduler), spread=spread, **LINES)
+        other, _ = flat_call(
+            ledger_from_files, path, **on(engine, scheduler), spread=spread, **LINES
+        )
         assert other.table() == book.table() and other.spread == spread, engine
 
 
@@ -878,9 +951,9 @@ def test_a_service_period_backwards_or_one_sided_is_refused(
         tmp_path / "backwards.csv", header, [["a", "2024-01-01", "2024-02-01", "2024-01-01", "9"]]
     )
     with pytest.raises(InputError, match=r"customer 'a'.*ends \(2024-01-01\) before it starts"):
-        mrr_movements_from_files(backwards, **on(engine, scheduler), **LINES)
+        flat_call(mrr_movements_from_files, backwards, **on(engine, scheduler), **LINES)
     one_sided = write_csv(
         tmp_path / "one.csv", header, [["b", "2024-01-01", "2024-02-01", "", "9"]]
     )
     with pytest.raises(InputError, match=r"customer 'b'.* only one of"):
-        mrr_movements_from_files(one_sided, **on(engine, scheduler), **LINES)
+        flat_call(mrr_movements_from_files, one_sided, **on(engine, scheduler), **LINES)

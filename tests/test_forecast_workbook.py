@@ -14,19 +14,18 @@ from libreoffice import convert
 
 from retention_xl.errors import TemplateError
 from retention_xl.io import Orders, ReadReport
-from retention_xl.models import SEGMENTS
+from retention_xl.models import SEGMENTS, ForecastSettings
 from retention_xl.models.forecast import Forecast
+from retention_xl.results import forecast_result
 from retention_xl.workbook.forecast_template import (
     COLUMNS,
-    forecast_workbook,
-    run_forecast,
     write_forecast_workbook,
 )
 
 DATA = Path(__file__).parent / "data"
 # the paper's setup: CDNOW 1/10 sample, weeks, 1997-01-01 … 1998-06-30; calibration to
 # 1997-09-30 is half of those 545 days (holdout 0.5)
-SETTINGS = {"holdout": 0.5, "horizon": 39, "unit": "W"}
+SETTINGS = ForecastSettings(holdout=0.5, horizon=39, unit="W")
 
 
 def _cdnow() -> Orders:
@@ -47,8 +46,8 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, For
     out: dict[str, tuple[Path, Forecast]] = {}
     written = []
     for lang in ("en", "de"):
-        _, _, result = forecast_workbook(lang, orders, **SETTINGS)  # type: ignore[arg-type]
-        path = write_forecast_workbook(folder / f"forecast_{lang}.xlsx", lang, orders, **SETTINGS)  # type: ignore[arg-type]
+        result = forecast_result(orders, SETTINGS)
+        path = write_forecast_workbook(folder / f"forecast_{lang}.xlsx", lang, result)
         written.append(path)
         out[lang] = (path, result)
     recalculated = convert(written, folder / "recalculated")
@@ -148,7 +147,7 @@ def test_workbook_structure_charts_and_print_setup(
     books: dict[str, tuple[Path, Forecast]], tmp_path: Path
 ) -> None:
     orders = _cdnow()
-    path = write_forecast_workbook(tmp_path / "f.xlsx", "de", orders, **SETTINGS)  # type: ignore[arg-type]
+    path = write_forecast_workbook(tmp_path / "f.xlsx", "de", forecast_result(orders, SETTINGS))
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["Kunden", "Segmente", "Modell", "Anleitung"]
     table = book["Kunden"].tables["Kunden"]
@@ -166,28 +165,32 @@ def test_hostile_ids_stay_text_and_files_are_never_overwritten_unasked(tmp_path:
     ids = np.array(['=HYPERLINK("x")', '=HYPERLINK("x")', "+cmd", "@SUM(1)"])
     days = np.array(["2024-01-02", "2024-02-05", "2024-01-10", "2024-03-01"], "datetime64[D]")
     orders = Orders(ids, days, np.array([10.0, 20.0, 5.0, 7.0]), ReadReport("hostile"))
-    path = write_forecast_workbook(tmp_path / "h.xlsx", "en", orders, holdout=0)
+    result = forecast_result(orders, ForecastSettings(holdout=0))
+    path = write_forecast_workbook(tmp_path / "h.xlsx", "en", result)
     sheet = openpyxl.load_workbook(path).worksheets[0]
     shown = {sheet.cell(r, 1).value for r in range(2, 5)}
     assert shown == {'=HYPERLINK("x")', "+cmd", "@SUM(1)"}
     assert all(sheet.cell(r, 1).data_type == "s" for r in range(2, 5))
     with pytest.raises(TemplateError, match="already exists"):
-        write_forecast_workbook(path, "en", orders, holdout=0)
+        write_forecast_workbook(path, "en", result)
     with pytest.raises(TemplateError, match=r"\.xlsx"):
-        write_forecast_workbook(tmp_path / "h.csv", "en", orders)
+        write_forecast_workbook(tmp_path / "h.csv", "en", result)
 
 
 def test_orders_without_amounts_give_no_spend_and_no_clv(tmp_path: Path) -> None:
     orders = _cdnow()
     plain = Orders(orders.customer_ids, orders.order_dates, None, ReadReport("no amounts"))
-    path = write_forecast_workbook(tmp_path / "n.xlsx", "en", plain, horizon=12)
+    result = forecast_result(plain, ForecastSettings(horizon=12))
+    path = write_forecast_workbook(tmp_path / "n.xlsx", "en", result)
     rows = _customers(path)
     keys = [key for key, *_ in COLUMNS]
     assert all(row[keys.index("clv")] is None for row in rows)
     assert all(0 <= row[keys.index("p_alive")] <= 1 for row in rows)  # type: ignore[operator]
 
 
-def test_run_forecast_reads_a_file(tmp_path: Path) -> None:
+def test_forecast_command_reads_a_file(tmp_path: Path) -> None:
+    from retention_xl.cli import main
+
     csv = tmp_path / "orders.csv"
     csv.write_text(
         "customer_id,order_date,amount\n"
@@ -197,5 +200,7 @@ def test_run_forecast_reads_a_file(tmp_path: Path) -> None:
             for d in [line.split()[2]]
         )
     )
-    path = run_forecast(csv, tmp_path / "out.xlsx", holdout=0.25, horizon=12, lang="de")
+    path = tmp_path / "out.xlsx"
+    argv = ["forecast", str(csv), "--out", str(path), "--holdout", "0.25", "--horizon", "12"]
+    assert main([*argv, "--lang", "de"]) == 0
     assert openpyxl.load_workbook(path).sheetnames[0] == "Kunden"

@@ -10,7 +10,7 @@ import pytest
 
 from retention_xl import DataError
 from retention_xl.cohorts import cohort_table
-from retention_xl.io import orders_from_cells, read_orders
+from retention_xl.io import ReadSettings, orders_from_cells, read_orders
 
 DATA = Path(__file__).parent / "data"
 
@@ -19,9 +19,7 @@ def test_german_csv_reads_to_the_same_table_as_its_utf8_twin() -> None:
     english = read_orders(DATA / "cdnow_300.csv")
     german = read_orders(
         DATA / "cdnow_300_de.csv",
-        customer_col="Kunden-Nr",
-        date_col="Bestelldatum",
-        amount_col="Betrag",
+        ReadSettings(customer_col="Kunden-Nr", date_col="Bestelldatum", amount_col="Betrag"),
     )
     assert english.report.encoding == "utf-8-sig" and english.report.delimiter == ","
     assert german.report.encoding == "cp1252" and german.report.delimiter == ";"
@@ -73,7 +71,7 @@ def test_bad_rows_can_be_skipped_and_are_reported(tmp_path: Path) -> None:
     path = _write(
         tmp_path, "customer_id,order_date,amount\na,2024-01-31,10\n\nb,someday,5\nc,45322,7\n"
     )
-    orders = read_orders(path, on_error="skip")
+    orders = read_orders(path, ReadSettings(on_error="skip"))
     report = orders.report
     assert (report.rows_read, report.rows_used, report.rows_rejected) == (3, 2, 1)
     assert report.blank_rows == 1
@@ -98,7 +96,7 @@ def test_missing_amount_column_means_no_amounts_unless_required(tmp_path: Path) 
     orders = read_orders(path)
     assert orders.amounts is None and not orders.report.has_amounts
     with pytest.raises(DataError, match="no column 'amount'"):
-        read_orders(path, require_amount=True)
+        read_orders(path, ReadSettings(require_amount=True))
 
 
 def test_column_names_match_ignoring_case_and_separators(tmp_path: Path) -> None:

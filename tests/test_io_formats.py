@@ -20,7 +20,7 @@ from openpyxl.worksheet.table import Table
 
 from retention_xl import DataError
 from retention_xl.cli import main
-from retention_xl.io import Orders, read_orders
+from retention_xl.io import Orders, ReadSettings, read_orders
 from retention_xl.samples import SHOP_ORDERS
 
 
@@ -99,7 +99,7 @@ def _table_book(path: Path) -> None:
 
 def test_xlsx_table_on_another_sheet_is_found(tmp_path: Path) -> None:
     _table_book(tmp_path / "book.xlsx")
-    orders = read_orders(tmp_path / "book.xlsx", decimal=",")
+    orders = read_orders(tmp_path / "book.xlsx", ReadSettings(decimal=","))
     assert orders.customer_ids.tolist() == ["7", "K2", "K3"]  # 7.0 is the id "7"
     assert orders.order_dates.astype(str).tolist() == ["2024-01-02", "2024-02-01", "2024-03-31"]
     assert orders.amounts.tolist() == [12.5, 1234.5, 3.0]  # type: ignore[union-attr]
@@ -108,7 +108,7 @@ def test_xlsx_table_on_another_sheet_is_found(tmp_path: Path) -> None:
 def test_wrong_sheet_lists_the_sheets(tmp_path: Path) -> None:
     _table_book(tmp_path / "book.xlsx")
     with pytest.raises(DataError, match=r"no sheet 'Orderz'; the workbook has 'Notes', 'Orders'"):
-        read_orders(tmp_path / "book.xlsx", sheet="Orderz")
+        read_orders(tmp_path / "book.xlsx", ReadSettings(sheet="Orderz"))
 
 
 def test_xlsx_bad_cell_is_named_by_sheet_and_row(tmp_path: Path) -> None:
@@ -139,7 +139,7 @@ def test_shop_export_reads_to_its_true_orders(name: str, encoding: str, tmp_path
     text, truth = getattr(shop_exports, name)()
     path = tmp_path / f"{name}.csv"
     path.write_bytes(text.encode(encoding))
-    orders = read_orders(path, preset=name)
+    orders = read_orders(path, ReadSettings(preset=name))
     expected = shop_exports.kept(truth)  # the generated orders minus voided and cancelled
     found = sorted(
         zip(
@@ -165,7 +165,7 @@ def test_order_col_counts_an_order_once(tmp_path: Path) -> None:
         "A1,k,2024-01-05,30\nA1,k,,\nA1,k,,\nA2,k,2024-02-01,10\n",
         encoding="utf-8",
     )
-    orders = read_orders(path, order_col="order")
+    orders = read_orders(path, ReadSettings(order_col="order"))
     assert len(orders) == 2 and orders.amounts.tolist() == [30.0, 10.0]  # type: ignore[union-attr]
     assert orders.report.merged_rows == 2
 
@@ -194,8 +194,12 @@ def test_slash_dates_are_refused_unless_a_format_is_given(tmp_path: Path) -> Non
     path.write_text("customer_id,order_date\nk,03/04/2024\n", encoding="utf-8")
     with pytest.raises(DataError, match=r"s.csv:2: column 'order_date'.*--date-format"):
         read_orders(path)
-    assert str(read_orders(path, date_format="%d/%m/%Y").order_dates[0]) == "2024-04-03"
-    assert str(read_orders(path, date_format="%m/%d/%Y").order_dates[0]) == "2024-03-04"
+    assert (
+        str(read_orders(path, ReadSettings(date_format="%d/%m/%Y")).order_dates[0]) == "2024-04-03"
+    )
+    assert (
+        str(read_orders(path, ReadSettings(date_format="%m/%d/%Y")).order_dates[0]) == "2024-03-04"
+    )
 
 
 def test_utf16_excel_unicode_text_is_read(tmp_path: Path) -> None:
@@ -216,17 +220,17 @@ def test_ambiguous_thousands_are_refused_not_guessed(tmp_path: Path) -> None:
     path = tmp_path / "a.csv"
     path.write_text("customer_id;order_date;amount\nk;2024-01-02;1.23,4\n", encoding="utf-8")
     with pytest.raises(DataError, match=r"a.csv:2: column 'amount': cannot read '1.23,4'"):
-        read_orders(path, decimal=",")
+        read_orders(path, ReadSettings(decimal=","))
 
 
 def test_messages_follow_the_language(tmp_path: Path) -> None:
     path = tmp_path / "de.csv"
     path.write_text("customer_id,order_date\nk,2024-01-02\nk,bald\n", encoding="utf-8")
-    orders = read_orders(path, on_error="skip", lang="de")
+    orders = read_orders(path, ReadSettings(on_error="skip", lang="de"))
     assert orders.report.summary() == f"{path}: 2 Zeilen gelesen, 1 verwendet, 1 abgelehnt"
     assert orders.report.problems[0].startswith(f"{path}:3: Spalte 'order_date': 'bald' ist kein")
     with pytest.raises(DataError, match="keine Spalte 'kunde'"):
-        read_orders(path, customer_col="kunde", lang="de")
+        read_orders(path, ReadSettings(customer_col="kunde", lang="de"))
 
 
 @pytest.mark.parametrize(
@@ -343,7 +347,7 @@ def test_order_col_without_amounts_and_with_blank_rows(tmp_path: Path) -> None:
         "order,customer_id,order_date\nA1,k,2024-01-05\n,,\nA1,k,\nA2,m,2024-02-01\n",
         encoding="utf-8",
     )
-    orders = read_orders(path, order_col="order")
+    orders = read_orders(path, ReadSettings(order_col="order"))
     # hand count: orders A1 (two rows) and A2; the row of empty cells is blank
     assert orders.customer_ids.tolist() == ["k", "m"] and orders.amounts is None
     assert (orders.report.merged_rows, orders.report.blank_rows) == (1, 1)

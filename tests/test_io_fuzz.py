@@ -14,7 +14,7 @@ import hypothesis.strategies as st
 from hypothesis import HealthCheck, assume, given, settings
 
 from retention_xl import InputError
-from retention_xl.io import read_orders
+from retention_xl.io import ReadSettings, read_orders
 
 # RX_FUZZ_EXAMPLES=2000 for a long run; CI runs 60 per test
 SETTINGS = settings(
@@ -24,13 +24,17 @@ SETTINGS = settings(
 )
 
 
-def _read(content: bytes, **options: object) -> None:
+def _read(content: bytes, segment_col: str | None = None, **options: object) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "orders.csv"
         path.write_bytes(content)
         for on_error in ("raise", "skip"):
             try:
-                orders = read_orders(path, on_error=on_error, **options)
+                orders = read_orders(
+                    path,
+                    ReadSettings(on_error=on_error, **options),  # type: ignore[arg-type]
+                    segment_col=segment_col,
+                )
             except InputError:
                 continue
             report = orders.report
@@ -159,7 +163,10 @@ def test_valid_orders_in_any_dialect_read_back_exactly(
         path = Path(folder) / "orders.csv"
         path.write_bytes(content)
         read = read_orders(
-            path, customer_col="Kunde", date_col="Datum", amount_col="Betrag", decimal=decimal
+            path,
+            ReadSettings(
+                customer_col="Kunde", date_col="Datum", amount_col="Betrag", decimal=decimal
+            ),
         )
     assert read.customer_ids.tolist() == [c for c, _, _ in orders]
     assert read.order_dates.astype(str).tolist() == [d.isoformat() for _, d, _ in orders]

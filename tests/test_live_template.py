@@ -23,10 +23,11 @@ import pytest
 from libreoffice import convert
 
 from retention_xl import TemplateError, read_orders
-from retention_xl.cohorts import CohortTable, cohort_table
+from retention_xl.cohorts import CohortSpec, CohortTable, cohort_table
 from retention_xl.io import Orders, ReadReport
+from retention_xl.results import cohort_result
 from retention_xl.samples import SHOP_ORDERS
-from retention_xl.workbook.cohort_template import cohort_summary
+from retention_xl.workbook.cohort_template import summary_rows
 from retention_xl.workbook.live_cohorts import (
     FIRST_ROW,
     HEADER_ROW,
@@ -214,15 +215,22 @@ def recalculated(tmp_path_factory: pytest.TempPathFactory, shop: Orders) -> dict
     files = [
         write_live_cohort_workbook(folder / "shop_en.xlsx", "en", shop),
         write_live_cohort_workbook(folder / "shop_de.xlsx", "de", shop),
-        write_live_cohort_workbook(folder / "random_en.xlsx", "en", log, as_of=as_of),
         write_live_cohort_workbook(
-            folder / "random_de.xlsx", "de", log, as_of=as_of, kind=KINDS["de"]
+            folder / "random_en.xlsx", "en", log, spec=CohortSpec.of(as_of=as_of)
+        ),
+        write_live_cohort_workbook(
+            folder / "random_de.xlsx", "de", log, spec=CohortSpec.of(as_of=as_of, kind=KINDS["de"])
         ),
         write_live_cohort_workbook(folder / "empty_en.xlsx", "en"),
         write_live_cohort_workbook(folder / "empty_de.xlsx", "de"),
         # a small sheet: 13 months for 16 months of data, capacity 50 orders
         write_live_cohort_workbook(
-            folder / "small.xlsx", "en", log, as_of=as_of, months=13, capacity=50
+            folder / "small.xlsx",
+            "en",
+            log,
+            spec=CohortSpec.of(as_of=as_of),
+            months=13,
+            capacity=50,
         ),
     ]
     base = write_live_cohort_workbook(folder / "base.xlsx", "en", first, spare_rows=5)
@@ -280,11 +288,12 @@ def test_summary_kpis_equal_the_engines(
     recalculated: dict[str, Path], shop: Orders, lang: str
 ) -> None:
     log, as_of = _random_log(8)
-    for name, orders, table in (
-        (f"shop_{lang}", shop, _table(shop)),
-        (f"random_{lang}", _as_text(log), _table(log, as_of=as_of, kind=KINDS[lang])),
+    for name, orders, spec in (
+        (f"shop_{lang}", shop, CohortSpec.of()),
+        (f"random_{lang}", _as_text(log), CohortSpec.of(as_of=as_of, kind=KINDS[lang])),
     ):
-        expected = cohort_summary(table, orders, lang)  # the value workbook's numpy summary
+        # the value workbook's numpy summary
+        expected = summary_rows(cohort_result(orders, spec).summary, lang)
         sheet = openpyxl.load_workbook(recalculated[name], data_only=True).worksheets[1]
         for r, row in enumerate(expected, start=4):
             assert sheet.cell(r, 1).value == row.label
@@ -483,7 +492,9 @@ def test_conventions_the_formulas_do_not_compute_are_refused(
 ) -> None:
     target = tmp_path / "t.xlsx"
     with pytest.raises(TemplateError, match=message):
-        write_live_cohort_workbook(target, "en", **options)
+        spec = {k: v for k, v in options.items() if k in ("kind", "period", "value")}
+        sizes = {k: v for k, v in options.items() if k not in spec}
+        write_live_cohort_workbook(target, "en", spec=CohortSpec.of(**spec), **sizes)
     assert not target.exists()
 
 

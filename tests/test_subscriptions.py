@@ -16,6 +16,8 @@ from subscription_reference import reference_movements, reference_trailing
 
 from retention_xl.errors import InputError
 from retention_xl.subscriptions import (
+    BillingSettings,
+    SubscriptionConventions,
     gross_revenue_retention,
     ledger,
     ledger_from_orders,
@@ -36,7 +38,9 @@ def _money(values: np.ndarray) -> list[float]:
 
 def _table(rows: Sequence[tuple[str, str, float]], **conventions: Any) -> Any:
     ids, periods, mrr = zip(*rows, strict=True)
-    return mrr_movements(list(ids), list(periods), list(mrr), **conventions)
+    return mrr_movements(
+        list(ids), list(periods), list(mrr), SubscriptionConventions(**conventions)
+    )
 
 
 def _assert_identity(m: Any) -> None:
@@ -376,7 +380,7 @@ def test_ledger_from_orders_reads_what_the_reader_returns() -> None:
             "end": np.array(["2025-01-04", "2026-01-04"], dtype="datetime64[D]"),
         },
     )
-    table = subscription_rows(orders, service=("start", "end"))
+    table = subscription_rows(orders, BillingSettings(start_col="start", end_col="end"))
     assert [row[5] for row in table[1:]] == [0.0] * 24  # hand: 100 a month, never churned
     assert ledger_from_orders(orders).source == "billing.csv"
     with pytest.raises(InputError, match="'begin'"):
@@ -393,11 +397,34 @@ def test_ledger_from_orders_reads_what_the_reader_returns() -> None:
         (lambda: mrr_movements(["a", "b"], ["2024-01"], [1, 2]), "periods has 1"),
         (lambda: mrr_movements([], [], []), "no rows"),
         (lambda: mrr_movements(["a"], ["Januar"], [1]), "periods"),
-        (lambda: mrr_movements(["a"], ["2024-01"], [1], period="W"), "period must be M, Q or Y"),
-        (lambda: mrr_movements(["a"], ["2024-01"], [1], reactivation_gap=0), "reactivation_gap"),
-        (lambda: mrr_movements(["a"], ["2024-01"], [1], zero_mrr="skip"), "zero_mrr"),
-        (lambda: mrr_movements(["a"], ["2024-01"], [1], churn_denominator="end"), "churn_den"),
-        (lambda: mrr_movements(["a"], ["2024-01"], [1], margin=0.5), "unknown convention"),
+        (
+            lambda: mrr_movements(["a"], ["2024-01"], [1], SubscriptionConventions(period="W")),
+            "period must be M, Q or Y",
+        ),
+        (
+            lambda: mrr_movements(
+                ["a"], ["2024-01"], [1], SubscriptionConventions(reactivation_gap=0)
+            ),
+            "reactivation_gap",
+        ),
+        (
+            lambda: mrr_movements(
+                ["a"], ["2024-01"], [1], SubscriptionConventions(zero_mrr="skip")
+            ),
+            "zero_mrr",
+        ),
+        (
+            lambda: mrr_movements(
+                ["a"], ["2024-01"], [1], SubscriptionConventions(churn_denominator="end")
+            ),
+            "churn_den",
+        ),
+        (
+            lambda: mrr_movements(
+                ["a"], ["2024-01"], [1], SubscriptionConventions.from_mapping({"margin": 0.5})
+            ),
+            "unknown convention",
+        ),
         (
             lambda: spread_ledger(["a"], [1], ["2024-02-01"], ["2024-01-01"]),
             "ends .* before it starts",
@@ -430,7 +457,7 @@ def test_inputs_are_not_changed() -> None:
     periods = np.array(["2024-01-05", "2024-01-06", "2024-02-07"], dtype="datetime64[D]")
     mrr = np.array([1.0, 2.0, 3.0])
     kept = (ids.copy(), periods.copy(), mrr.copy())
-    mrr_movements(ids, periods, mrr, zero_mrr="pause", reactivation_gap=2)
+    mrr_movements(ids, periods, mrr, SubscriptionConventions(zero_mrr="pause", reactivation_gap=2))
     for before, after in zip(kept, (ids, periods, mrr), strict=True):
         np.testing.assert_array_equal(before, after)
 
@@ -473,7 +500,9 @@ def test_identity_holds_to_the_cent_and_matches_the_reference(
     rows: list[tuple[str, str, int]], options: dict[str, Any]
 ) -> None:
     ids, periods, cents = zip(*rows, strict=True)
-    m = mrr_movements(list(ids), list(periods), np.array(cents) / 100, **options)
+    m = mrr_movements(
+        list(ids), list(periods), np.array(cents) / 100, SubscriptionConventions(**options)
+    )
     _assert_identity(m)
     expected = reference_movements(rows, **options)
     for key, values in expected.items():
@@ -502,8 +531,8 @@ def test_revenue_cohorts_add_up_to_the_movement_table(
 ) -> None:
     ids, periods, cents = zip(*rows, strict=True)
     book = ledger(list(ids), list(periods), np.array(cents) / 100)
-    table = revenue_cohorts(book, value="mrr", period=period)
-    m = movements_from_ledger(book, period=period)
+    table = revenue_cohorts(book, SubscriptionConventions(period=period), value="mrr")
+    m = movements_from_ledger(book, SubscriptionConventions(period=period))
     # every cohort's MRR at the end of a period adds up to that period's MRR end
     n = len(table.labels)
     diagonal = [

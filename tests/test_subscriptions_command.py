@@ -8,28 +8,30 @@ import csv
 import io
 from pathlib import Path
 
-from retention_xl.io import read_orders
-from retention_xl.subscriptions import run_subscriptions, subscription_rows
+from retention_xl.io import ReadSettings, read_orders
+from retention_xl.subscriptions import BillingSettings, run_subscriptions, subscription_rows
 
 DATA = Path(__file__).parent / "data"
-INVOICES = {
-    "customer_col": "Kunden-Nr",
-    "date_col": "Rechnungsdatum",
-    "amount_col": "Betrag",
-    "require_amount": True,
-}
+INVOICES = ReadSettings(
+    customer_col="Kunden-Nr", date_col="Rechnungsdatum", amount_col="Betrag", require_amount=True
+)
 SERVICE = ("Leistung von", "Leistung bis")
 
 
-def _run(orders: object, **options: object) -> tuple[list[list[str]], str]:
+def _run(
+    orders: object, lang: str = "en", service: tuple[str, str] | None = None
+) -> tuple[list[list[str]], str]:
     out, err = io.StringIO(), io.StringIO()
-    assert run_subscriptions(orders, out=out, err=err, **options) == 0  # type: ignore[arg-type]
+    start, end = (None, None) if service is None else service
+    billing = BillingSettings(start_col=start, end_col=end)
+    assert run_subscriptions(orders, billing, lang=lang, out=out, err=err) == 0
     return list(csv.reader(io.StringIO(out.getvalue()))), err.getvalue()
 
 
 def test_long_mrr_table_with_yyyy_mm_months() -> None:
     orders = read_orders(
-        DATA / "subscriptions_billing.csv", date_col="period", amount_col="mrr", require_amount=True
+        DATA / "subscriptions_billing.csv",
+        ReadSettings(date_col="period", amount_col="mrr", require_amount=True),
     )
     table, report = _run(orders)
     assert table[0][:8] == [
@@ -53,7 +55,7 @@ def test_long_mrr_table_with_yyyy_mm_months() -> None:
 
 
 def test_annual_plan_with_service_period_shows_no_churn() -> None:
-    orders = read_orders(DATA / "subscriptions_invoices_de.csv", extra_dates=SERVICE, **INVOICES)
+    orders = read_orders(DATA / "subscriptions_invoices_de.csv", INVOICES, extra_dates=SERVICE)
     table, report = _run(orders, lang="de", service=SERVICE)
     assert table[0][5] == "Abwanderung"
     churn = {row[0]: float(row[5]) for row in table[1:]}
@@ -67,7 +69,7 @@ def test_annual_plan_with_service_period_shows_no_churn() -> None:
 
 
 def test_the_same_invoices_without_service_period_look_like_churn() -> None:
-    orders = read_orders(DATA / "subscriptions_invoices_de.csv", **INVOICES)
+    orders = read_orders(DATA / "subscriptions_invoices_de.csv", INVOICES)
     rows = subscription_rows(orders)
     # hand: the annual invoice is 1,200 of MRR in January and churns in February
     assert rows[1][7] == 1300.0  # January: K1 1,200 + K2 100
@@ -77,11 +79,12 @@ def test_the_same_invoices_without_service_period_look_like_churn() -> None:
 def test_line_without_service_period_counts_in_its_invoice_month() -> None:
     orders = read_orders(
         DATA / "subscriptions_invoices_blank.csv",
-        date_col="invoice_date",
-        amount_col="amount",
+        ReadSettings(date_col="invoice_date", amount_col="amount"),
         extra_dates=("service_start", "service_end"),
     )
-    rows = subscription_rows(orders, service=("service_start", "service_end"))
+    rows = subscription_rows(
+        orders, BillingSettings(start_col="service_start", end_col="service_end")
+    )
     # hand: K1 100 a month through 2024; K4's one-off 15.00 in February 2024
     assert [row[0] for row in rows[1:3]] == ["2024-01", "2024-02"]
     assert rows[2][7] == 115.0

@@ -17,7 +17,19 @@ from libreoffice import convert
 
 from retention_xl import udfs
 from retention_xl.errors import TemplateError
-from retention_xl.subscriptions import ledger, movements_from_ledger, revenue_cohorts
+from retention_xl.results import (
+    SubscriptionBook,
+    SubscriptionSettings,
+    subscription_book,
+    subscription_result,
+)
+from retention_xl.subscriptions import (
+    BillingSettings,
+    SubscriptionConventions,
+    ledger,
+    movements_from_ledger,
+    revenue_cohorts,
+)
 from retention_xl.subscriptions.movements import COLUMNS
 from retention_xl.subscriptions.sample import sample_billing
 from retention_xl.workbook.kpi_template import (
@@ -30,7 +42,6 @@ from retention_xl.workbook.subscription_template import (
     CHECKS_ROW,
     HEADER_ROW,
     SHEETS,
-    subscription_book,
     subscription_workbook,
     write_subscription_workbook,
 )
@@ -48,6 +59,11 @@ def _book() -> Any:
     return ledger(*SAMPLE, source="sample_billing.csv")
 
 
+def _result(options: dict[str, Any] | None = None) -> SubscriptionBook:
+    conventions = SubscriptionConventions(**(options or {}))
+    return subscription_book(_book(), SubscriptionSettings(conventions))
+
+
 @pytest.fixture(scope="module")
 def recalculated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Filled, tampered and empty workbooks and the KPI sheets, recalculated in one
@@ -56,7 +72,7 @@ def recalculated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     files = []
     for name, options in OPTIONS.items():
         lang = "de" if name == "de" else "en"
-        files.append(write_subscription_workbook(folder / f"{name}.xlsx", lang, _book(), **options))
+        files.append(write_subscription_workbook(folder / f"{name}.xlsx", lang, _result(options)))
     # tampered: one New amount raised by 1 cent; the identity check of that period must fail
     tampered = openpyxl.load_workbook(files[0])
     sheet = tampered[SHEETS["movements"][0]]
@@ -78,7 +94,7 @@ def _checks(path: Path, lang: str = "en") -> Any:
 def test_checks_sheet_passes_in_libreoffice(recalculated: dict[str, Path], name: str) -> None:
     lang = "de" if name == "de" else "en"
     checks = _checks(recalculated[name], lang)
-    m = movements_from_ledger(_book(), **OPTIONS[name])
+    m = movements_from_ledger(_book(), SubscriptionConventions(**OPTIONS[name]))
     n = len(m.labels)
     summary = [checks.cell(r, 2).value for r in range(5, 9)]
     assert summary == ["OK"] * 4, summary
@@ -103,7 +119,7 @@ def test_checks_sheet_fails_where_a_number_was_changed(recalculated: dict[str, P
 def test_sheets_show_the_engine_numbers(recalculated: dict[str, Path], name: str) -> None:
     lang = "de" if name == "de" else "en"
     book = openpyxl.load_workbook(recalculated[name], data_only=True)
-    m = movements_from_ledger(_book(), **OPTIONS[name])
+    m = movements_from_ledger(_book(), SubscriptionConventions(**OPTIONS[name]))
     expected = m.rows_table(lang)
     sheet = book[SHEETS["movements"][lang == "de"]]
     shown = [
@@ -120,7 +136,7 @@ def test_sheets_show_the_engine_numbers(recalculated: dict[str, Path], name: str
     assert overview["J4"].value == pytest.approx(m.mrr_start[window] / 100)
     assert overview["B5"].value == pytest.approx(m.mrr_end[-1] / 100)
     cohorts = book[SHEETS["cohorts"][lang == "de"]]
-    table = revenue_cohorts(_book(), **OPTIONS[name]).rows(lang)
+    table = revenue_cohorts(_book(), SubscriptionConventions(**OPTIONS[name])).rows(lang)
     for i, row in enumerate(table[1:-1]):
         cells = [cohorts.cell(9 + i, c).value for c in range(1, len(row) + 1)]
         assert cells == [pytest.approx(v) if isinstance(v, float) else v for v in row]
@@ -185,9 +201,9 @@ def test_data_sheet_holds_every_customer_month(tmp_path: Path) -> None:
 
 
 def test_data_rows_written_as_xml_equal_openpyxls(tmp_path: Path) -> None:
-    fast = write_subscription_workbook(tmp_path / "fast.xlsx", "de", _book())
+    fast = write_subscription_workbook(tmp_path / "fast.xlsx", "de", _result())
     slow = tmp_path / "slow.xlsx"
-    subscription_workbook("de", _book()).save(slow)
+    subscription_workbook("de", _result()).save(slow)
     title = SHEETS["data"][1]
     rows = [
         list(openpyxl.load_workbook(path)[title].iter_rows(values_only=True))
@@ -199,7 +215,9 @@ def test_data_rows_written_as_xml_equal_openpyxls(tmp_path: Path) -> None:
 def test_untrusted_text_is_written_as_text(tmp_path: Path) -> None:
     hostile = ['=HYPERLINK("http://x","click")', "+cmd|' /C calc'!A0", "@SUM(1)"]
     book = ledger(hostile, ["2024-01", "2024-01", "2024-02"], [1, 2, 3])
-    path = write_subscription_workbook(tmp_path / "h.xlsx", "en", book, segment="=1+1")
+    path = write_subscription_workbook(
+        tmp_path / "h.xlsx", "en", subscription_book(book), segment="=1+1"
+    )
     workbook = openpyxl.load_workbook(path)
     data = workbook[SHEETS["data"][0]]
     cells = [data.cell(r, 1) for r in range(2, data.max_row + 1)]
@@ -213,7 +231,7 @@ def test_data_beyond_excels_columns_is_refused_before_writing(tmp_path: Path) ->
     # 1900-01 to 9999-12 are 97,200 months: more periods than the cohort sheet has columns
     book = ledger(["a", "b"], ["1900-01-01", "9999-12-01"], [1, 1])
     with pytest.raises(TemplateError, match="columns"):
-        write_subscription_workbook(tmp_path / "wide.xlsx", "en", book)
+        write_subscription_workbook(tmp_path / "wide.xlsx", "en", subscription_book(book))
     assert not list(tmp_path.iterdir())
 
 
@@ -221,13 +239,13 @@ def test_existing_file_wrong_suffix_and_language_are_refused(tmp_path: Path) -> 
     target = tmp_path / "s.xlsx"
     target.write_bytes(b"precious")
     with pytest.raises(TemplateError, match="already exists"):
-        write_subscription_workbook(target, "en", _book())
+        write_subscription_workbook(target, "en", _result())
     assert target.read_bytes() == b"precious"
     with pytest.raises(TemplateError, match=r"\.xlsx"):
         write_subscription_workbook(tmp_path / "s.xlsm", "en")
     with pytest.raises(TemplateError, match="lang"):
         write_subscription_workbook(tmp_path / "t.xlsx", "fr")
-    write_subscription_workbook(target, "en", _book(), overwrite=True)
+    write_subscription_workbook(target, "en", _result(), overwrite=True)
     assert zipfile.is_zipfile(target)
     assert not list(tmp_path.glob("*.part"))
 
@@ -245,12 +263,11 @@ def test_billing_lines_with_service_period_from_orders(tmp_path: Path) -> None:
             "to": np.array(["2024-12-31", "2025-12-31", "NaT"], dtype="datetime64[D]"),
         },
     )
-    result = subscription_book(orders, service=("from", "to"))
+    lines = SubscriptionSettings(billing=BillingSettings(start_col="from", end_col="to"))
+    result = subscription_result(orders, lines)
     # hand: a's annual plan is 100 a month for 24 months: never churned; b's one-off 50 (no
     # service period) counts in January 2024 and churns in February
     assert (result.movements.churn / 100).tolist()[:2] == [0.0, 50.0]
     assert result.movements.churn[2:].sum() == 0
-    path = write_subscription_workbook(
-        tmp_path / "lines.xlsx", "de", orders, service=("from", "to")
-    )
+    path = write_subscription_workbook(tmp_path / "lines.xlsx", "de", result)
     assert openpyxl.load_workbook(path).sheetnames[1] == "MRR-Bewegungen"

@@ -13,29 +13,32 @@ pyarrow only when an engine runs (``pip install retention-xl[duckdb]`` / ``[dask
 
 API
 ---
-cohort_table_from_files(paths, *, engine="auto", ...) -> (CohortTable, EngineReport)
+Every door takes ``read=ReadSettings(...)`` (columns, CSV options, unreadable rows,
+language) and ``engine=EngineSettings(...)`` (``auto``, ``numpy``, ``duckdb`` or ``dask``
+and their settings), besides the settings of what it computes.
+
+cohort_table_from_files(paths, spec=CohortSpec, *, read, engine) -> (CohortTable, EngineReport)
     one table from CSV, gzip CSV or Parquet files, folders or globs.
-segment_cohort_tables(paths, by, *, engine="auto", ...) -> (dict[str, CohortTable], EngineReport)
+segment_cohort_tables(paths, by, spec, *, read, engine) -> (dict[str, CohortTable], report)
     one table per value of a column, in one pass (on DuckDB: one grouped query).
-rfm_summary_from_files(paths, *, engine="auto", as_of=None, unit="W", ...)
+rfm_summary_from_files(paths, *, as_of=None, unit="W", read, engine)
     -> (RFMSummary, EngineReport)
-forecast_from_files(paths, *, engine="auto", holdout=0.25, horizon=12, ...)
+forecast_from_files(paths, settings=ForecastSettings, *, read, engine)
     -> (Forecast, EngineReport)
-mrr_movements_from_files(paths, *, engine="auto", customer_col, period_col, mrr_col, ...)
+mrr_movements_from_files(paths, conventions=SubscriptionConventions, *, billing, read, engine)
     -> (MrrMovements, EngineReport)
-ledger_from_files(paths, *, engine="auto", ...) -> (Ledger, EngineReport)
+ledger_from_files(paths, *, billing, read, engine) -> (Ledger, EngineReport)
     the MRR ledger a subscription workbook shows.
 segment_forecasts_from_files(paths, by, ...), segment_ledgers_from_files(paths, by, ...)
     one forecast or ledger per value of a column, in one pass.
 choose_engine(source, engine) -> (name, reason)
     what ``auto`` picks: numpy below :data:`NUMPY_MAX_ROWS` orders (per format), duckdb above.
-Conventions, EngineReport, ENGINES, NUMPY_MAX_ROWS
-    the validated request, the run's report, the engine names, the threshold.
+EngineSettings, EngineReport, ENGINES, NUMPY_MAX_ROWS
+    the engine and its settings, the run's report, the engine names, the threshold.
 """
 
 from __future__ import annotations
 
-from .conventions import Conventions
 from .files import (
     forecast_from_files,
     ledger_from_files,
@@ -44,22 +47,20 @@ from .files import (
     segment_forecasts_from_files,
     segment_ledgers_from_files,
 )
-from .options import RunOptions
 from .report import EngineReport
 from .select import (
-    ENGINES,
     NUMPY_MAX_ROWS,
     choose_engine,
     cohort_table_from_files,
     segment_cohort_tables,
 )
+from .settings import ENGINES, EngineSettings
 
 __all__ = [
     "ENGINES",
     "NUMPY_MAX_ROWS",
-    "Conventions",
     "EngineReport",
-    "RunOptions",
+    "EngineSettings",
     "choose_engine",
     "cohort_table_from_files",
     "forecast_from_files",

@@ -1,10 +1,9 @@
 """The cohort conventions, stated once: the rules every engine translates (kpi-spec §2).
 
 One idea: this docstring is the specification of a cohort table computed from an order log;
-:class:`Conventions` is a validated request (period, kind, value, as_of,
-include_incomplete) that hands every engine the same frame and the same finishing step.
-Imports :mod:`retention_xl.cohorts`, :mod:`retention_xl.periods` and
-:mod:`retention_xl.errors` only.
+:class:`~retention_xl.cohorts.CohortSpec` is the validated request (period, kind, value,
+as_of, include_incomplete) that hands every engine the same frame and the same finishing
+step. Imports :mod:`retention_xl.cohorts` only.
 
 The rules (the engines cite them by number: numpy in :mod:`retention_xl.cohorts`, SQL in
 :mod:`.duckdb`, partitions in :mod:`.dask`):
@@ -58,98 +57,9 @@ R9 and the labels are the shared numpy step :func:`~retention_xl.cohorts.finish_
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from ..cohorts import CohortSpec
 
-from ..cohorts import (
-    KINDS,
-    VALUES,
-    CohortCounts,
-    CohortFrame,
-    CohortTable,
-    as_of_day,
-    cohort_frame,
-    finish_table,
-)
-from ..errors import InputError
-from ..periods import Period, parse_period
-
-__all__ = ["PERIOD_CODES", "Conventions"]
+__all__ = ["PERIOD_CODES", "CohortSpec"]
 
 #: Calendar period codes of R4; anything else is a rolling window of N days.
 PERIOD_CODES: tuple[str, ...] = ("D", "W", "M", "Q", "Y")
-
-
-@dataclass(frozen=True)
-class Conventions:
-    """A validated cohort request: what to compute, the same for every engine.
-
-    Examples
-    --------
-    >>> c = Conventions.of(period="Monat", value="revenue", as_of="2024-06-30")
-    >>> c.period.code, c.as_of, c.needs_amounts, c.counts_customers
-    ('M', 19904, True, False)
-    """
-
-    period: Period
-    kind: str = "on"
-    value: str = "retention"
-    as_of: int | None = None  # day number of the observation end; None: the last order
-    include_incomplete: bool = False
-
-    @classmethod
-    def of(
-        cls,
-        *,
-        period: str | Period = "M",
-        kind: str = "on",
-        value: str = "retention",
-        as_of: Any = None,
-        include_incomplete: bool = False,
-    ) -> Conventions:
-        """Check the arguments (``InputError`` naming the bad one) and build the request."""
-        if kind not in KINDS:
-            raise InputError(f"kind must be one of {', '.join(KINDS)}; got {kind!r}.")
-        if value not in VALUES:
-            raise InputError(f"value must be one of {', '.join(VALUES)}; got {value!r}.")
-        end = None if as_of is None else as_of_day(as_of, 0)
-        return cls(parse_period(period), kind, value, end, bool(include_incomplete))
-
-    @property
-    def needs_amounts(self) -> bool:
-        """True for the revenue values (R8)."""
-        return self.value in ("revenue", "revenue_per_customer")
-
-    @property
-    def counts_customers(self) -> bool:
-        """True when customers are counted (values customers and retention)."""
-        return not self.needs_amounts
-
-    def end(self, last_day: int) -> int:
-        """R2: the observation end given the last order day."""
-        return self.as_of if self.as_of is not None else int(last_day)
-
-    def frame(self, last_day: int, first: int | None) -> CohortFrame:
-        """R5/R6: the frame from the last order day and the earliest purchase on or before
-        the end (``first``; None when nobody bought)."""
-        return cohort_frame(self.period, self.end(last_day), first, self.include_incomplete)
-
-    def finish(self, counts: CohortCounts, frame: CohortFrame) -> CohortTable:
-        """R6 blanks, R8 values, R9 averages and the labels: the shared last step."""
-        return finish_table(counts, frame, self.kind, self.value)
-
-    def arguments(self) -> dict[str, Any]:
-        """The request as keyword arguments of :func:`retention_xl.cohorts.cohort_table`."""
-        return {
-            "period": self.period,
-            "kind": self.kind,
-            "value": self.value,
-            "as_of": None if self.as_of is None else _iso(self.as_of),
-            "include_incomplete": self.include_incomplete,
-        }
-
-
-def _iso(day: int) -> str:
-    import datetime as dt
-
-    return (dt.date(1970, 1, 1) + dt.timedelta(days=day)).isoformat()

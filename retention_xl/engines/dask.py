@@ -32,10 +32,16 @@ from typing import Any
 
 import numpy as np
 
-from ..cohorts import CohortCounts, CohortFrame, CohortTable, aggregate_orders, empty_counts
+from ..cohorts import (
+    CohortCounts,
+    CohortFrame,
+    CohortSpec,
+    CohortTable,
+    aggregate_orders,
+    empty_counts,
+)
 from ..errors import DataError, InputError
 from ..ids import factorize
-from .conventions import Conventions
 from .numpy import order_totals
 from .report import EngineReport, OrderTotals
 from .sources import OrderSource
@@ -224,19 +230,9 @@ def _read(piece: Any, block: _Block | None, source: OrderSource, lang: str) -> A
     if block is not None and csv:
         text = piece if block.number == 0 else block.header + piece
         piece = CsvText(block.path, text)
+    settings = source.read_settings("skip", lang, csv=csv)
     return read_orders(
-        piece,
-        customer_col=source.customer_col,
-        date_col=source.date_col,
-        amount_col=source.amount_col,
-        delimiter=source.delimiter if csv else None,
-        decimal=source.decimal if source.amount_col else None,
-        encoding=None if not csv or source.encoding == "utf-8" else source.encoding,
-        on_error="skip",
-        segment_col=source.segment_col,
-        date_format=source.date_format,
-        extra_dates=source.extra_dates,
-        lang=lang,
+        piece, settings, segment_col=source.segment_col, extra_dates=source.extra_dates
     )
 
 
@@ -377,7 +373,7 @@ _Counted = dict[str, tuple[CohortCounts, OrderTotals]]
 def _partition_counts(
     part: Any,
     frames: dict[str, CohortFrame],
-    conventions: Conventions,
+    conventions: CohortSpec,
     has_amounts: bool,
 ) -> _Counted:
     """R3–R7 on the customers of one shuffled partition (all orders of each customer),
@@ -549,7 +545,7 @@ def open_orders(
 
 def cohort_tables(
     source: OrderSource,
-    conventions: Conventions,
+    conventions: CohortSpec,
     *,
     on_error: str = "raise",
     scheduler: str | None = None,

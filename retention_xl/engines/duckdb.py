@@ -26,10 +26,9 @@ from typing import Any
 
 import numpy as np
 
-from ..cohorts import CohortCounts, CohortFrame, CohortTable, customers_from_reach
+from ..cohorts import CohortCounts, CohortFrame, CohortSpec, CohortTable, customers_from_reach
 from ..errors import DataError, InputError
 from ..io import patterns
-from .conventions import Conventions
 from .report import EngineReport, OrderTotals
 from .sources import OrderSource
 
@@ -101,7 +100,6 @@ _SPACES = "".join(
     )
 )
 EPOCH = "DATE '1970-01-01'"  # day number 0, as SQL
-_MEMORY = re.compile(r"\d+(?:\.\d+)?\s*(?:[KMGT]i?B|B)", re.IGNORECASE)
 
 
 def _duckdb() -> Any:
@@ -124,12 +122,6 @@ def connect(
     DuckDB's buffers, spilling to ``temp_directory``; time zone UTC (R1); results need not
     keep the input order (less memory)."""
     duckdb = _duckdb()
-    if memory_limit is not None and not _MEMORY.fullmatch(str(memory_limit).strip()):
-        raise InputError(
-            f"memory_limit must be a size such as '2GB' or '500MiB'; got {memory_limit!r}."
-        )
-    if threads is not None and int(threads) < 1:
-        raise InputError(f"threads must be at least 1; got {threads!r}.")
     con = duckdb.connect(":memory:")
     con.execute("SET preserve_insertion_order = false")
     con.execute("SET TimeZone = 'UTC'")
@@ -448,7 +440,7 @@ class _Frames:
         return cls("s, c", " JOIN rx_frames fr ON n.s = fr.s", "fr.e", "o.lo", "o.f0", "dg")
 
 
-def _cohort_sql(conventions: Conventions, frames: _Frames) -> tuple[str, str]:
+def _cohort_sql(conventions: CohortSpec, frames: _Frames) -> tuple[str, str]:
     """R5: cohort i of first purchase ``f.f`` and offset k of order day ``o.dt``."""
     period = conventions.period
     if period.rolling:
@@ -458,7 +450,7 @@ def _cohort_sql(conventions: Conventions, frames: _Frames) -> tuple[str, str]:
     return f"{first} - {frames.lo}", f"{period_index_sql(period.code, 'o.dt')} - ({first})"
 
 
-def _placed_cte(conventions: Conventions, rows: str, fr: _Frames) -> str:
+def _placed_cte(conventions: CohortSpec, rows: str, fr: _Frames) -> str:
     """Orders on or before their segment's end (R2), first purchases and purchase counts
     per customer (R3), and every order at its cohort i and offset k (R5) — at
     i = k = -1 when it is an unplaced refund: the rows ``j``.
@@ -485,7 +477,7 @@ def _placed_cte(conventions: Conventions, rows: str, fr: _Frames) -> str:
     )
 
 
-def _cells_sql(conventions: Conventions, rows: str, fr: _Frames) -> str:
+def _cells_sql(conventions: CohortSpec, rows: str, fr: _Frames) -> str:
     """R7 ``on`` and R8 revenue: per (segment, i, k) the customers with a purchase (and
     those of them with two or more purchases, counted at k = 0 for the order totals), the
     revenue and the orders; i = -1 holds the unplaced refunds."""
@@ -497,7 +489,7 @@ def _cells_sql(conventions: Conventions, rows: str, fr: _Frames) -> str:
     )
 
 
-def _reach_sql(conventions: Conventions, rows: str, fr: _Frames) -> str:
+def _reach_sql(conventions: CohortSpec, rows: str, fr: _Frames) -> str:
     """R7 ``on_or_after`` / ``rolling``: per (segment, i, reach) the customers (and those
     with two or more purchases), with the used, unobserved and unplaced orders they hold."""
     used = f"i >= 0 AND i + k <= {fr.dg}"
@@ -653,7 +645,7 @@ def plain(values: Any) -> np.ndarray:
 
 def cohort_tables(
     source: OrderSource,
-    conventions: Conventions,
+    conventions: CohortSpec,
     *,
     on_error: str = "raise",
     memory_limit: str | None = None,
@@ -800,7 +792,7 @@ def open_orders(
 def _bounds(
     con: Any,
     source: OrderSource,
-    conventions: Conventions,
+    conventions: CohortSpec,
     on_error: str,
     limit: str | None,
     lang: str,
@@ -860,7 +852,7 @@ def _frames_for(con: Any, source: OrderSource, frames: dict[str, CohortFrame]) -
 def _cells(
     con: Any,
     source: OrderSource,
-    conventions: Conventions,
+    conventions: CohortSpec,
     frames: dict[str, CohortFrame],
     after: dict[str, tuple[int, int, float]],
     orders: str,
@@ -893,7 +885,7 @@ def _cells(
     return out
 
 
-def _cell_counts(part: dict[str, np.ndarray], frame: CohortFrame, c: Conventions) -> CohortCounts:
+def _cell_counts(part: dict[str, np.ndarray], frame: CohortFrame, c: CohortSpec) -> CohortCounts:
     n, dg = frame.n_cohorts, frame.diagonal
     i, k = part["i"].astype(np.int64), part["k"].astype(np.int64)
     orders = part["orders"].astype(np.int64)

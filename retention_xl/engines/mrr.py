@@ -23,7 +23,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..ids import factorize
-from ..subscriptions.conventions import Conventions
+from ..subscriptions.conventions import SubscriptionConventions
 from ..subscriptions.ledger import (
     DAYS_PER_MONTH,
     MAX_AMOUNT,
@@ -309,7 +309,7 @@ def _partition_ledger(
 
 
 def _partition_sums(
-    part: Any, chosen: Conventions, span: tuple[int, int], label: str, spread: str
+    part: Any, chosen: SubscriptionConventions, span: tuple[int, int], label: str, spread: str
 ) -> MovementSums | None:
     book = _partition_ledger(part, label, spread)
     return None if book is None else movement_sums(book, chosen, span)
@@ -403,7 +403,7 @@ def movements_of_source(
     source: OrderSource,
     engine: str,
     options: RunOptions,
-    chosen: Conventions,
+    chosen: SubscriptionConventions,
     reason: str,
     spread: str = "months",
 ) -> tuple[MrrMovements, EngineReport]:

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..cohorts import CohortTable, cohort_table
+from ..cohorts import CohortSpec, CohortTable, cohort_table
 from ..errors import InputError
 from ..ids import factorize
-from .conventions import Conventions
 from .report import EngineReport, OrderTotals
 from .sources import OrderSource
 
@@ -63,20 +62,10 @@ def read_arrays(
 
     report = EngineReport("numpy", "", source.label, files=len(source.files))
     parts = []
+    settings = source.read_settings(on_error, lang, csv=source.format == "csv")
     for path in source.files:
         orders = read_orders(
-            path,
-            customer_col=source.customer_col,
-            date_col=source.date_col,
-            amount_col=source.amount_col,
-            delimiter=source.delimiter if source.format == "csv" else None,
-            decimal=source.decimal if source.amount_col else None,
-            encoding=None if source.encoding == "utf-8" else source.encoding,
-            on_error=on_error,
-            segment_col=source.segment_col,
-            date_format=source.date_format,
-            extra_dates=source.extra_dates,
-            lang=lang,
+            path, settings, segment_col=source.segment_col, extra_dates=source.extra_dates
         )
         read = orders.report
         report.rows_read += read.rows_read
@@ -133,7 +122,7 @@ def order_totals(
 
 def cohort_tables(
     source: OrderSource,
-    conventions: Conventions,
+    conventions: CohortSpec,
     *,
     on_error: str = "raise",
     lang: str = "en",

@@ -1,18 +1,19 @@
-"""The options every engine run takes besides what it computes: columns, CSV reading, engine.
+"""One engine run's settings together: how to read the files and which engine runs.
 
-One idea: :class:`RunOptions` holds the keyword arguments that
-:func:`~retention_xl.engines.rfm_summary_from_files`, ``forecast_from_files``,
-``mrr_movements_from_files`` and ``ledger_from_files`` share, checks them once (an unknown
-name is an ``InputError`` listing the known ones) and opens the source with them. Imports
-:mod:`.sources` and :mod:`retention_xl.errors`.
+One idea: :class:`RunOptions` pairs the :class:`~retention_xl.io.ReadSettings` and the
+:class:`~.settings.EngineSettings` of one call, and opens the source with them. Internal to
+the engines (callers pass the two settings objects). Imports :mod:`.sources`,
+:mod:`.settings` and :mod:`retention_xl.io.settings`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InputError
+from ..io.settings import ReadSettings
+from .settings import EngineSettings
 from .sources import OrderSource, open_source
 
 __all__ = ["RunOptions"]
@@ -20,56 +21,58 @@ __all__ = ["RunOptions"]
 
 @dataclass(frozen=True)
 class RunOptions:
-    """Columns (``customer_col``, ``date_col``, ``amount_col``, ``require_amount``), CSV
-    reading (``delimiter``, ``decimal``, ``encoding``, ``date_format``), unreadable rows
-    (``on_error``: "raise" or "skip"), DuckDB (``memory_limit``, ``temp_directory``,
-    ``threads``), Dask (``scheduler``, ``workers``, ``memory_limit`` per worker) and the
-    language of messages (``lang``), as documented at
-    :func:`~retention_xl.engines.cohort_table_from_files`.
+    """The read and engine settings of one run (defaults for what is not given).
 
     Examples
     --------
-    >>> RunOptions.of(date_col="Datum", lang="de").date_col
-    'Datum'
-    >>> RunOptions.of(date_column="Datum")
-    Traceback (most recent call last):
-    ...
-    retention_xl.errors.InputError: unknown option date_column; the options are customer_col, \
-date_col, amount_col, require_amount, delimiter, decimal, encoding, date_format, on_error, \
-memory_limit, temp_directory, threads, scheduler, workers, lang.
+    >>> run = RunOptions.of(ReadSettings(date_col="Datum", lang="de"), None)
+    >>> run.date_col, run.lang, run.engine.engine
+    ('Datum', 'de', 'auto')
     """
 
-    customer_col: str = "customer_id"
-    date_col: str = "order_date"
-    amount_col: str | None = "amount"
-    require_amount: bool = False
-    delimiter: str | None = None
-    decimal: str | None = None
-    encoding: str | None = None
-    date_format: str | None = None
-    on_error: str = "raise"
-    memory_limit: str | None = None
-    temp_directory: str | None = None
-    threads: int | None = None
-    scheduler: str | None = None
-    workers: int | None = None
-    lang: str = "en"
+    read: ReadSettings = field(default_factory=ReadSettings)
+    engine: EngineSettings = field(default_factory=EngineSettings)
 
     @classmethod
-    def of(cls, **options: Any) -> RunOptions:
-        """Check the options by name and value."""
-        names = [f.name for f in fields(cls)]
-        unknown = [name for name in options if name not in names]
-        if unknown:
+    def of(cls, read: ReadSettings | None, engine: EngineSettings | None) -> RunOptions:
+        """The pair, with defaults for a missing part; settings only the in-memory order
+        reader reads (a preset, line items, a sheet) are refused unless numpy runs."""
+        chosen = cls(read or ReadSettings(), engine or EngineSettings())
+        flags = chosen.read.numpy_only
+        if flags and chosen.engine.out_of_memory:
             raise InputError(
-                f"unknown option {', '.join(unknown)}; the options are {', '.join(names)}."
+                f"{', '.join(flags)} are read by the numpy engine only; leave out --engine "
+                "(or use --engine numpy)."
             )
-        chosen = cls(**options)
-        if chosen.on_error not in ("raise", "skip"):
-            raise InputError(f"on_error must be 'raise' or 'skip'; got {chosen.on_error!r}.")
-        if chosen.lang not in ("en", "de"):
-            raise InputError(f"lang must be 'en' or 'de'; got {chosen.lang!r}.")
         return chosen
+
+    @property
+    def customer_col(self) -> str:
+        return self.read.customer_col or "customer_id"
+
+    @property
+    def date_col(self) -> str:
+        return self.read.date_col or "order_date"
+
+    @property
+    def on_error(self) -> str:
+        return self.read.on_error
+
+    @property
+    def lang(self) -> str:
+        return self.read.lang
+
+    @property
+    def memory_limit(self) -> str | None:
+        return self.engine.memory_limit
+
+    @property
+    def threads(self) -> int | None:
+        return self.engine.threads
+
+    @property
+    def scheduler(self) -> str | None:
+        return self.engine.scheduler
 
     def source(
         self,
@@ -83,16 +86,17 @@ memory_limit, temp_directory, threads, scheduler, workers, lang.
         """The files of ``paths`` with these columns (and ``extra_dates``, ``segment_col``
         to split by) and CSV options; ``flags`` name the options a message about a missing
         column suggests."""
+        read = self.read
         return open_source(
             paths,
             customer_col=self.customer_col,
             date_col=self.date_col,
-            amount_col=self.amount_col,
-            require_amount=self.require_amount or require_amount,
-            delimiter=self.delimiter,
-            decimal=self.decimal,
-            encoding=self.encoding,
-            date_format=self.date_format,
+            amount_col=read.amount_col,
+            require_amount=read.require_amount or require_amount,
+            delimiter=read.delimiter,
+            decimal=read.decimal,
+            encoding=read.encoding,
+            date_format=read.date_format,
             extra_dates=extra_dates,
             flags=flags,
             segment_col=segment_col,
@@ -100,16 +104,8 @@ memory_limit, temp_directory, threads, scheduler, workers, lang.
 
     def duckdb(self) -> dict[str, Any]:
         """The DuckDB settings as keyword arguments."""
-        return {
-            "memory_limit": self.memory_limit,
-            "temp_directory": self.temp_directory,
-            "threads": self.threads,
-        }
+        return self.engine.duckdb()
 
     def dask(self) -> dict[str, Any]:
         """The Dask settings as keyword arguments."""
-        return {
-            "scheduler": self.scheduler,
-            "workers": self.workers,
-            "memory_limit": self.memory_limit,
-        }
+        return self.engine.dask()

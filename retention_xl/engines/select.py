@@ -19,11 +19,12 @@ from __future__ import annotations
 import importlib.util
 from typing import Any
 
-from ..cohorts import CohortTable
+from ..cohorts import CohortSpec, CohortTable
 from ..errors import InputError
-from .conventions import Conventions
+from ..io.settings import ReadSettings
 from .options import RunOptions
 from .report import EngineReport
+from .settings import ENGINES, EngineSettings
 from .sources import OrderSource
 
 __all__ = [
@@ -35,8 +36,6 @@ __all__ = [
     "segment_cohort_tables",
 ]
 
-#: The engines a caller may name; ``auto`` chooses between numpy and duckdb.
-ENGINES: tuple[str, ...] = ("auto", "numpy", "duckdb", "dask")
 #: ``auto`` runs numpy below this many orders per format, duckdb above (benchmarks/RESULTS.md,
 #: fresh processes): on Parquet DuckDB was as fast or faster at every size from 30k orders
 #: on, with less memory; on CSV the numpy engine (pyarrow's reader) was faster up to 5M
@@ -97,21 +96,14 @@ def choose_engine(
 def _tables(
     paths: Any,
     segment_col: str | None,
-    *,
-    engine: str,
-    period: Any,
-    kind: str,
-    value: str,
-    as_of: Any,
-    include_incomplete: bool,
-    options: dict[str, Any],
+    spec: CohortSpec | None,
+    read: ReadSettings | None,
+    engine: EngineSettings | None,
 ) -> tuple[dict[str, CohortTable], EngineReport]:
-    run = RunOptions.of(**options)
-    conventions = Conventions.of(
-        period=period, kind=kind, value=value, as_of=as_of, include_incomplete=include_incomplete
-    )
+    run = RunOptions.of(read, engine)
+    conventions = spec or CohortSpec.of()
     source = run.source(paths, require_amount=conventions.needs_amounts, segment_col=segment_col)
-    name, reason = choose_engine(source, engine, scheduler=run.scheduler)
+    name, reason = choose_engine(source, run.engine.engine, scheduler=run.scheduler)
     common: dict[str, Any] = {"on_error": run.on_error, "lang": run.lang, "reason": reason}
     if name == "numpy":
         from . import numpy as chosen
@@ -130,14 +122,10 @@ def _tables(
 
 def cohort_table_from_files(
     paths: Any,
+    spec: CohortSpec | None = None,
     *,
-    engine: str = "auto",
-    period: Any = "M",
-    kind: str = "on",
-    value: str = "retention",
-    as_of: Any = None,
-    include_incomplete: bool = False,
-    **options: Any,
+    read: ReadSettings | None = None,
+    engine: EngineSettings | None = None,
 ) -> tuple[CohortTable, EngineReport]:
     """The cohort table of order files, on the engine asked for (or chosen by ``auto``).
 
@@ -146,29 +134,22 @@ def cohort_table_from_files(
     paths : path, glob pattern, folder, or a list of them
         CSV (``.csv``, ``.txt``, ``.tsv``), gzip CSV (``.gz``) or Parquet files, one format
         per call; a folder means every such file in it.
-    engine : {"auto", "numpy", "duckdb", "dask"}
-        ``auto``: numpy below :data:`NUMPY_MAX_ROWS` orders, duckdb above (a ``scheduler``
-        means dask); the report says which ran and why.
-    **options
-        The keyword options of :class:`~.options.RunOptions` (an unknown name is refused):
-    customer_col, date_col, amount_col, require_amount
-        Columns, matched as the order reader matches them.
-    period, kind, value, as_of, include_incomplete
-        The conventions of :func:`retention_xl.cohorts.cohort_table` (stated as numbered
-        rules in :mod:`retention_xl.engines.conventions`).
-    delimiter, decimal, encoding, date_format
-        CSV options (default: detected as the order reader detects them); ``date_format``
-        is a strftime pattern such as ``%d.%m.%Y`` for dates the reader does not take.
-    on_error : {"raise", "skip"}
-        Stop at an unreadable row, or leave such rows out and count them in the report.
-    memory_limit, temp_directory, threads
-        DuckDB: memory cap such as ``"2GB"`` (beyond it DuckDB spills to
-        ``temp_directory``), threads. Dask: ``memory_limit`` per worker.
-    scheduler, workers
-        Dask: address of a running scheduler (``tcp://HOST:PORT``), else a LocalCluster of
-        ``workers`` processes.
-    lang : {"en", "de"}
-        Language of the report's messages.
+    spec : CohortSpec, optional
+        Period, kind, value, as_of and include_incomplete of
+        :func:`retention_xl.cohorts.cohort_table` (stated as numbered rules in
+        :mod:`retention_xl.engines.conventions`); default monthly retention.
+    read : ReadSettings, optional
+        The columns (matched as the order reader matches them), the CSV options (default:
+        detected as the order reader detects them), ``on_error`` ("raise": stop at an
+        unreadable row; "skip": leave such rows out and count them in the report) and the
+        language of the report's messages. A preset, line items or a sheet are read by the
+        numpy engine only.
+    engine : EngineSettings, optional
+        The engine — ``auto`` (default): numpy below :data:`NUMPY_MAX_ROWS` orders, duckdb
+        above (a ``scheduler`` means dask); the report says which ran and why — and its
+        settings: DuckDB's memory cap (beyond it DuckDB spills to ``temp_directory``) and
+        threads; Dask's scheduler address (``tcp://HOST:PORT``, else a LocalCluster of
+        ``workers`` processes) and memory per worker.
 
     Returns
     -------
@@ -181,40 +162,26 @@ def cohort_table_from_files(
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "orders.csv"
     >>> _ = path.write_text("customer_id,order_date\\na,2024-01-05\\nb,2024-01-20\\n"
     ...                     "a,2024-02-02\\n")
-    >>> table, report = cohort_table_from_files(path, as_of="2024-02-29")
+    >>> table, report = cohort_table_from_files(path, CohortSpec.of(as_of="2024-02-29"))
     >>> table.values.tolist(), report.engine
     ([[1.0, 0.5], [nan, nan]], 'numpy')
     """
-    tables, report = _tables(
-        paths,
-        None,
-        engine=engine,
-        period=period,
-        kind=kind,
-        value=value,
-        as_of=as_of,
-        include_incomplete=include_incomplete,
-        options=options,
-    )
+    tables, report = _tables(paths, None, spec, read, engine)
     return tables[""], report
 
 
 def segment_cohort_tables(
     paths: Any,
     by: str,
+    spec: CohortSpec | None = None,
     *,
-    engine: str = "auto",
-    period: Any = "M",
-    kind: str = "on",
-    value: str = "retention",
-    as_of: Any = None,
-    include_incomplete: bool = False,
-    **options: Any,
+    read: ReadSettings | None = None,
+    engine: EngineSettings | None = None,
 ) -> tuple[dict[str, CohortTable], EngineReport]:
     """One cohort table per value of the column ``by`` (a store, a segment), in one pass
     (R10: each segment is an order log of its own, with its own default ``as_of``; a blank
     value is the segment ``(blank)``). On duckdb the split is one more group key of the
-    same grouped queries. Options as for :func:`cohort_table_from_files`.
+    same grouped queries. Settings as for :func:`cohort_table_from_files`.
 
     Returns
     -------
@@ -226,7 +193,8 @@ def segment_cohort_tables(
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "orders.csv"
     >>> _ = path.write_text("customer_id,order_date,store\\na,2024-01-05,Köln\\n"
     ...                     "b,2024-01-20,Bonn\\na,2024-02-02,Köln\\n")
-    >>> tables, report = segment_cohort_tables(path, "store", as_of="2024-02-29")
+    >>> spec = CohortSpec.of(as_of="2024-02-29")
+    >>> tables, report = segment_cohort_tables(path, "store", spec)
     >>> {name: t.values[0].tolist() for name, t in tables.items()}
     {'Bonn': [1.0, 0.0], 'Köln': [1.0, 1.0]}
     >>> report.totals["Köln"]
@@ -234,14 +202,4 @@ def segment_cohort_tables(
     """
     if not isinstance(by, str) or not by.strip():
         raise InputError(f"by must name the column to split by; got {by!r}.")
-    return _tables(
-        paths,
-        by,
-        engine=engine,
-        period=period,
-        kind=kind,
-        value=value,
-        as_of=as_of,
-        include_incomplete=include_incomplete,
-        options=options,
-    )
+    return _tables(paths, by, spec, read, engine)

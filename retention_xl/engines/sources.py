@@ -24,6 +24,7 @@ from typing import Any
 
 from ..errors import DataError, InputError
 from ..io.request import Request, Want, resolve
+from ..io.settings import ReadSettings
 
 __all__ = ["OrderSource", "expand_paths", "open_source"]
 
@@ -119,6 +120,21 @@ class OrderSource:
         """The files for messages: one name, or the first and how many more."""
         first = str(self.files[0])
         return first if len(self.files) == 1 else f"{first} (+{len(self.files) - 1} more files)"
+
+    def read_settings(self, on_error: str, lang: str, *, csv: bool) -> ReadSettings:
+        """The order reader's settings for these files (the dialect found once; ``csv``:
+        the piece read is CSV text)."""
+        return ReadSettings(
+            customer_col=self.customer_col,
+            date_col=self.date_col,
+            amount_col=self.amount_col,
+            delimiter=self.delimiter if csv else None,
+            decimal=self.decimal if self.amount_col else None,
+            encoding=None if not csv or self.encoding == "utf-8" else self.encoding,
+            date_format=self.date_format,
+            on_error=on_error,
+            lang=lang,
+        )
 
     def type_of(self, column: str) -> str:
         """pyarrow type name of a Parquet column; ``"string"`` for CSV."""

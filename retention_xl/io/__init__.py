@@ -9,8 +9,10 @@ multithreaded); this package imports it only when a file or table is read, so
 
 API
 ---
-read_orders(source, ...) -> Orders
+read_orders(source, settings=None, *, segment_col=None, extra_dates=(), flags=None) -> Orders
     the reader (:mod:`.read`); imports pyarrow on first use.
+ReadSettings
+    the columns, preset, dialect, date form and language of a read, checked once.
 orders_from_cells(customer_ids, order_dates, amounts) -> Orders
     orders from Excel ranges (no pyarrow).
 Orders, ReadReport
@@ -21,18 +23,35 @@ PRESETS
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .cells import orders_from_cells
 from .orders import Orders, ReadReport
 from .presets import PRESETS, Preset
+from .settings import ReadSettings
 
-__all__ = ["PRESETS", "Orders", "Preset", "ReadReport", "orders_from_cells", "read_orders"]
+__all__ = [
+    "PRESETS",
+    "Orders",
+    "Preset",
+    "ReadReport",
+    "ReadSettings",
+    "orders_from_cells",
+    "read_orders",
+]
 
 
-def read_orders(source: Any, **options: Any) -> Orders:
-    """Read orders from a file, a folder or a table; see :func:`retention_xl.io.read.read_orders`
-    for the options. pyarrow is imported here, on the first read.
+def read_orders(
+    source: Any,
+    settings: ReadSettings | None = None,
+    *,
+    segment_col: str | None = None,
+    extra_dates: Sequence[str] = (),
+    flags: Mapping[str, str] | None = None,
+) -> Orders:
+    """Read orders from a file, a folder or a table with ``settings``; see
+    :func:`retention_xl.io.read.read_orders`. pyarrow is imported here, on the first read.
 
     Examples
     --------
@@ -42,4 +61,4 @@ def read_orders(source: Any, **options: Any) -> Orders:
     """
     from .read import read_orders as read
 
-    return read(source, **options)
+    return read(source, settings, segment_col=segment_col, extra_dates=extra_dates, flags=flags)

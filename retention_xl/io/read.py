@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import DataError, InputError
+from ..errors import DataError
 from .build import build_orders
 from .csvfile import pick_csv
 from .excel import pick_excel
@@ -21,6 +21,7 @@ from .messages import say
 from .orders import Orders, ReadReport
 from .presets import Preset, preset_by_name
 from .request import Request, Want
+from .settings import ReadSettings
 from .tables import is_frame, pick_frame, pick_parquet
 
 __all__ = ["CsvText", "read_orders"]
@@ -116,22 +117,10 @@ def _kind(path: Path, lang: str) -> str:
 
 def read_orders(
     source: Any,
+    settings: ReadSettings | None = None,
     *,
-    customer_col: str | None = None,
-    date_col: str | None = None,
-    amount_col: str | None = "amount",
-    require_amount: bool = False,
-    delimiter: str | None = None,
-    decimal: str | None = None,
-    encoding: str | None = None,
-    on_error: str = "raise",
     segment_col: str | None = None,
-    preset: str | None = None,
-    order_col: str | None = None,
-    sheet: str | None = None,
-    date_format: str | None = None,
     extra_dates: Sequence[str] = (),
-    lang: str = "en",
     flags: Mapping[str, str] | None = None,
 ) -> Orders:
     """Read orders from a file, a folder of Parquet files or a table in memory.
@@ -142,35 +131,15 @@ def read_orders(
         A CSV file (UTF-8 with or without BOM, UTF-16, Windows-1252; comma, semicolon, tab
         or ``|``; plain or gzip-compressed), an Excel workbook (.xlsx, .xlsm, .xls), a
         Parquet file or a folder of them. The kind is read from the content.
-    customer_col, date_col : str, optional
-        Column names (defaults ``customer_id`` and ``order_date``, or the preset's). Matched
-        exactly, else ignoring case, spaces, ``_`` and ``-``.
-    amount_col : str or None
-        Amount column (default ``amount``); if there is no such column the orders have no
-        amounts (the report says so), unless ``require_amount``. None: ignore amounts.
-    delimiter, decimal, encoding : str, optional
-        Override the detection (decimal: ``"."`` or ``","``; detected from the amounts,
-        else ``","`` in semicolon files and ``"."`` otherwise).
-    on_error : {"raise", "skip"}
-        Stop at the first unreadable row (default) or leave such rows out and report them.
+    settings : ReadSettings, optional
+        Columns, preset, CSV dialect, date form, unreadable rows and the language of the
+        messages (:class:`~retention_xl.io.settings.ReadSettings`; default: detected).
     segment_col : str, optional
         A column to split by later (a store): text per order in :attr:`Orders.segments`;
         an empty value is the segment ``"(blank)"``.
-    preset : {"shopify", "woocommerce", "shopware"}, optional
-        Read a shop's order export by its own column names (``docs/presets.md``): one order
-        per order number, cancelled and voided orders left out and counted.
-    order_col : str, optional
-        Order number column: rows sharing it are one order (line-item exports); each field
-        is taken from the first row of the order where it is filled.
-    sheet : str, optional
-        Workbook sheet to read (default: the first sheet that holds the columns).
-    date_format : str, optional
-        strftime pattern for dates the reader does not take on its own (``%d/%m/%Y``).
     extra_dates : sequence of str
         Further date columns to read (a service period's start and end):
         :attr:`Orders.extra_dates`.
-    lang : {"en", "de"}
-        Language of the report and the error messages.
     flags : mapping, optional
         The option a message names for a missing column, by role (``{"amount":
         "--mrr-col"}``) when a command calls its columns otherwise.
@@ -199,21 +168,17 @@ def read_orders(
     >>> orders.customer_ids.tolist(), str(orders.order_dates[0]), orders.amounts.tolist()
     (['K1'], '2024-01-31', [1234.5])
     """
-    if on_error not in ("raise", "skip"):
-        raise InputError(f"on_error must be 'raise' or 'skip'; got {on_error!r}.")
-    if decimal not in (None, ".", ","):
-        raise InputError(f"decimal must be '.' or ','; got {decimal!r}.")
-    if lang not in ("en", "de"):
-        raise InputError(f"lang must be 'en' or 'de'; got {lang!r}.")
-    chosen = preset_by_name(preset) if preset else None
+    given = settings if settings is not None else ReadSettings()
+    lang = given.lang
+    chosen = preset_by_name(given.preset) if given.preset else None
     request = _request(
         preset=chosen,
-        customer_col=customer_col,
-        date_col=date_col,
-        amount_col=amount_col,
-        require_amount=require_amount,
+        customer_col=given.customer_col,
+        date_col=given.date_col,
+        amount_col=given.amount_col,
+        require_amount=given.require_amount,
         segment_col=segment_col,
-        order_col=order_col,
+        order_col=given.order_col,
         extra_dates=extra_dates,
         lang=lang,
         flags=flags,
@@ -228,8 +193,8 @@ def read_orders(
             Path(source.name),
             source.data,
             request,
-            delimiter=delimiter,
-            encoding=encoding,
+            delimiter=given.delimiter,
+            encoding=given.encoding,
             report=report,
         )
     else:
@@ -239,17 +204,22 @@ def read_orders(
         if kind == "parquet":
             picked = pick_parquet(path, request, report=report)
         elif kind == "excel":
-            picked = pick_excel(path, request, sheet=sheet, report=report)
+            picked = pick_excel(path, request, sheet=given.sheet, report=report)
         else:
             raw = path.read_bytes()
             picked, errors = pick_csv(
-                path, raw, request, delimiter=delimiter, encoding=encoding, report=report
+                path,
+                raw,
+                request,
+                delimiter=given.delimiter,
+                encoding=given.encoding,
+                report=report,
             )
     return build_orders(
         picked,
-        decimal=decimal,
-        date_format=date_format,
-        on_error=on_error,
+        decimal=given.decimal,
+        date_format=given.date_format,
+        on_error=given.on_error,
         preset=chosen,
         extra_errors=errors,
     )

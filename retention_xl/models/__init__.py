@@ -29,7 +29,15 @@ from .bgnbd import (
 )
 from .clv import clv_bgnbd
 from .fitting import FitResult
-from .forecast import ArrayHistory, Forecast, OrderHistory, Tracking, forecast, forecast_history
+from .forecast import (
+    ArrayHistory,
+    Forecast,
+    ForecastSettings,
+    OrderHistory,
+    Tracking,
+    forecast,
+    forecast_history,
+)
 from .gamma_gamma import expected_spend, gamma_gamma_fit, gamma_gamma_log_likelihood
 from .rfm import (
     UNIT_DAYS,
@@ -55,6 +63,7 @@ __all__ = [
     "ArrayHistory",
     "FitResult",
     "Forecast",
+    "ForecastSettings",
     "OrderHistory",
     "RFMSegments",
     "RFMSummary",

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
 from ..cohorts import as_of_day
 from ..errors import InputError
+from ..settings import Settings
 from .bgnbd import bgnbd_fit, expected_purchases, expected_purchases_new, p_alive
 from .clv import clv_bgnbd
 from .fitting import FitResult
@@ -35,10 +36,19 @@ from .rfm import (
     customer_transactions,
     encode_orders,
     finish_summary,
+    unit_key,
 )
 from .segments import RFMSegments, segment
 
-__all__ = ["ArrayHistory", "Forecast", "OrderHistory", "Tracking", "forecast", "forecast_history"]
+__all__ = [
+    "ArrayHistory",
+    "Forecast",
+    "ForecastSettings",
+    "OrderHistory",
+    "Tracking",
+    "forecast",
+    "forecast_history",
+]
 
 
 class OrderHistory(Protocol):
@@ -146,10 +156,69 @@ class Forecast:
     tracking: Tracking | None
 
 
-def _check(name: str, value: float, low: float, high: float) -> float:
-    if not low <= value <= high:
+def _check(name: str, value: Any, low: float, high: float) -> float:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float, np.number))
+        or not low <= value <= high
+    ):
         raise InputError(f"{name} must be between {low:g} and {high:g}; got {value!r}.")
     return float(value)
+
+
+@dataclass(frozen=True)
+class ForecastSettings(Settings):
+    """What a forecast is asked for, checked when made (an ``InputError`` names the field).
+
+    Parameters
+    ----------
+    holdout : float
+        Share of the observed time (first purchase to ``as_of``) held out to check the
+        model, 0 to 0.9; 0 skips the check.
+    horizon : float
+        Forecast horizon in ``unit`` (default 12 months).
+    unit : {"M", "W", "D"}
+        Time unit of recency, age and horizon (any case).
+    as_of : date, optional
+        End of observation (default the last order); kept as the ISO date.
+    gross_margin : float
+        Share of revenue kept as profit, for the CLV (default 1).
+    annual_discount_rate : float
+        Yearly discount rate for the CLV (default 10 %).
+
+    Examples
+    --------
+    >>> ForecastSettings(horizon=6, unit="w", as_of="2024-06-30")
+    ForecastSettings(holdout=0.25, horizon=6.0, unit='W', as_of='2024-06-30', \
+gross_margin=1.0, annual_discount_rate=0.1)
+    >>> ForecastSettings(holdout=0.95)
+    Traceback (most recent call last):
+    ...
+    retention_xl.errors.InputError: holdout must be between 0 and 0.9; got 0.95.
+    """
+
+    what: ClassVar[str] = "forecast setting"
+
+    holdout: float = 0.25
+    horizon: float = 12
+    unit: str = "M"
+    as_of: Any = None
+    gross_margin: float = 1.0
+    annual_discount_rate: float = 0.10
+
+    def __post_init__(self) -> None:
+        checked = {
+            "holdout": _check("holdout", self.holdout, 0.0, 0.9),
+            "horizon": _check("horizon", self.horizon, 0.0, 1e4),
+            "unit": unit_key(self.unit),
+            "as_of": None if self.as_of is None else _date(as_of_day(self.as_of, 0)).isoformat(),
+            "gross_margin": _check("gross_margin", self.gross_margin, 0.0, 1e6),
+            "annual_discount_rate": _check(
+                "annual_discount_rate", self.annual_discount_rate, 0.0, 10.0
+            ),
+        }
+        for name, value in checked.items():
+            object.__setattr__(self, name, value)
 
 
 def forecast(
@@ -199,8 +268,7 @@ def forecast(
     >>> result.summary.customer_ids.tolist(), bool(result.p_alive.min() > 0)
     (['a', 'b', 'c'], True)
     """
-    return forecast_history(
-        ArrayHistory.of(customer_ids, order_dates, amounts),
+    settings = ForecastSettings(
         holdout=holdout,
         horizon=horizon,
         unit=unit,
@@ -208,26 +276,17 @@ def forecast(
         gross_margin=gross_margin,
         annual_discount_rate=annual_discount_rate,
     )
+    return forecast_history(ArrayHistory.of(customer_ids, order_dates, amounts), settings)
 
 
-def forecast_history(
-    history: OrderHistory,
-    *,
-    holdout: float = 0.25,
-    horizon: float = 12,
-    unit: str = "M",
-    as_of: Any = None,
-    gross_margin: float = 1.0,
-    annual_discount_rate: float = 0.10,
-) -> Forecast:
+def forecast_history(history: OrderHistory, settings: ForecastSettings | None = None) -> Forecast:
     """:func:`forecast` of an :class:`OrderHistory` (orders in memory or in files read by
-    an engine); the same options."""
-    holdout = _check("holdout", holdout, 0.0, 0.9)
-    horizon = _check("horizon", horizon, 0.0, 1e4)
-    gross_margin = _check("gross_margin", gross_margin, 0.0, 1e6)
-    annual_discount_rate = _check("annual_discount_rate", annual_discount_rate, 0.0, 10.0)
-    end = as_of_day(as_of, history.last_day)
-    summary = finish_summary(history.transactions(end), end=end, unit=unit)
+    an engine) under ``settings`` (default :class:`ForecastSettings`)."""
+    chosen = settings or ForecastSettings()
+    holdout, horizon = chosen.holdout, chosen.horizon
+    gross_margin, annual_discount_rate = chosen.gross_margin, chosen.annual_discount_rate
+    end = as_of_day(chosen.as_of, history.last_day)
+    summary = finish_summary(history.transactions(end), end=end, unit=chosen.unit)
     unit = summary.unit
     days_per = UNIT_DAYS[unit]
     discount = float((1 + annual_discount_rate) ** (days_per / 365.25) - 1)

@@ -28,7 +28,7 @@ from .command import (
     subscription_movements,
     subscription_rows,
 )
-from .conventions import Conventions, conventions
+from .conventions import BillingSettings, SubscriptionConventions
 from .ledger import Ledger, ledger, ledger_from_orders, ledger_of_cells, spread_ledger, to_cents
 from .metrics import gross_revenue_retention, net_revenue_retention, quick_ratio
 from .movements import (
@@ -45,12 +45,12 @@ from .revenue_cohorts import REVENUE_VALUES, RevenueCohortTable, revenue_cohorts
 __all__ = [
     "COLUMNS",
     "REVENUE_VALUES",
-    "Conventions",
+    "BillingSettings",
     "Ledger",
     "MovementSums",
     "MrrMovements",
     "RevenueCohortTable",
-    "conventions",
+    "SubscriptionConventions",
     "finish_movements",
     "gross_revenue_retention",
     "ledger",

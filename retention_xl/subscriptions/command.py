@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from typing import Any, TextIO
 
+from .conventions import BillingSettings, SubscriptionConventions
 from .ledger import ledger_from_orders
 from .movements import MrrMovements, movements_from_ledger
 
@@ -20,46 +21,41 @@ __all__ = ["print_movements", "run_subscriptions", "subscription_movements", "su
 
 def subscription_movements(
     orders: Any,
-    *,
-    service: tuple[str, str] | None = None,
-    spread: str = "months",
-    **options: Any,
+    billing: BillingSettings | None = None,
+    conventions: SubscriptionConventions | None = None,
 ) -> MrrMovements:
-    """The movement table of what the order reader returned (see ``ledger_from_orders``)."""
-    return movements_from_ledger(
-        ledger_from_orders(orders, service=service, spread=spread), **options
-    )
+    """The movement table of what the order reader returned (see ``ledger_from_orders``):
+    ``billing`` says whether lines carry a service period and how they are spread."""
+    chosen = billing or BillingSettings()
+    book = ledger_from_orders(orders, service=chosen.service, spread=chosen.spread)
+    return movements_from_ledger(book, conventions)
 
 
 def subscription_rows(
     orders: Any,
+    billing: BillingSettings | None = None,
+    conventions: SubscriptionConventions | None = None,
     *,
     lang: str = "en",
-    service: tuple[str, str] | None = None,
-    spread: str = "months",
-    **options: Any,
 ) -> list[list[Any]]:
     """The labelled movement table (header row first; blanks None) of the orders read."""
-    return subscription_movements(orders, service=service, spread=spread, **options).rows_table(
-        lang
-    )
+    return subscription_movements(orders, billing, conventions).rows_table(lang)
 
 
 def run_subscriptions(
     orders: Any,
+    billing: BillingSettings | None = None,
+    conventions: SubscriptionConventions | None = None,
     *,
     fmt: str = "csv",
     lang: str = "en",
-    service: tuple[str, str] | None = None,
-    spread: str = "months",
     out: TextIO | None = None,
     err: TextIO | None = None,
-    **options: Any,
 ) -> int:
     """Print the movement table (``fmt`` "csv" or "table") to ``out`` and the conventions
     and counts to ``err``; return the exit code 0. Raises ``InputError`` for bad data or
     options (the command line prints it)."""
-    movements = subscription_movements(orders, service=service, spread=spread, **options)
+    movements = subscription_movements(orders, billing, conventions)
     return print_movements(movements, fmt=fmt, lang=lang, out=out, err=err)
 
 

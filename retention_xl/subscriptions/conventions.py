@@ -55,21 +55,22 @@ For billing lines with a service period (:func:`~retention_xl.subscriptions.spre
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import numpy as np
 
 from ..errors import InputError
 from ..periods import Period, parse_period
+from ..settings import Settings
 
 __all__ = [
     "CHURN_DENOMINATORS",
     "JOINED_AND_LEFT",
     "SPREADS",
     "ZERO_MRR",
-    "Conventions",
-    "conventions",
+    "BillingSettings",
+    "SubscriptionConventions",
 ]
 
 CHURN_DENOMINATORS: tuple[str, ...] = ("start", "start_plus_new", "average")
@@ -81,8 +82,28 @@ MONTHS_PER: dict[str, int] = {"M": 1, "Q": 3, "Y": 12}
 
 
 @dataclass(frozen=True)
-class Conventions:
-    """The conventions of one movement table (see the module docstring for each default)."""
+class SubscriptionConventions(Settings):
+    """The conventions of one movement table (see the module docstring for each default),
+    checked when made: an ``InputError`` names the field and the values it takes. Text
+    choices are read in any case and German period words are taken (``"Quartal"``).
+
+    Examples
+    --------
+    >>> SubscriptionConventions(period="Quartal", reactivation_gap=2)
+    SubscriptionConventions(period='Q', churn_denominator='start', joined_and_left='count', \
+reactivation_gap=2, zero_mrr='churn', gross_margin=1.0)
+    >>> SubscriptionConventions(zero_mrr="skip")
+    Traceback (most recent call last):
+    ...
+    retention_xl.errors.InputError: zero_mrr must be one of churn, pause; got 'skip'.
+    >>> SubscriptionConventions.from_mapping({"margin": 0.5})
+    Traceback (most recent call last):
+    ...
+    retention_xl.errors.InputError: unknown convention margin; the conventions are period, \
+churn_denominator, joined_and_left, reactivation_gap, zero_mrr, gross_margin.
+    """
+
+    what: ClassVar[str] = "convention"
 
     period: str = "M"
     churn_denominator: str = "start"
@@ -90,6 +111,38 @@ class Conventions:
     reactivation_gap: int = 1
     zero_mrr: str = "churn"
     gross_margin: float = 1.0
+
+    def __post_init__(self) -> None:
+        unit = parse_period(self.period)
+        if unit.code not in MONTHS_PER:
+            raise InputError(
+                "period must be M, Q or Y (months, quarters, years: the grain is a month); "
+                f"got {self.period!r}."
+            )
+        gap = _number(self.reactivation_gap)
+        if gap is None or gap != int(gap) or gap < 1:
+            raise InputError(
+                "reactivation_gap must be a whole number of months ≥ 1; got "
+                f"{self.reactivation_gap!r}."
+            )
+        margin = _number(self.gross_margin)
+        if margin is None or not 0 <= margin <= 1:
+            raise InputError(
+                "gross_margin must be a fraction between 0 and 1 (0.8 = 80 %); got "
+                f"{self.gross_margin!r}."
+            )
+        checked = {
+            "period": unit.code,
+            "churn_denominator": _choice(
+                "churn_denominator", self.churn_denominator, CHURN_DENOMINATORS
+            ),
+            "joined_and_left": _choice("joined_and_left", self.joined_and_left, JOINED_AND_LEFT),
+            "reactivation_gap": int(gap),
+            "zero_mrr": _choice("zero_mrr", self.zero_mrr, ZERO_MRR),
+            "gross_margin": margin,
+        }
+        for name, value in checked.items():
+            object.__setattr__(self, name, value)
 
     @property
     def unit(self) -> Period:
@@ -106,7 +159,7 @@ class Conventions:
 
         Examples
         --------
-        >>> conventions().describe()[0]
+        >>> SubscriptionConventions().describe()[0]
         'Periods: calendar months; MRR per customer and month (rows of one month add up).'
         """
         de = lang == "de"
@@ -176,59 +229,50 @@ def _number(value: Any) -> float | None:
     return number if np.isfinite(number) else None
 
 
-def conventions(**options: Any) -> Conventions:
-    """Validate convention keyword arguments into :class:`Conventions` (defaults for the rest).
-
-    Raises
-    ------
-    InputError
-        For an unknown name or a value outside the allowed ones, naming both.
+@dataclass(frozen=True)
+class BillingSettings(Settings):
+    """Where a billing export keeps what MRR is made of: the customer, the month (any date
+    in it, or ``YYYY-MM``) and the MRR columns; for billing lines with a service period its
+    start and end columns (the MRR column then holds the amount billed, spread over the
+    period's months by ``spread``, see the module docstring).
 
     Examples
     --------
-    >>> conventions(period="Quartal", reactivation_gap=2)
-    Conventions(period='Q', churn_denominator='start', joined_and_left='count', \
-reactivation_gap=2, zero_mrr='churn', gross_margin=1.0)
+    >>> BillingSettings(start_col="start", end_col="end").service
+    ('start', 'end')
+    >>> BillingSettings(start_col="start")
+    Traceback (most recent call last):
+    ...
+    retention_xl.errors.InputError: start_col and end_col name the service period's start \
+and end columns: give both or neither; got start_col='start', end_col=None.
     """
-    known = {f.name for f in fields(Conventions)}
-    unknown = sorted(set(options) - known)
-    if unknown:
-        raise InputError(
-            f"unknown convention {unknown[0]!r}; the conventions are {', '.join(sorted(known))}."
-        )
-    values: dict[str, Any] = {}
-    if "period" in options:
-        unit = parse_period(options["period"])
-        if unit.code not in MONTHS_PER:
+
+    what: ClassVar[str] = "billing column"
+
+    customer_col: str = "customer_id"
+    period_col: str = "period"
+    mrr_col: str = "mrr"
+    start_col: str | None = None
+    end_col: str | None = None
+    spread: str = "months"
+
+    def __post_init__(self) -> None:
+        for name in ("customer_col", "period_col", "mrr_col", "start_col", "end_col"):
+            value = getattr(self, name)
+            if (value is not None or name in ("customer_col", "period_col", "mrr_col")) and (
+                not isinstance(value, str) or not value.strip()
+            ):
+                raise InputError(f"{name} must name a column (a non-empty text); got {value!r}.")
+        if (self.start_col is None) != (self.end_col is None):
             raise InputError(
-                "period must be M, Q or Y (months, quarters, years: the grain is a month); "
-                f"got {options['period']!r}."
+                "start_col and end_col name the service period's start and end columns: give "
+                f"both or neither; got start_col={self.start_col!r}, end_col={self.end_col!r}."
             )
-        values["period"] = unit.code
-    if "churn_denominator" in options:
-        values["churn_denominator"] = _choice(
-            "churn_denominator", options["churn_denominator"], CHURN_DENOMINATORS
-        )
-    if "joined_and_left" in options:
-        values["joined_and_left"] = _choice(
-            "joined_and_left", options["joined_and_left"], JOINED_AND_LEFT
-        )
-    if "zero_mrr" in options:
-        values["zero_mrr"] = _choice("zero_mrr", options["zero_mrr"], ZERO_MRR)
-    if "reactivation_gap" in options:
-        gap = _number(options["reactivation_gap"])
-        if gap is None or gap != int(gap) or gap < 1:
-            raise InputError(
-                "reactivation_gap must be a whole number of months ≥ 1; got "
-                f"{options['reactivation_gap']!r}."
-            )
-        values["reactivation_gap"] = int(gap)
-    if "gross_margin" in options:
-        margin = _number(options["gross_margin"])
-        if margin is None or not 0 <= margin <= 1:
-            raise InputError(
-                "gross_margin must be a fraction between 0 and 1 (0.8 = 80 %); got "
-                f"{options['gross_margin']!r}."
-            )
-        values["gross_margin"] = margin
-    return Conventions(**values)
+        object.__setattr__(self, "spread", _choice("spread", self.spread, SPREADS))
+
+    @property
+    def service(self) -> tuple[str, str] | None:
+        """The service period's (start, end) columns, or None."""
+        if self.start_col is None or self.end_col is None:
+            return None
+        return (self.start_col, self.end_col)

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .conventions import Conventions, conventions
+from .conventions import SubscriptionConventions
 from .ledger import Ledger, ledger
 from .metrics import gross_revenue_retention, net_revenue_retention, quick_ratio
 from .timeline import Timeline, timeline
@@ -104,7 +104,7 @@ class MrrMovements:
     quick_ratio: np.ndarray
     arpa: np.ndarray
     ltv: np.ndarray
-    conventions: Conventions
+    conventions: SubscriptionConventions
     rows: int  # input rows (or billing lines) used
     cells: int  # customer-months with a row
     customers: int  # distinct customers in the input
@@ -182,7 +182,12 @@ def _show(value: Any, kind: str) -> str:
     return str(value)
 
 
-def mrr_movements(customer_ids: Any, periods: Any, mrr: Any, **options: Any) -> MrrMovements:
+def mrr_movements(
+    customer_ids: Any,
+    periods: Any,
+    mrr: Any,
+    conventions: SubscriptionConventions | None = None,
+) -> MrrMovements:
     """MRR movements from a long table: one row per customer and period with their MRR.
 
     Parameters
@@ -194,7 +199,7 @@ def mrr_movements(customer_ids: Any, periods: Any, mrr: Any, **options: Any) -> 
         Rows of one customer in one month add up.
     mrr : array_like
         Monthly recurring revenue of the row, in currency (≥ 0 after adding up a month).
-    **options
+    conventions : SubscriptionConventions, optional
         The conventions, each with its default (see :mod:`retention_xl.subscriptions.
         conventions`): ``period="M"``, ``churn_denominator="start"``,
         ``joined_and_left="count"``, ``reactivation_gap=1``, ``zero_mrr="churn"``,
@@ -236,11 +241,12 @@ def mrr_movements(customer_ids: Any, periods: Any, mrr: Any, **options: Any) -> 
     >>> m.nrr.round(4).tolist()  # March: (200 − 30 contraction − 50 churn) / 200
     [nan, 1.1333, 0.6]
     """
-    conventions(**options)  # refuse a wrong convention before reading any data
-    return movements_from_ledger(ledger(customer_ids, periods, mrr), **options)
+    return movements_from_ledger(ledger(customer_ids, periods, mrr), conventions)
 
 
-def movements_from_ledger(book: Ledger, **options: Any) -> MrrMovements:
+def movements_from_ledger(
+    book: Ledger, conventions: SubscriptionConventions | None = None
+) -> MrrMovements:
     """:func:`mrr_movements` of a :class:`~.ledger.Ledger` (long table or spread lines).
 
     Examples
@@ -251,7 +257,7 @@ def movements_from_ledger(book: Ledger, **options: Any) -> MrrMovements:
     >>> int(movements_from_ledger(annual).churn.sum())  # paid once a year, never churned
     0
     """
-    chosen = conventions(**options)
+    chosen = conventions or SubscriptionConventions()
     span = (book.first_month, book.last_month)
     return finish_movements(movement_sums(book, chosen, span), chosen, span, book.source)
 
@@ -278,14 +284,16 @@ class MovementSums:
         )
 
 
-def movement_sums(book: Ledger, options: Conventions, span: tuple[int, int]) -> MovementSums:
+def movement_sums(
+    book: Ledger, options: SubscriptionConventions, span: tuple[int, int]
+) -> MovementSums:
     """The sums of the customers in ``book`` over the months ``span`` (first, last) of the
     whole data, under ``options`` (:func:`~.conventions.conventions`).
 
     Examples
     --------
     >>> part = ledger(["a", "a"], ["2024-01", "2024-02"], [10, 12])
-    >>> s = movement_sums(part, conventions(), (part.first_month, part.last_month + 1))
+    >>> s = movement_sums(part, SubscriptionConventions(), (part.first_month, part.last_month + 1))
     >>> s.sums["mrr_end"].tolist(), s.sums["churn"].tolist()
     ([1000, 1200, 0], [0, 0, 1200])
     """
@@ -297,7 +305,9 @@ def movement_sums(book: Ledger, options: Conventions, span: tuple[int, int]) -> 
     )
 
 
-def _snapshots(span: tuple[int, int], options: Conventions) -> tuple[np.ndarray, np.ndarray, int]:
+def _snapshots(
+    span: tuple[int, int], options: SubscriptionConventions
+) -> tuple[np.ndarray, np.ndarray, int]:
     """The periods of the data's months ``span`` (absolute indexes), the snapshot month of
     each (its last month, or the data's last month for the period the data ends in) and the
     first index."""
@@ -319,7 +329,7 @@ def _sum_by(index: np.ndarray, weights: np.ndarray, n: int, exact: bool) -> np.n
     return np.bincount(index, weights=weights, minlength=n)[:n].astype(np.int64)
 
 
-def _movements(spells: Timeline, options: Conventions) -> dict[str, np.ndarray]:
+def _movements(spells: Timeline, options: SubscriptionConventions) -> dict[str, np.ndarray]:
     """The sums per period, from every customer's snapshot cells (at most one per period).
 
     Snapshot cells are sorted by customer, then period; a cell whose predecessor is the same
@@ -433,7 +443,7 @@ def _divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
 
 
 def finish_movements(
-    part: MovementSums, options: Conventions, span: tuple[int, int], source: str = ""
+    part: MovementSums, options: SubscriptionConventions, span: tuple[int, int], source: str = ""
 ) -> MrrMovements:
     """The movement table of the sums of all customers over the months ``span``: the
     labels, the rates (kpi-spec §4) and the counts, as :func:`mrr_movements` returns it."""

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
 from ..cohorts import CohortTable
 from ..errors import InputError
 from ..periods import Period
-from .conventions import Conventions, conventions
+from .conventions import SubscriptionConventions
 from .ledger import Ledger, month_label, month_start
 from .timeline import timeline
 
@@ -40,7 +39,7 @@ class RevenueCohortTable(CohortTable):
     denominator of its MRR retention and the weight of the weighted average.
     """
 
-    subscription: Conventions = field(default_factory=Conventions)
+    subscription: SubscriptionConventions = field(default_factory=SubscriptionConventions)
     starting_mrr: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     def conventions(self, lang: str = "en") -> list[str]:
@@ -73,7 +72,10 @@ class RevenueCohortTable(CohortTable):
 
 
 def revenue_cohorts(
-    book: Ledger, *, value: str = "mrr_retention", **options: Any
+    book: Ledger,
+    conventions: SubscriptionConventions | None = None,
+    *,
+    value: str = "mrr_retention",
 ) -> RevenueCohortTable:
     """Revenue cohort table of a :class:`~.ledger.Ledger`.
 
@@ -83,9 +85,9 @@ def revenue_cohorts(
         From :func:`~.ledger.ledger` or :func:`~.ledger.spread_ledger`.
     value : {"mrr_retention", "mrr", "customers", "retention"}
         What a cell shows (see :data:`REVENUE_VALUES`).
-    **options
+    conventions : SubscriptionConventions, optional
         The conventions of :mod:`.conventions` (``period``, ``zero_mrr``,
-        ``reactivation_gap``; the others do not change cohorts).
+        ``reactivation_gap`` change cohorts; the others do not).
 
     Returns
     -------
@@ -112,7 +114,7 @@ def revenue_cohorts(
     """
     if value not in REVENUE_VALUES:
         raise InputError(f"value must be one of {', '.join(REVENUE_VALUES)}; got {value!r}.")
-    chosen = conventions(**options)
+    chosen = conventions or SubscriptionConventions()
     spells = timeline(book, chosen)
     k = chosen.months
     low, high = spells.first // k, spells.last // k

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .conventions import Conventions
+from .conventions import SubscriptionConventions
 from .ledger import Ledger
 
 __all__ = ["CustomerMonths", "Timeline", "customer_months", "timeline"]
@@ -47,7 +47,9 @@ def _starts(codes: np.ndarray, months: np.ndarray, gap: int) -> np.ndarray:
     return start
 
 
-def timeline(book: Ledger, options: Conventions, span: tuple[int, int] | None = None) -> Timeline:
+def timeline(
+    book: Ledger, options: SubscriptionConventions, span: tuple[int, int] | None = None
+) -> Timeline:
     """Resolve a ledger into spells under ``options`` (``zero_mrr``, ``reactivation_gap``).
 
     Rules, in order: (1) under ``zero_mrr="churn"`` zero-MRR cells are dropped (no row);
@@ -58,10 +60,10 @@ def timeline(book: Ledger, options: Conventions, span: tuple[int, int] | None = 
 
     Examples
     --------
-    >>> from .conventions import conventions
+    >>> from .conventions import SubscriptionConventions
     >>> from .ledger import ledger
     >>> book = ledger(["a"] * 3, ["2024-01", "2024-02", "2024-04"], [10, 10, 12])
-    >>> t = timeline(book, conventions(reactivation_gap=2))  # a 1-month gap is held
+    >>> t = timeline(book, SubscriptionConventions(reactivation_gap=2))  # a 1-month gap is held
     >>> (t.months - t.first).tolist(), (t.cents // 100).tolist(), t.spell_start.tolist()
     ([0, 1, 2, 3], [10, 10, 0, 12], [True, False, False, False])
     """
@@ -119,7 +121,7 @@ class CustomerMonths:
     in_input: np.ndarray  # the month has a row in the input
 
 
-def customer_months(book: Ledger, options: Conventions) -> CustomerMonths:
+def customer_months(book: Ledger, options: SubscriptionConventions) -> CustomerMonths:
     """The ledger's cells and the spells' months, merged.
 
     Summing ``cents`` of the months that are a period's snapshot month gives its MRR end;
@@ -127,10 +129,11 @@ def customer_months(book: Ledger, options: Conventions) -> CustomerMonths:
 
     Examples
     --------
-    >>> from .conventions import conventions
+    >>> from .conventions import SubscriptionConventions
     >>> from .ledger import ledger
     >>> book = ledger(["a", "a", "a"], ["2024-01", "2024-02", "2024-04"], [5, 0, 5])
-    >>> rows = customer_months(book, conventions(zero_mrr="pause", reactivation_gap=2))
+    >>> rows = customer_months(
+    ...     book, SubscriptionConventions(zero_mrr="pause", reactivation_gap=2))
     >>> (rows.months - rows.months[0]).tolist(), rows.subscribed.tolist(), rows.in_input.tolist()
     ([0, 1, 2, 3], [True, True, True, True], [True, True, False, True])
     """

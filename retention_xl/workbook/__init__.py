@@ -1,4 +1,5 @@
-"""Workbooks: the only package that imports openpyxl.
+"""Workbooks: the only package that imports openpyxl; every writer renders a result it is
+given (:mod:`retention_xl.results` computes them) and reads no file and fits no model.
 
 - :mod:`.kpi_template` — the "KPI calculator" (inputs and every KPI, English and German,
   ``.xlsx`` with native formulas or ``.xlsm`` calling the Excel functions);
@@ -11,6 +12,7 @@
 - :mod:`.xlsm` — the xlwings VBA base and spilling formulas for ``.xlsm`` files;
 - :mod:`.forecast_template` — the forecast workbook (customers by CLV, RFM segments,
   the BG/NBD and Gamma-Gamma models with their holdout check);
+- :mod:`.user_template` — your own workbook with cells named ``rx_…`` filled;
 - :mod:`.files` — atomic saving that never overwrites unasked.
 """
 
@@ -18,10 +20,11 @@ from __future__ import annotations
 
 from .cohort_template import cohort_workbook, write_cohort_workbook
 from .files import save_atomically
-from .forecast_template import forecast_workbook, run_forecast, write_forecast_workbook
+from .forecast_template import forecast_workbook, write_forecast_workbook
 from .kpi_template import EXAMPLE, INPUTS, compute_kpis, kpi_workbook, write_kpi_workbook
 from .live_cohorts import live_cohort_workbook, write_live_cohort_workbook
 from .subscription_template import subscription_workbook, write_subscription_workbook
+from .user_template import write_user_workbook
 
 __all__ = [
     "EXAMPLE",
@@ -31,7 +34,6 @@ __all__ = [
     "forecast_workbook",
     "kpi_workbook",
     "live_cohort_workbook",
-    "run_forecast",
     "save_atomically",
     "subscription_workbook",
     "write_cohort_workbook",
@@ -39,4 +41,5 @@ __all__ = [
     "write_kpi_workbook",
     "write_live_cohort_workbook",
     "write_subscription_workbook",
+    "write_user_workbook",
 ]

@@ -28,12 +28,11 @@ from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .. import kpis
-from ..cohorts import CohortTable, cohort_table, describe_conventions
+from ..cohorts import CohortSpec, CohortTable, describe_conventions
 from ..errors import TemplateError
 from ..io import Orders
 from ..names import safe_sheet_name
-from ..periods import parse_period
+from ..results import CohortResult
 from .files import save_atomically
 from .parts import (
     MAX_TEXT,
@@ -55,8 +54,6 @@ __all__ = [
     "TABLE_NAME",
     "SummaryRow",
     "check_limits",
-    "check_span",
-    "cohort_summary",
     "cohort_workbook",
     "heatmap",
     "instruction_lines",
@@ -65,6 +62,7 @@ __all__ = [
     "quoted",
     "straight",
     "summary_row",
+    "summary_rows",
     "write_cohort_workbook",
     "write_instructions",
     "write_summary",
@@ -193,46 +191,8 @@ def summary_row(key: str, value: float | None, lang: str) -> SummaryRow:
     )
 
 
-def cohort_summary(table: CohortTable, orders: Orders, lang: str = "en") -> list[SummaryRow]:
-    """The KPI summary of a cohort analysis, computed with the numpy core.
-
-    Cohort sizes, retention after 1, 3, 6 and 12 periods (weighted average row), and over
-    all orders up to ``as_of``: repeat-customer rate (customers with at least two purchases
-    / customers), average order value (net revenue / purchases) and purchase frequency
-    (purchases / customers). Refund rows are not purchases.
-    """
-    seen = orders.order_dates <= np.datetime64(table.as_of, "D")
-    purchase = seen if orders.amounts is None else seen & (orders.amounts >= 0)
-    _, counts = np.unique(orders.customer_ids[purchase], return_counts=True)
-    revenue = None if orders.amounts is None else float(orders.amounts[seen].sum())
-    return summary_from_totals(
-        table, counts.size, int((counts >= 2).sum()), int(purchase.sum()), revenue, lang
-    )
-
-
-def summary_from_totals(
-    table: CohortTable,
-    customers: int,
-    repeat_customers: int,
-    purchases: int,
-    revenue: float | None,
-    lang: str = "en",
-) -> list[SummaryRow]:
-    """The KPI summary from the triangle and the order totals up to ``as_of`` (what an
-    engine aggregating a log too large for memory hands over instead of the orders)."""
-    values: dict[str, float | None] = {
-        "customers": float(table.sizes.sum()),
-        "cohorts": float(len(table.labels)),
-    }
-    if table.value == "retention":
-        for k in (1, 3, 6, 12):
-            observed = k < table.weighted_average.size
-            values[f"retention_{k}"] = float(table.weighted_average[k]) if observed else None
-    values["repeat_customer_rate"] = float(kpis.repeat_customer_rate(repeat_customers, customers))
-    if revenue is not None:
-        net = max(revenue, 0.0)
-        values["average_order_value"] = float(kpis.average_order_value(net, purchases))
-    values["purchase_frequency"] = float(kpis.purchase_frequency(purchases, customers))
+def summary_rows(values: dict[str, float | None], lang: str) -> list[SummaryRow]:
+    """The summary KPIs (:func:`retention_xl.results.summary_values`) as labelled rows."""
     return [summary_row(key, value, lang) for key, value in values.items()]
 
 
@@ -257,22 +217,6 @@ def check_limits(orders: Orders | None, table: CohortTable | None) -> None:
             raise TemplateError(
                 f"a customer id has {longest:,} characters; Excel cells hold at most {MAX_TEXT:,}."
             )
-
-
-def check_span(orders: Orders, period: str) -> None:
-    """Refuse, before any computing, a triangle wider than Excel's columns."""
-    unit = parse_period(period)
-    days = orders.order_dates.astype("datetime64[D]").astype(np.int64)
-    low, high = int(days.min()), int(days.max())
-    if unit.rolling:
-        span = (high - low) // unit.days + 1
-    else:
-        span = int(unit.index(np.array([high]))[0] - unit.index(np.array([low]))[0]) + 1
-    if span + 2 > MAX_COLUMNS:
-        raise TemplateError(
-            f"the orders span {span:,} periods of {period!r}, more than Excel's {MAX_COLUMNS:,} "
-            "columns; choose a longer period (W or M instead of D)."
-        )
 
 
 def _write_orders(ws: Worksheet, lang: str, orders: Orders | None, limit: int | None) -> None:
@@ -584,87 +528,56 @@ def write_instructions(ws: Worksheet, lines: list[tuple[str, bool]]) -> None:
     ws.column_dimensions["A"].width = 110
 
 
-def cohort_workbook(lang: str = "en", orders: Orders | None = None, **options: Any) -> Any:
+def cohort_workbook(
+    lang: str = "en",
+    result: CohortResult | None = None,
+    *,
+    spec: CohortSpec | None = None,
+    xlsm: bool = False,
+    segment: str | None = None,
+) -> Any:
     """Build the cohort workbook as an openpyxl workbook.
 
     Parameters
     ----------
     lang : {"en", "de"}
-    orders : Orders, optional
-        Orders to fill in; without them the workbook is the empty template.
-    **options
-        ``period``, ``kind``, ``value``, ``as_of``, ``include_incomplete`` (the conventions of
-        :func:`retention_xl.cohorts.cohort_table`); ``xlsm`` (build the xlwings variant that
-        computes the triangle with ``=COHORT_TABLE``); ``segment`` (a store or segment name,
-        added as text to the title and the cohort sheet's name); ``table`` (the triangle of
-        ``orders`` when the caller has computed it already).
+    result : CohortResult, optional
+        The analysis to show (:func:`retention_xl.results.cohort_result`); without it the
+        workbook is the empty template.
+    spec : CohortSpec, optional
+        The conventions the empty template states (and, ``xlsm``, its formula computes);
+        a result states its own.
+    xlsm : bool
+        Build the xlwings variant that computes the triangle with ``=COHORT_TABLE``.
+    segment : str, optional
+        A store or segment name, added as text to the title and the cohort sheet's name.
 
     Raises
     ------
     TemplateError
         For an unknown language, or data beyond Excel's limits (checked before writing).
     """
-    book, _ = _build(lang, orders, fast_rows=False, **options)
+    book, _ = _build(lang, result, spec=spec, xlsm=xlsm, segment=segment, fast_rows=False)
     return book
 
 
 def _build(
-    lang: str = "en",
-    orders: Orders | None = None,
+    lang: str,
+    result: CohortResult | None,
     *,
-    period: str = "M",
-    kind: str = "on",
-    value: str = "retention",
-    as_of: Any = None,
-    include_incomplete: bool = False,
-    xlsm: bool = False,
-    segment: str | None = None,
-    table: CohortTable | None = None,
-    fast_rows: bool = False,
-    totals: Any = None,
-    source: str = "",
+    spec: CohortSpec | None,
+    xlsm: bool,
+    segment: str | None,
+    fast_rows: bool,
 ) -> tuple[Any, Edit]:
     """The workbook and the edit to apply to its saved parts (rows appended as XML when
-    ``fast_rows``; the spilling formula marked for ``xlsm``).
-
-    Parameters
-    ----------
-    lang : {"en", "de"}
-    orders : Orders, optional
-        Orders to fill in; without them the workbook is the empty template.
-    period, kind, value, as_of, include_incomplete
-        The conventions of :func:`retention_xl.cohorts.cohort_table`.
-    xlsm : bool
-        Build the xlwings variant that computes the triangle with ``=COHORT_TABLE``.
-    segment : str, optional
-        Store or segment name: added (as text) to the title and the cohort sheet's name.
-    table : CohortTable, optional
-        The triangle of ``orders`` when the caller has computed it already.
-    totals, source : optional
-        Without ``orders``: the order totals of an engine
-        (:class:`~retention_xl.engines.report.OrderTotals`) and the name of the data, for a
-        workbook of the triangle and summary whose orders are too many for a sheet.
-
-    Raises
-    ------
-    TemplateError
-        For an unknown language, or data beyond Excel's limits (checked before writing).
-    """
+    ``fast_rows``; the spilling formula marked for ``xlsm``)."""
     if lang not in ("en", "de"):
         raise TemplateError(f"lang must be 'en' or 'de'; got {lang!r}.")
-    if orders is not None and len(orders) and table is None:
-        check_span(orders, period)
-    if orders is not None and len(orders) and not xlsm and table is None:
-        table = cohort_table(
-            orders.customer_ids,
-            orders.order_dates,
-            orders.amounts,
-            period=period,
-            kind=kind,
-            value=value,
-            as_of=as_of,
-            include_incomplete=include_incomplete,
-        )
+    if xlsm and result is not None:
+        raise TemplateError("the xlwings cohort workbook computes its own triangle: no result.")
+    orders = result.orders if result is not None else None
+    table = result.table if result is not None else None
     check_limits(orders, table)
     if xlsm:
         book = xlwings_base()
@@ -683,10 +596,8 @@ def _build(
         f" — {excel_text(check_text(segment, 'the segment name'))}" if segment else ""
     )
     cohorts_ws["A1"].data_type = "s"  # a segment name is data: never a formula
-    if table is not None:
-        rejected = orders.report.rows_rejected if orders is not None else 0
-        if orders is not None:
-            source = Path(orders.report.source).name
+    if result is not None and table is not None:
+        rejected, source = result.rows_rejected, result.source
         note = (
             f"{source}: {table.orders_used:,} Bestellungen in der Tabelle, {rejected:,} abgelehnt"
             if lang == "de"
@@ -694,22 +605,11 @@ def _build(
         )
         conventions_block(cohorts_ws, table.conventions(lang), note)
         deferred = _write_triangle(cohorts_ws, lang, table, defer=fast_rows)
-        if orders is not None:
-            summary = cohort_summary(table, orders, lang)
-        else:
-            if totals is None:
-                raise TemplateError("a cohort table without orders needs their totals.")
-            summary = summary_from_totals(
-                table,
-                totals.customers,
-                totals.repeat_customers,
-                totals.purchases,
-                totals.revenue,
-                lang,
-            )
-        write_summary(summary_ws, lang, summary)
+        write_summary(summary_ws, lang, summary_rows(result.summary, lang))
     else:
-        stated = describe_conventions(period, kind, value, None, include_incomplete, lang)
+        chosen = spec or CohortSpec.of()
+        period, kind, value = chosen.period.code, chosen.kind, chosen.value
+        stated = describe_conventions(period, kind, value, None, chosen.include_incomplete, lang)
         conventions_block(cohorts_ws, stated, phrase("axis", lang))
         if xlsm:
             _write_spilling_triangle(cohorts_ws, summary_ws, lang, period, kind, value)
@@ -740,7 +640,7 @@ def _build(
         fit_to_page(sheet)
     book.properties.creator = "retention_xl"
     book.properties.created = book.properties.modified = dt.datetime(2024, 1, 1)
-    if orders is not None or table is not None:  # a filled workbook is dated
+    if result is not None:  # a filled workbook is dated
         book.properties.modified = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     orders_part = f"xl/worksheets/sheet{book.worksheets.index(orders_ws) + 1}.xml"
     cohorts_part = f"xl/worksheets/sheet{book.worksheets.index(cohorts_ws) + 1}.xml"
@@ -767,17 +667,19 @@ def _build(
 def write_cohort_workbook(
     path: str | Path,
     lang: str = "en",
-    orders: Orders | None = None,
+    result: CohortResult | None = None,
     *,
-    overwrite: bool = False,
+    spec: CohortSpec | None = None,
     xlsm: bool = False,
-    **conventions: Any,
+    segment: str | None = None,
+    overwrite: bool = False,
 ) -> Path:
-    """Build the cohort workbook and save it atomically (never over a file unasked)."""
+    """Build the cohort workbook (see :func:`cohort_workbook`) and save it atomically
+    (never over a file unasked)."""
     suffix = ".xlsm" if xlsm else ".xlsx"
     if Path(path).suffix.lower() != suffix:
         raise TemplateError(
             f"{path}: the {'xlwings' if xlsm else 'plain'} cohort workbook must end in {suffix}."
         )
-    book, edit = _build(lang, orders, xlsm=xlsm, fast_rows=True, **conventions)
+    book, edit = _build(lang, result, spec=spec, xlsm=xlsm, segment=segment, fast_rows=True)
     return save_atomically(book, path, overwrite=overwrite, edit=edit)

@@ -6,10 +6,9 @@ segment, P(alive), expected purchases and spend over the horizon, CLV), a Segmen
 (customers, revenue and average P(alive) per segment as native formulas over the Customers
 table, with a bar chart), a Model sheet (fitted parameters, diagnostics and the holdout
 check: actual against expected repeat purchases per period, as in figure 1 of Fader,
-Hardie & Lee 2005) and instructions. The numbers are values computed by
-:mod:`retention_xl.models` when the workbook is written; refresh by writing it again.
-Imports openpyxl, :mod:`.parts`, :mod:`.styles`, :mod:`.files`; the models (scipy) and the
-reader are imported when a workbook is written.
+Hardie & Lee 2005) and instructions. The numbers are values of a forecast computed
+by :mod:`retention_xl.results` (this module fits nothing); refresh by writing it again.
+Imports openpyxl, :mod:`.parts`, :mod:`.styles`, :mod:`.files` and the Forecast type.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ import datetime as dt
 import math
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from openpyxl import Workbook
@@ -29,24 +28,22 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..errors import InputError, TemplateError
-from ..io import Orders
+from ..errors import TemplateError
 from .files import save_atomically
 from .parts import MAX_TEXT, Edit, check_text, excel_text, insert_rows, resize_table
 from .styles import GUIDE_COST, MAX_ROWS, fit_to_page, head
 
+if TYPE_CHECKING:  # the models import scipy: not needed to lay a forecast out
+    from ..models.forecast import Forecast
+
 __all__ = [
     "COLUMNS",
-    "FORECAST_OPTIONS",
     "TABLE_NAME",
     "forecast_workbook",
-    "run_forecast",
     "write_forecast_workbook",
 ]
 
 TABLE_NAME = {"en": "Customers", "de": "Kunden"}
-#: The keyword options of :func:`write_forecast_workbook` that batch filling passes on.
-FORECAST_OPTIONS = ("holdout", "horizon", "unit", "as_of", "gross_margin", "annual_discount_rate")
 #: The Customers table's columns (key, English header, German header, number format).
 COLUMNS: tuple[tuple[str, str, str, str], ...] = (
     ("customer_id", "Customer", "Kunde", "@"),
@@ -500,52 +497,21 @@ def _write_instructions(ws: Worksheet, lang: str, result: Any) -> None:
 
 
 def forecast_workbook(
-    lang: str,
-    orders: Any,
-    *,
-    holdout: float = 0.25,
-    horizon: float = 12,
-    unit: str = "M",
-    as_of: Any = None,
-    gross_margin: float = 1.0,
-    annual_discount_rate: float = 0.10,
-    segment: str | None = None,
-) -> tuple[Any, Edit, Any]:
-    """The forecast workbook (openpyxl), the edit that inserts the customer rows, and the
-    :class:`~retention_xl.models.forecast.Forecast` it shows.
-
-    ``orders`` are :class:`~retention_xl.io.Orders`, or a
-    :class:`~retention_xl.models.forecast.Forecast` already computed (by
+    lang: str, result: Forecast, *, segment: str | None = None
+) -> tuple[Any, Edit]:
+    """The forecast workbook (openpyxl) of a computed forecast
+    (:func:`retention_xl.results.forecast_result`, or
     :func:`retention_xl.engines.forecast_from_files` from files of any size), shown as it
-    is: its own holdout, horizon, unit and rates.
+    is — its own holdout, horizon, unit and rates — and the edit that inserts the customer
+    rows.
 
     Raises
     ------
     TemplateError
         For an unknown language, or more customers than an Excel sheet holds.
-    InputError
-        For orders the models cannot use (see :func:`retention_xl.models.forecast.forecast`).
     """
-    from ..models.forecast import Forecast, forecast
-
     if lang not in ("en", "de"):
         raise TemplateError(f"lang must be 'en' or 'de'; got {lang!r}.")
-    if isinstance(orders, Forecast):
-        result = orders
-    else:
-        if len(orders) == 0:
-            raise InputError(f"{orders.report.source}: no orders to forecast from.")
-        result = forecast(
-            orders.customer_ids,
-            orders.order_dates,
-            orders.amounts,
-            holdout=holdout,
-            horizon=horizon,
-            unit=unit,
-            as_of=as_of,
-            gross_margin=gross_margin,
-            annual_discount_rate=annual_discount_rate,
-        )
     if len(result.summary) + 1 > MAX_ROWS:
         raise TemplateError(
             f"{len(result.summary):,} customers do not fit on one sheet (Excel holds "
@@ -584,85 +550,32 @@ def forecast_workbook(
             parts[part] = xml.encode("utf-8")
         resize_table(parts, TABLE_NAME[lang], ref)
 
-    return book, edit, result
+    return book, edit
 
 
 def write_forecast_workbook(
     path: str | Path,
     lang: str,
-    orders: Any,
+    result: Forecast,
     *,
-    holdout: float = 0.25,
-    horizon: float = 12,
     overwrite: bool = False,
-    unit: str = "M",
-    as_of: Any = None,
-    gross_margin: float = 1.0,
-    annual_discount_rate: float = 0.10,
     segment: str | None = None,
 ) -> Path:
-    """Compute the forecast of ``orders`` and save the workbook atomically (an existing
-    file only with ``overwrite``).
+    """Save the workbook of a computed forecast atomically (an existing file only with
+    ``overwrite``).
 
     Parameters
     ----------
     path : path
         ``.xlsx`` file to write.
     lang : {"en", "de"}
-    orders : Orders or Forecast
-        From :func:`retention_xl.read_orders` (ids, ``datetime64[D]`` dates, amounts), or a
-        forecast already computed (:func:`retention_xl.engines.forecast_from_files`),
-        written with its own options.
-    holdout : float
-        Share of the observed time held out for the model check (default 0.25; 0: none).
-    horizon : float
-        Forecast horizon in ``unit`` (default 12 months).
-    unit : {"M", "W", "D"}
-    as_of, gross_margin, annual_discount_rate
-        See :func:`retention_xl.models.forecast.forecast`.
+    result : Forecast
+        From :func:`retention_xl.results.forecast_result` (orders in memory) or
+        :func:`retention_xl.engines.forecast_from_files`.
     segment : str, optional
         A store or segment name, shown on the Segments sheet (as text).
     """
     if Path(path).suffix.lower() != ".xlsx":
         raise TemplateError(f"{path}: the forecast workbook must end in .xlsx.")
-    book, edit, _ = forecast_workbook(
-        lang,
-        orders,
-        holdout=holdout,
-        horizon=horizon,
-        unit=unit,
-        as_of=as_of,
-        gross_margin=gross_margin,
-        annual_discount_rate=annual_discount_rate,
-        segment=segment,
-    )
+    book, edit = forecast_workbook(lang, result, segment=segment)
     return save_atomically(book, path, overwrite=overwrite, edit=edit)
-
-
-def run_forecast(
-    orders: Orders | str | Path,
-    out: str | Path,
-    *,
-    holdout: float = 0.25,
-    horizon: float = 12,
-    lang: str = "en",
-    overwrite: bool = False,
-    **options: Any,
-) -> Path:
-    """The ``retention-xl forecast`` command: read ``orders`` (a path, or
-    :class:`~retention_xl.io.Orders`) and write the forecast workbook to ``out``.
-
-    ``options`` go to :func:`retention_xl.read_orders` for a path (``customer_col`` …)
-    except ``unit``, ``as_of``, ``gross_margin`` and ``annual_discount_rate``, which go to
-    the forecast.
-    """
-    forecast_keys = FORECAST_OPTIONS[2:]
-    settings = {k: v for k, v in options.items() if k in forecast_keys and v is not None}
-    if not isinstance(orders, Orders):
-        from ..io import read_orders
-
-        read = {k: v for k, v in options.items() if k not in forecast_keys}
-        orders = read_orders(orders, **read)
-    return write_forecast_workbook(
-        out, lang, orders, holdout=holdout, horizon=horizon, overwrite=overwrite, **settings
-    )

@@ -27,7 +27,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .. import kpis
 from ..definitions import DEFINITIONS, SUBSCRIPTION_DEFINITIONS, Definition, Parameter
 from ..errors import TemplateError
-from ..io import Orders
 from .files import save_atomically
 from .parts import check_text, excel_text
 from .styles import GUIDE_COST, INPUT_FILL, fit_to_page, head
@@ -39,7 +38,6 @@ __all__ = [
     "SHEET_DEFINITIONS",
     "InputRow",
     "compute_kpis",
-    "kpi_values",
     "kpi_workbook",
     "write_kpi_workbook",
 ]
@@ -555,41 +553,6 @@ def _argument(
     if row.kind == "date":
         return np.datetime64(values[source], "D")
     return values[source]
-
-
-def kpi_values(orders: Orders, as_of: Any = None, window_days: int = 90) -> dict[str, Any]:
-    """The KPI sheet's order-based inputs computed from orders (up to ``as_of``).
-
-    Fills customers (distinct buyers), returning customers (2+ purchases), orders
-    (purchases; refund rows are not orders), revenue (net of refunds), ``as_of`` (default the
-    last order date), the window and the customer list (orders and last purchase per
-    customer). Inputs that orders cannot tell — customers at the start and end of a period,
-    MRR figures, margins, costs — stay blank, and so do the KPIs that need them.
-    """
-    days = orders.order_dates.astype("datetime64[D]")
-    end = days.max() if as_of is None else np.datetime64(as_of, "D")
-    seen = days <= end
-    purchase = seen if orders.amounts is None else seen & (orders.amounts >= 0)
-    ids, inverse, counts = np.unique(
-        orders.customer_ids[purchase], return_inverse=True, return_counts=True
-    )
-    last = np.full(ids.size, np.datetime64("NaT"), dtype="datetime64[D]")
-    order = np.argsort(days[purchase], kind="stable")
-    last[inverse[order]] = days[purchase][order]  # later dates overwrite earlier ones
-    values: dict[str, Any] = {
-        "customers": int(ids.size),
-        "returning_customers": int((counts >= 2).sum()),
-        "orders": int(purchase.sum()),
-        "as_of": end.astype(object),
-        "window_days": window_days,
-        "min_orders": 2,
-        "list:customer": [str(i) for i in ids.tolist()],
-        "list:orders": counts.tolist(),
-        "list:last_order": last.astype(object).tolist(),
-    }
-    if orders.amounts is not None:
-        values["revenue"] = max(float(orders.amounts[seen].sum()), 0.0)
-    return values
 
 
 def compute_kpis(

@@ -35,7 +35,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..cohorts import day_numbers, describe_conventions
+from ..cohorts import CohortSpec, describe_conventions
 from ..errors import TemplateError
 from ..io import Orders
 from ..names import safe_sheet_name
@@ -194,12 +194,9 @@ def _check_options(kind: str, period: str, value: str, include_incomplete: bool)
         )
 
 
-def _as_of_date(as_of: Any) -> dt.date | None:
-    if as_of is None:
+def _as_of_date(day: int | None) -> dt.date | None:
+    if day is None:
         return None
-    day = int(
-        day_numbers(np.array([as_of], dtype=object if isinstance(as_of, dt.date) else None))[0]
-    )
     return dt.date(1970, 1, 1) + dt.timedelta(days=day)
 
 
@@ -457,11 +454,7 @@ def live_cohort_workbook(
     lang: str = "en",
     orders: Orders | None = None,
     *,
-    as_of: Any = None,
-    kind: str = "on",
-    period: str = "M",
-    value: str = "retention",
-    include_incomplete: bool = False,
+    spec: CohortSpec | None = None,
     segment: str | None = None,
     months: int | None = None,
     spare_rows: int = SPARE_ROWS,
@@ -475,13 +468,11 @@ def live_cohort_workbook(
     lang : {"en", "de"}
     orders : Orders, optional
         Orders to put into the table; without them the workbook is the empty template.
-    as_of : date, datetime64 or ISO text, optional
-        Written into the "Observed until" cell; blank (the last order date) by default.
-    kind : {"on", "on_or_after"}
-        Written into the "Counting" cell.
-    period, value, include_incomplete
-        Accepted only as ``"M"``, ``"retention"``, False: what the formulas compute (so the
-        conventions of a batch can be passed through).
+    spec : CohortSpec, optional
+        Its ``as_of`` is written into the "Observed until" cell (blank: the last order
+        date) and its ``kind`` (``on`` or ``on_or_after``) into the "Counting" cell; period,
+        value and include_incomplete are accepted only as ``"M"``, ``"retention"``, False:
+        what the formulas compute.
     segment : str, optional
         Store or segment name, added (as text) to the title and the cohort sheet's name.
     months : int, optional
@@ -500,7 +491,9 @@ def live_cohort_workbook(
     """
     if lang not in ("en", "de"):
         raise TemplateError(f"lang must be 'en' or 'de'; got {lang!r}.")
-    _check_options(kind, period, value, include_incomplete)
+    chosen = spec or CohortSpec.of()
+    kind = chosen.kind
+    _check_options(kind, chosen.period.code, chosen.value, chosen.include_incomplete)
     if spare_rows < 1:
         raise TemplateError(f"spare_rows must be at least 1; got {spare_rows!r}.")
     check_limits(orders, None)
@@ -510,7 +503,7 @@ def live_cohort_workbook(
             f"{n_orders:,} orders and {spare_rows:,} empty rows do not fit on one sheet "
             f"(Excel holds {MAX_ROWS - 1:,} rows below a header); split the data."
         )
-    as_of_date = _as_of_date(as_of)
+    as_of_date = _as_of_date(chosen.as_of)
     size = months if months is not None else _months_needed(orders, as_of_date)
     if size < 13:
         raise TemplateError(f"months must be at least 13 (retention after 12 months); got {size}.")
@@ -568,13 +561,16 @@ def write_live_cohort_workbook(
     lang: str = "en",
     orders: Orders | None = None,
     *,
+    spec: CohortSpec | None = None,
+    segment: str | None = None,
+    months: int | None = None,
+    spare_rows: int = SPARE_ROWS,
+    capacity: int = CAPACITY,
     overwrite: bool = False,
-    **options: Any,
 ) -> Path:
     """Write the live cohort workbook (empty template, or with ``orders`` in the Table) to
-    ``path`` atomically, never over an existing file unless ``overwrite``.
-
-    ``options`` are those of :func:`live_cohort_workbook`.
+    ``path`` atomically, never over an existing file unless ``overwrite``; the other
+    arguments are those of :func:`live_cohort_workbook`.
 
     Examples
     --------
@@ -589,5 +585,13 @@ def write_live_cohort_workbook(
     """
     if Path(path).suffix.lower() != ".xlsx":
         raise TemplateError(f"{path}: the live cohort workbook must end in .xlsx.")
-    book, edit = live_cohort_workbook(lang, orders, **options)
+    book, edit = live_cohort_workbook(
+        lang,
+        orders,
+        spec=spec,
+        segment=segment,
+        months=months,
+        spare_rows=spare_rows,
+        capacity=capacity,
+    )
     return save_atomically(book, path, overwrite=overwrite, edit=edit)

@@ -14,7 +14,6 @@ heatmap. Imports openpyxl and the package's subscription engine.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,18 +28,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..dates import EXCEL_EPOCH
 from ..errors import TemplateError
-from ..subscriptions import (
-    COLUMNS,
-    Ledger,
-    MrrMovements,
-    RevenueCohortTable,
-    conventions,
-    ledger_from_orders,
-    movements_from_ledger,
-    revenue_cohorts,
-)
-from ..subscriptions.ledger import month_label, month_start
-from ..subscriptions.timeline import CustomerMonths, customer_months
+from ..results.subscriptions import SubscriptionBook
+from ..subscriptions import COLUMNS, RevenueCohortTable, SubscriptionConventions
+from ..subscriptions.ledger import month_start
 from .files import save_atomically
 from .parts import MAX_TEXT, Edit, check_text, excel_text, insert_rows
 from .styles import GUIDE_COST, MAX_COLUMNS, MAX_ROWS, fit_to_page, head
@@ -48,8 +38,6 @@ from .styles import GUIDE_COST, MAX_COLUMNS, MAX_ROWS, fit_to_page, head
 __all__ = [
     "HEADER_ROW",
     "SHEETS",
-    "SubscriptionBook",
-    "subscription_book",
     "subscription_workbook",
     "write_subscription_workbook",
 ]
@@ -126,51 +114,6 @@ def _col(key: str) -> str:
     return letter
 
 
-@dataclass(frozen=True)
-class SubscriptionBook:
-    """Everything one subscription workbook shows: the ledger and what is computed from it."""
-
-    ledger: Ledger
-    movements: MrrMovements
-    cohorts: RevenueCohortTable
-    months: CustomerMonths
-
-
-def subscription_book(
-    source: Any,
-    *,
-    service: tuple[str, str] | None = None,
-    spread: str = "months",
-    value: str = "mrr_retention",
-    **options: Any,
-) -> SubscriptionBook:
-    """Compute a :class:`SubscriptionBook` from a :class:`~retention_xl.subscriptions.Ledger`
-    or from orders as the reader returns them (``service`` and ``spread`` as in
-    :func:`~retention_xl.subscriptions.ledger_from_orders`); ``options`` are the conventions.
-    """
-    if isinstance(source, SubscriptionBook):
-        return source
-    book = (
-        source
-        if isinstance(source, Ledger)
-        else ledger_from_orders(source, service=service, spread=spread)
-    )
-    chosen = conventions(**options)
-    periods = book.last_month // chosen.months - book.first_month // chosen.months + 1
-    if periods + 2 > MAX_COLUMNS:  # refused before computing anything
-        raise TemplateError(
-            f"the data spans {periods:,} periods ({month_label(book.first_month)} to "
-            f"{month_label(book.last_month)}), more than Excel's {MAX_COLUMNS:,} columns of the "
-            "cohort sheet; check the dates for typos or report by quarter or year."
-        )
-    return SubscriptionBook(
-        ledger=book,
-        movements=movements_from_ledger(book, **options),
-        cohorts=revenue_cohorts(book, value=value, **options),
-        months=customer_months(book, chosen),
-    )
-
-
 def _check_limits(result: SubscriptionBook) -> None:
     rows = result.months.codes.size + 1
     if rows > MAX_ROWS:
@@ -201,7 +144,7 @@ def _write_movements(ws: Worksheet, lang: str, result: SubscriptionBook | None) 
     head(ws, HEADER_ROW, [de if lang == "de" else en for _, en, de, _ in COLUMNS])
     if result is None:
         ws["A2"] = _t("empty", lang)
-        lines = conventions().describe(lang)
+        lines = SubscriptionConventions().describe(lang)
     else:
         m = result.movements
         source = Path(m.source).name if m.source else "data"
@@ -691,11 +634,10 @@ def _build(
 
 
 def subscription_workbook(
-    lang: str = "en", source: Any = None, *, segment: str | None = None, **options: Any
+    lang: str = "en", result: SubscriptionBook | None = None, *, segment: str | None = None
 ) -> Any:
     """The subscription workbook as an openpyxl workbook (see
     :func:`write_subscription_workbook` for the arguments; it saves faster)."""
-    result = None if source is None else subscription_book(source, **options)
     book, _ = _build(lang, result, segment, fast_rows=False)
     return book
 
@@ -703,11 +645,10 @@ def subscription_workbook(
 def write_subscription_workbook(
     path: str | Path,
     lang: str = "en",
-    source: Any = None,
+    result: SubscriptionBook | None = None,
     *,
     overwrite: bool = False,
     segment: str | None = None,
-    **options: Any,
 ) -> Path:
     """Build the subscription workbook and save it atomically (never over a file unasked).
 
@@ -716,30 +657,22 @@ def write_subscription_workbook(
     path : str or Path
         An ``.xlsx`` file.
     lang : {"en", "de"}
-    source : Ledger, SubscriptionBook, orders, or None
-        A :class:`~retention_xl.subscriptions.Ledger`, a computed :class:`SubscriptionBook`,
-        or orders as ``retention_xl.read_orders`` returns them (the date column is the month,
-        the amount column the MRR); None writes the empty template.
+    result : SubscriptionBook, optional
+        A computed book (:func:`retention_xl.results.subscription_result` of billing rows,
+        :func:`retention_xl.results.subscription_book` of a ledger); None writes the empty
+        template.
     overwrite : bool
         Replace an existing file.
     segment : str, optional
         A store or segment name for the title (written as text).
-    **options
-        ``service=(start_col, end_col)`` and ``spread`` for billing lines with a service
-        period, ``value`` of the revenue cohorts, and the conventions (``period``,
-        ``churn_denominator``, ``joined_and_left``, ``reactivation_gap``, ``zero_mrr``,
-        ``gross_margin``).
 
     Raises
     ------
     TemplateError
         For a wrong suffix or language, an existing file without ``overwrite``, or data
         beyond Excel's limits (checked before writing).
-    InputError
-        For unreadable data or unknown conventions.
     """
     if Path(path).suffix.lower() != ".xlsx":
         raise TemplateError(f"{path}: the subscription workbook must end in .xlsx.")
-    result = None if source is None else subscription_book(source, **options)
     book, edit = _build(lang, result, segment)
     return save_atomically(book, path, overwrite=overwrite, edit=edit)

@@ -42,11 +42,10 @@ import numpy as np
 from defusedxml import ElementTree as SafeTree
 from defusedxml.common import DefusedXmlException
 
-from ..cohorts import CohortTable
 from ..errors import TemplateError
-from ..io import Orders
 from ..io.zipcheck import zip_problem
-from .cohort_template import SUMMARY, SummaryRow
+from ..results import CohortResult
+from .cohort_template import SUMMARY
 from .parts import check_text, excel_text
 
 __all__ = ["NAMES", "check_archive", "fill_named_cells", "named_values"]
@@ -155,10 +154,12 @@ def _letters(column: int) -> str:
     return out
 
 
-def named_values(
-    table: CohortTable, summary: list[SummaryRow], orders: Orders, segment: str | None
-) -> dict[str, list[list[Any]]]:
-    """The blocks each rx_ name receives, as 2-D lists (None = empty cell)."""
+def named_values(result: CohortResult, segment: str | None) -> dict[str, list[list[Any]]]:
+    """The blocks each rx_ name receives, as 2-D lists (None = empty cell), from a cohort
+    result of orders in memory."""
+    table, orders = result.table, result.orders
+    if orders is None:
+        raise TemplateError("your own workbook receives the orders: read them into memory.")
     rows = table.rows()
     blocks: dict[str, list[list[Any]]] = {
         "rx_triangle": rows,
@@ -166,10 +167,10 @@ def named_values(
         "rx_segment": [[segment or ""]],
         "rx_as_of": [[table.as_of]],
         "rx_orders_used": [[table.orders_used]],
-        "rx_rows_rejected": [[orders.report.rows_rejected]],
+        "rx_rows_rejected": [[result.rows_rejected]],
     }
-    for row in summary:  # rx_customers, rx_cohorts, rx_retention_1 … as the summary sheet
-        blocks[f"rx_{row.key}"] = [[row.value]]
+    for key, value in result.summary.items():  # rx_customers, rx_retention_1 … as the summary
+        blocks[f"rx_{key}"] = [[value]]
     dates = orders.order_dates.astype("datetime64[D]").astype(object).tolist()
     money = orders.amounts.tolist() if orders.amounts is not None else [None] * len(dates)
     blocks["rx_orders"] = [
@@ -331,3 +332,28 @@ def _recalculate_on_open(parts: dict[str, bytes]) -> None:
         rels = parts["xl/_rels/workbook.xml.rels"].decode("utf-8")
         rels = re.sub(r'<Relationship[^>]*Target="[^"]*calcChain.xml"[^>]*/>', "", rels)
         parts["xl/_rels/workbook.xml.rels"] = rels.encode("utf-8")
+
+
+def write_user_workbook(
+    template: Path,
+    out: str | Path,
+    result: CohortResult,
+    *,
+    segment: str | None = None,
+    overwrite: bool = False,
+) -> Path:
+    """Your own ``template`` with its rx_ cells filled from a cohort ``result``, saved
+    atomically to ``out`` (same suffix; never over a file unasked)."""
+    from .files import write_atomically
+
+    source = Path(template)
+    if Path(out).suffix.lower() != source.suffix.lower():
+        raise TemplateError(
+            f"{out}: a workbook filled from {source.name} must end in {source.suffix}."
+        )
+    blocks = named_values(result, segment)
+
+    def fill(temporary: Path) -> None:
+        fill_named_cells(source, temporary, blocks)
+
+    return write_atomically(out, fill, overwrite=overwrite)
