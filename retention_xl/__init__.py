@@ -2,8 +2,11 @@
 
 The core API is plain numpy: every KPI of the retention guides as a function (see
 :mod:`retention_xl.kpis`). Importing this package loads neither xlwings nor openpyxl; the
-Excel functions live in :mod:`retention_xl.udfs`, the workbooks in
-:mod:`retention_xl.workbook`, batch filling in :mod:`retention_xl.batch`.
+Excel functions live in :mod:`retention_xl.udfs`, the results in
+:mod:`retention_xl.results`, the workbooks that render them in :mod:`retention_xl.workbook`,
+the registry of result kinds in :mod:`retention_xl.kinds`, batch filling in
+:mod:`retention_xl.batch`. Options travel as settings objects (``ReadSettings``,
+``CohortSpec``, ``engines.EngineSettings``, ``models.ForecastSettings`` …).
 
 Examples
 --------
@@ -15,10 +18,10 @@ Examples
 from __future__ import annotations
 
 from .batch import FillResult, fill_many, fill_workbook
-from .cohorts import CohortTable, cohort_table
+from .cohorts import CohortSpec, CohortTable, cohort_table
 from .definitions import DEFINITIONS, Definition, Parameter
 from .errors import DataError, InputError, TemplateError
-from .io import Orders, ReadReport, read_orders
+from .io import Orders, ReadReport, ReadSettings, read_orders
 from .kpis import (
     active_customers,
     arpc,
@@ -45,6 +48,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DEFINITIONS",
+    "CohortSpec",
     "CohortTable",
     "DataError",
     "Definition",
@@ -53,6 +57,7 @@ __all__ = [
     "Orders",
     "Parameter",
     "ReadReport",
+    "ReadSettings",
     "TemplateError",
     "__version__",
     "active_customers",

@@ -130,19 +130,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     fill.add_argument("--overwrite", action="store_true", help="replace existing workbooks")
 
-    forecast = commands.add_parser(
-        "forecast",
-        help="write the forecast workbook: RFM segments, P(alive), expected purchases, CLV",
-        description="Fit the BG/NBD and Gamma-Gamma models to the orders and write a workbook: "
-        "one row per customer sorted by CLV, the RFM segments, the model with its holdout check.",
-    )
-    forecast.add_argument("orders", type=Path, help=_ORDERS_HELP)
-    forecast.add_argument("--out", type=Path, required=True, help="workbook to write (.xlsx)")
-    _settings_options(forecast, [kind_named("forecast")])
-    forecast.add_argument("--lang", choices=("en", "de"), default="en")
-    _column_options(forecast)
-    _engine_options(forecast)
-    forecast.add_argument("--overwrite", action="store_true", help="replace an existing file")
+    for kind in result_kinds():
+        if kind.command:
+            _workbook_parser(commands, kind)
 
     _subscriptions_parser(commands)
 
@@ -226,24 +216,37 @@ def _fill(args: argparse.Namespace) -> int:
     return 1 if failed or not results else 0
 
 
-def _forecast(args: argparse.Namespace) -> int:
-    from .results.forecast import forecast_result
-    from .workbook.forecast_template import write_forecast_workbook
+def _workbook_parser(commands: argparse._SubParsersAction, kind: ResultKind) -> None:  # type: ignore[type-arg]
+    """``retention-xl NAME ORDERS --out FILE``: one workbook of a result kind."""
+    parser = commands.add_parser(kind.name, help=kind.command, description=kind.help + ".")
+    parser.add_argument("orders", type=Path, help=_ORDERS_HELP)
+    parser.add_argument("--out", type=Path, required=True, help="workbook to write (.xlsx)")
+    _settings_options(parser, [kind])
+    parser.add_argument("--lang", choices=("en", "de"), default="en")
+    _column_options(parser)
+    _engine_options(parser)
+    parser.add_argument("--overwrite", action="store_true", help="replace an existing file")
 
-    settings = kind_named("forecast").settings_of(args)
+
+def _write_one(args: argparse.Namespace) -> int:
+    """The workbook of one result kind from one file: read into memory (numpy), or computed
+    on the engine asked for or chosen by ``auto``."""
+    kind = kind_named(args.command)
+    settings = kind.settings_of(args)
     note = _on_reader(args, _reader_flags(args))
-    if note is not None:
-        orders = _read(args)
-        _note(note)
-        result = forecast_result(orders, settings)
+    read, extra = kind.reading(_read_settings(args), settings)
+    if note is not None or kind.from_files is None:
+        orders = read_orders(args.orders, read, extra_dates=extra)
+        _print_report(orders.report)
+        _note(note or "")
+        result = kind.compute(orders, settings)
     else:
-        from .engines import forecast_from_files
-
-        result, report = forecast_from_files(
-            args.orders, settings, read=_read_settings(args), engine=_engine_settings(args)
+        results, report = kind.from_files(
+            args.orders, None, settings, read=read, engine=_engine_settings(args)
         )
         _print_engine(report)
-    path = write_forecast_workbook(args.out, args.lang, result, overwrite=args.overwrite)
+        result = results[""]
+    path = kind.write(args.out, args.lang, result, None, args.overwrite)
     print(f"wrote {path}")
     return 0
 
@@ -651,8 +654,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _fill(args)
         if args.command == "subscriptions":
             return _subscriptions(args)
-        if args.command == "forecast":
-            return _forecast(args)
+        if args.command in [kind.name for kind in result_kinds() if kind.command]:
+            return _write_one(args)
         return _demo(args)
     except InputError as error:  # bad input: a file, a column, an option value
         print(f"retention-xl: error: {error}", file=sys.stderr)

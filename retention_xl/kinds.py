@@ -96,6 +96,9 @@ class ResultKind:
         ``template(path, lang, xlsm, overwrite) -> path``: the empty workbook.
     definitions : tuple of Definition
         Its Excel functions (for docs and the function list).
+    command : str
+        Non-empty: ``retention-xl NAME ORDERS --out FILE`` writes its workbook from one file
+        (the text is the command's help).
     """
 
     name: str
@@ -110,6 +113,7 @@ class ResultKind:
     from_files: FromFiles | None = None
     template: Callable[[Path, str, bool, bool], Path] | None = None
     definitions: tuple[Definition, ...] = ()
+    command: str = ""
 
     def default(self) -> Any:
         """The settings with every default."""
@@ -437,6 +441,7 @@ def result_kinds() -> tuple[ResultKind, ...]:
             write=_forecast_write,
             count=None,
             definitions=MODEL_DEFINITIONS,
+            command="write the forecast workbook: RFM segments, P(alive), expected purchases, CLV",
         ),
         ResultKind(
             name="subscriptions",
