@@ -300,21 +300,12 @@ def _engine_items(
     whole = (report.rows_read, report.rows_used, report.rows_rejected)
     items: list[_EngineItem] = []
     for segment, result in results.items():
-        used = _rows_used(kind, result)
-        rows = whole if by is None and kind.name != "cohorts" else (used, used, 0)
+        used = kind.rows_used(result) if kind.rows_used is not None else 0
+        rows = whole if by is None and not kind.per_result_rows else (used, used, 0)
         items.append((named(segment), rows, result, ""))
     for segment, error in report.failed.items():
         items.append((named(segment), (0, 0, 0), None, error))
     return items, report
-
-
-def _rows_used(kind: ResultKind, result: Any) -> int:
-    """The orders (or billing rows) a result was computed from."""
-    if kind.name == "cohorts":
-        return int(result.table.orders_used)
-    if kind.name == "forecast":
-        return int(result.summary.orders_used)
-    return int(result.ledger.rows)
 
 
 def _fill_on_engine(
@@ -362,7 +353,8 @@ def _fill_on_engine(
                 raise TemplateError(
                     f"{target} already exists; pass overwrite=True (--overwrite) to replace it."
                 )
-            whole_file = by is None and kind.name == "cohorts"  # titled as a file, not a segment
+            # a whole file's table is titled by the file (per_result_rows), not as a segment
+            whole_file = by is None and kind.per_result_rows
             kind.write(target, lang, computed, None if whole_file else name, overwrite)
             if kind.count is not None:
                 result.cohorts = kind.count(computed)

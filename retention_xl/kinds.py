@@ -42,7 +42,7 @@ from .subscriptions.conventions import (
     SubscriptionConventions,
 )
 
-__all__ = ["Flag", "LiveCohorts", "ResultKind", "kind_named", "result_kinds"]
+__all__ = ["Flag", "ResultKind", "kind_named", "result_kinds"]
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,12 @@ class ResultKind:
     command : str
         Non-empty: ``retention-xl NAME ORDERS --out FILE`` writes its workbook from one file
         (the text is the command's help).
+    rows_used : callable or None
+        The orders (or billing rows) a result of ``from_files`` was computed from, for the
+        batch summary of an engine run.
+    per_result_rows : bool
+        The batch summary counts each engine result's own rows even for a whole file
+        (cohort tables), instead of the engine's read report.
     """
 
     name: str
@@ -114,6 +120,8 @@ class ResultKind:
     template: Callable[[Path, str, bool, bool], Path] | None = None
     definitions: tuple[Definition, ...] = ()
     command: str = ""
+    rows_used: Callable[[Any], int] | None = None
+    per_result_rows: bool = False
 
     def default(self) -> Any:
         """The settings with every default."""
@@ -186,20 +194,10 @@ def _cohort_template(path: Path, lang: str, xlsm: bool, overwrite: bool) -> Path
 # -- the live cohort workbook ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LiveCohorts:
-    """The live workbook's content: the orders for its Table, the conventions for its
-    input cells, and the cohorts their triangle has today (for the batch summary)."""
+def _live_compute(orders: Orders, spec: CohortSpec) -> Any:
+    from .results.cohorts import live_cohorts
 
-    orders: Orders
-    spec: CohortSpec
-    cohorts: int
-
-
-def _live_compute(orders: Orders, spec: CohortSpec) -> LiveCohorts:
-    from .results.cohorts import cohort_result
-
-    return LiveCohorts(orders, spec, len(cohort_result(orders, spec).table.labels))
+    return live_cohorts(orders, spec)
 
 
 def _live_write(path: Path, lang: str, result: Any, segment: str | None, overwrite: bool) -> Path:
@@ -401,6 +399,8 @@ def result_kinds() -> tuple[ResultKind, ...]:
             count=lambda result: len(result.table.labels),
             template=_cohort_template,
             definitions=TABLE_DEFINITIONS,
+            rows_used=lambda result: int(result.table.orders_used),
+            per_result_rows=True,
         ),
         ResultKind(
             name="live",
@@ -442,6 +442,7 @@ def result_kinds() -> tuple[ResultKind, ...]:
             count=None,
             definitions=MODEL_DEFINITIONS,
             command="write the forecast workbook: RFM segments, P(alive), expected purchases, CLV",
+            rows_used=lambda result: int(result.summary.orders_used),
         ),
         ResultKind(
             name="subscriptions",
@@ -456,6 +457,7 @@ def result_kinds() -> tuple[ResultKind, ...]:
             count=lambda result: len(result.movements.labels),
             template=_subscription_template,
             definitions=SUBSCRIPTION_DEFINITIONS,
+            rows_used=lambda result: int(result.ledger.rows),
         ),
     )
 

@@ -28,9 +28,11 @@ __all__ = [
     "MAX_PERIODS",
     "SUMMARY_KEYS",
     "CohortResult",
+    "LiveCohorts",
     "check_span",
     "cohort_result",
     "cohort_results_from_files",
+    "live_cohorts",
     "summary_values",
 ]
 
@@ -165,3 +167,20 @@ def cohort_results_from_files(
         for segment, table in tables.items()
     }
     return results, report
+
+
+@dataclass(frozen=True)
+class LiveCohorts:
+    """The live cohort workbook's content: the orders for its Table, the conventions for
+    its input cells (its formulas compute the triangle), and the cohorts the triangle has
+    today."""
+
+    orders: Orders
+    spec: CohortSpec
+    cohorts: int
+
+
+def live_cohorts(orders: Orders, spec: CohortSpec | None = None) -> LiveCohorts:
+    """What the live workbook shows of orders in memory (the count from the numpy core)."""
+    chosen = spec or CohortSpec.of()
+    return LiveCohorts(orders, chosen, len(cohort_result(orders, chosen).table.labels))
