@@ -196,6 +196,13 @@ def day_numbers(order_dates: Any, name: str = "order_dates") -> np.ndarray:
     --------
     >>> day_numbers(["2024-01-31", "2024-02-01"]).tolist()
     [19753, 19754]
+    >>> day_numbers(["20240131", "202402"]).tolist()  # compact YYYYMMDD and YYYYMM
+    [19753, 19754]
+    >>> day_numbers(["0024-06-27"])
+    Traceback (most recent call last):
+    ...
+    retention_xl.errors.InputError: order_dates: element 0 is 0024-06-27, outside 1900-01-01 \
+… 9999-12-31; check the dates (a year like 0024 is a two-digit year read as four: %y, not %Y).
     """
     arr = np.asarray(order_dates)
     if arr.ndim != 1:
@@ -204,7 +211,7 @@ def day_numbers(order_dates: Any, name: str = "order_dates") -> np.ndarray:
         arr.dtype == object and arr.size and all(isinstance(v, str) for v in arr.tolist())
     ):
         try:
-            arr = arr.astype("datetime64[D]")
+            arr = _compact_dates(arr.astype(str)).astype("datetime64[D]")
         except ValueError:
             raise InputError(
                 f"{name}: text dates must be ISO (YYYY-MM-DD); read other formats with "
@@ -215,7 +222,16 @@ def day_numbers(order_dates: Any, name: str = "order_dates") -> np.ndarray:
         if np.any(np.isnat(days)):
             position = int(np.flatnonzero(np.isnat(days))[0])
             raise InputError(f"{name}: element {position} is missing (NaT).")
-        return days.astype(np.int64)
+        numbers = days.astype(np.int64)
+        wrong = (numbers < _FIRST_DAY) | (numbers > _LAST_DAY)
+        if np.any(wrong):
+            position = int(np.flatnonzero(wrong)[0])
+            raise InputError(
+                f"{name}: element {position} is {days[position]}, outside 1900-01-01 … "
+                "9999-12-31; check the dates (a year like 0024 is a two-digit year read as "
+                "four: %y, not %Y)."
+            )
+        return numbers
     serials = to_serial_days(arr, name=name)
     if np.any(np.isnan(serials)):
         position = int(np.flatnonzero(np.isnan(serials))[0])
@@ -225,6 +241,25 @@ def day_numbers(order_dates: Any, name: str = "order_dates") -> np.ndarray:
     return (serials - _EPOCH_SERIAL).astype(np.int64)
 
 
+#: The days a date may be (1900-01-01 and 9999-12-31 as day numbers): Excel's dates.
+_FIRST_DAY, _LAST_DAY = -25567, 2932896
+
+
+def _compact_dates(text: np.ndarray) -> np.ndarray:
+    """ISO text of compact dates: ``YYYYMMDD`` and ``YYYYMM`` (trimmed, all digits) become
+    ``YYYY-MM-DD`` and ``YYYY-MM``; anything else is left as it is."""
+    trimmed = np.char.strip(text)
+    lengths = np.char.str_len(trimmed)
+    compact = np.char.isdigit(trimmed) & ((lengths == 8) | (lengths == 6))
+    if not np.any(compact):
+        return text
+    out = text.astype(object)
+    for value in np.unique(trimmed[compact]).tolist():
+        iso = f"{value[:4]}-{value[4:6]}" + (f"-{value[6:]}" if len(value) == 8 else "")
+        out[compact & (trimmed == value)] = iso
+    return out.astype(str)
+
+
 def as_of_day(as_of: Any, last_day: int) -> int:
     """The observation end as a day number: ``as_of`` (a date, datetime64, ISO text or Excel
     serial), or ``last_day`` when it is None."""
@@ -232,8 +267,10 @@ def as_of_day(as_of: Any, last_day: int) -> int:
         return last_day
     if isinstance(as_of, str):
         try:
-            return int(np.datetime64(as_of.strip()[:10], "D").astype(np.int64))
-        except ValueError:
+            return int(day_numbers(np.array([as_of.strip()[:10]]), "as_of")[0])
+        except InputError as error:
+            if "outside" in str(error):
+                raise
             raise InputError(f"as_of must be a date such as 2024-06-30; got {as_of!r}.") from None
     value = np.array([as_of], dtype=object if isinstance(as_of, dt.date) else None)
     return int(day_numbers(value, "as_of")[0])

@@ -295,3 +295,23 @@ def test_only_refunds_give_an_empty_table(period: str) -> None:
     table = cohort_table([1], [D(2019, 1, 1)], [-10.0], period=period)
     assert table.labels == [] and table.values.shape == (0, 0)
     assert table.unplaced_refunds == 1
+
+
+def test_compact_text_dates_read_as_dates_everywhere() -> None:
+    # issue 15 item 10: "20150201" and "202401" gave an OverflowError traceback (numpy read
+    # them as the years 20150201 and 202401); they are YYYYMMDD and YYYYMM
+    from retention_xl.models import rfm_summary
+    from retention_xl.subscriptions import mrr_movements
+
+    table = cohort_table(["a", "b", "a"], ["20240105", "20240120", "202402"], as_of="20240229")
+    assert table.labels == ["2024-01", "2024-02"]  # hand: a and b start in January
+    assert table.values[0].tolist() == [1.0, 0.5]  # hand: a is back on 2024-02-01
+    summary = rfm_summary(["a", "a"], ["20240101", "20240108"], as_of="20240115", unit="D")
+    assert summary.recency.tolist() == [7.0]  # hand: 8 January − 1 January
+    assert mrr_movements(["a"], ["202401"], [5]).labels == ["2024-01"]
+
+
+@pytest.mark.parametrize("dates", [["0024-06-27"], ["20150201x"], ["99999-01-01"]])
+def test_dates_that_cannot_be_right_are_refused_with_the_usual_message(dates: list[str]) -> None:
+    with pytest.raises(InputError, match="order_dates"):
+        cohort_table(["a"], dates)
