@@ -15,6 +15,7 @@ the package stays light.
 
 from __future__ import annotations
 
+import argparse
 import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -58,6 +59,23 @@ class Flag:
 
 def _flag(*flags: str, **options: Any) -> Flag:
     return Flag(flags, flags[0].lstrip("-").replace("-", "_"), options)
+
+
+def _share(text: str) -> float:
+    """A share as the command line takes it: ``0.4`` or ``40%`` (``40 %``, ``40,5%``).
+
+    Examples
+    --------
+    >>> _share("40%"), _share("0.25"), _share("12,5 %")
+    (0.4, 0.25, 0.125)
+    """
+    value = text.strip().replace(",", ".")
+    try:
+        if value.endswith("%"):
+            return float(value[:-1].strip()) / 100
+        return float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a share; give 0.4 or 40%") from None
 
 
 Compute = Callable[[Orders, Any], Any]
@@ -245,8 +263,8 @@ _FORECAST_FLAGS = (
     ),
     _flag("--horizon", type=float, help="forecast horizon in --unit (default 12)"),
     _flag("--unit", choices=("M", "W", "D"), help="time unit (default M: months)"),
-    _flag("--margin", type=float, help="gross margin for the CLV (default 1)"),
-    _flag("--discount-rate", type=float, help="yearly discount rate (default 0.10)"),
+    _flag("--margin", type=_share, help="gross margin for the CLV: 0.4 or 40%% (default 1)"),
+    _flag("--discount-rate", type=_share, help="yearly discount rate: 0.1 or 10%% (default)"),
     _flag("--as-of", help="observation end YYYY-MM-DD (default: last order)"),
 )
 

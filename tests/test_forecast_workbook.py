@@ -204,3 +204,19 @@ def test_forecast_command_reads_a_file(tmp_path: Path) -> None:
     argv = ["forecast", str(csv), "--out", str(path), "--holdout", "0.25", "--horizon", "12"]
     assert main([*argv, "--lang", "de"]) == 0
     assert openpyxl.load_workbook(path).sheetnames[0] == "Kunden"
+
+
+def test_margin_is_a_share_of_0_to_1_or_a_percentage(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # issue 15 item 12: --margin 40 gave a CLV 40 times the revenue without a word
+    from retention_xl.cli import main
+
+    sample = str(Path(__file__).resolve().parents[1] / "retention_xl/sample/shop_orders.csv")
+    assert main(["forecast", sample, "--out", str(tmp_path / "a.xlsx"), "--margin", "40"]) == 2
+    assert "gross_margin must be between 0 and 1; got 40" in capsys.readouterr().err
+    out = tmp_path / "b.xlsx"
+    assert main(["forecast", sample, "--out", str(out), "--margin", "40%", "--holdout", "0"]) == 0
+    model = openpyxl.load_workbook(out).worksheets[2]
+    shown = [row for row in model.iter_rows(values_only=True) if row and row[1] == 0.4]
+    assert shown  # hand: 40 % is 0.4 on the Model sheet's settings

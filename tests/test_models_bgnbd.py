@@ -189,8 +189,9 @@ def test_expected_purchases_where_the_hypergeometric_fails(a: float, b: float) -
     # a 1.85e6, b 1.7e7): scipy's hyp2f1 gives NaN there, the quadrature must not
     for t, x, age in [(39.0, 0, 38.86), (39.0, 2, 38.86), (1000.0, 500, 0.01), (0.5, 2e4, 1e3)]:
         expected = _logit_reference(t, x, age, 0.243, 4.414, a, b)
-        got = expected_purchases(t, x, age, age, 0.243, 4.414, a, b)
-        alive = p_alive(x, age, age, 0.243, 4.414, a, b)
+        recency = age if x else 0.0  # the last purchase at the end; 0 without repeat purchases
+        got = expected_purchases(t, x, recency, age, 0.243, 4.414, a, b)
+        alive = p_alive(x, recency, age, 0.243, 4.414, a, b)
         assert got == pytest.approx(alive * expected, rel=1e-6), (t, x, age)
 
 
@@ -307,3 +308,10 @@ def test_parameters_on_the_fit_bounds_give_finite_forecasts(
     horizon, x, t_x, age = [0.0, 39.0, 1e4], [0, 5, 500], [0, 3, 10], [0.01, 10, 1e4]
     assert np.all(np.isfinite(expected_purchases(horizon, x, t_x, age, *params)))
     assert np.all(np.isfinite(p_alive(x, t_x, age, *params)))
+
+
+def test_recency_without_repeat_purchases_is_refused() -> None:
+    # issue 15 item 12: frequency 0 with recency 5 was silently read as recency 0; lifetimes
+    # refuses it too (a customer without repeat purchases has t_x = 0 by definition)
+    with pytest.raises(InputError, match=r"recency: element 1 is 5.0 but its frequency is 0"):
+        p_alive([2, 0], [30.43, 5.0], [38.86, 38.86], 0.243, 4.414, 0.793, 2.426)

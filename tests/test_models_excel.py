@@ -187,9 +187,18 @@ def test_model_functions_never_raise_on_any_excel_input(data: st.DataObject) -> 
 def test_heavy_buyers_never_give_num_errors(x: list[int], age: float, horizon: float) -> None:
     # issue 9: spreadsheet versions overflow to #NUM! for heavy buyers; these must not
     column = [[float(v)] for v in x]
+    recency = [[age if v else 0.0] for v in x]  # the last purchase at the end; 0 without repeats
     for result in (
-        excel("P_ALIVE", column, age, age, *BGNBD),
-        excel("EXPECTED_PURCHASES", horizon, column, age, age, *BGNBD),
+        excel("P_ALIVE", column, recency, age, *BGNBD),
+        excel("EXPECTED_PURCHASES", horizon, column, recency, age, *BGNBD),
     ):
         cells = result if isinstance(result, list) else [[result]]
         assert all(isinstance(c, float) and math.isfinite(c) for row in cells for c in row)
+
+
+def test_recency_without_repeat_purchases_is_num_in_its_own_cell() -> None:
+    # issue 15 item 12: the core refuses it (InputError); the cell says #NUM!, its neighbour
+    # keeps its value (customer 1 of the CDNOW summary: P(alive) 0.727, FHL 2005)
+    result = excel("P_ALIVE", [[2.0], [0.0]], [[30.43], [5.0]], [[38.86], [38.86]], *BGNBD)
+    assert result[0][0] == pytest.approx(0.727, abs=5e-4)
+    assert result[1][0] == "#NUM!"

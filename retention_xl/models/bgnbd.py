@@ -58,7 +58,15 @@ def _summary(frequency: Any, recency: Any, age: Any) -> tuple[np.ndarray, ...]:
             f"recency: element {i} is {float(t_x.ravel()[i])!r}, later than its age "
             f"{float(t.ravel()[i])!r}; the last purchase cannot come after the end of observation."
         )
-    return x, np.where(x > 0, np.minimum(t_x, t), 0.0), t
+    lonely = (x == 0) & (t_x > 0)
+    if np.any(lonely):
+        i = int(np.flatnonzero(lonely.ravel())[0])
+        raise InputError(
+            f"recency: element {i} is {float(t_x.ravel()[i])!r} but its frequency is 0; a "
+            "customer without repeat purchases has recency 0 (recency is the time from the "
+            "first to the last purchase). Check that frequency counts repeat purchases only."
+        )
+    return x, np.minimum(t_x, t), t
 
 
 def _params(r: Any, alpha: Any, a: Any, b: Any) -> tuple[np.ndarray, ...]:

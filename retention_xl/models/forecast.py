@@ -182,7 +182,7 @@ class ForecastSettings(Settings):
     as_of : date, optional
         End of observation (default the last order); kept as the ISO date.
     gross_margin : float
-        Share of revenue kept as profit, for the CLV (default 1).
+        Share of revenue kept as profit, for the CLV: 0 to 1 (default 1; 0.4 is 40 %).
     annual_discount_rate : float
         Yearly discount rate for the CLV (default 10 %).
 
@@ -195,6 +195,10 @@ gross_margin=1.0, annual_discount_rate=0.1)
     Traceback (most recent call last):
     ...
     retention_xl.errors.InputError: holdout must be between 0 and 0.9; got 0.95.
+    >>> ForecastSettings(gross_margin=40)
+    Traceback (most recent call last):
+    ...
+    retention_xl.errors.InputError: gross_margin must be between 0 and 1; got 40.
     """
 
     what: ClassVar[str] = "forecast setting"
@@ -212,7 +216,7 @@ gross_margin=1.0, annual_discount_rate=0.1)
             "horizon": _check("horizon", self.horizon, 0.0, 1e4),
             "unit": unit_key(self.unit),
             "as_of": None if self.as_of is None else _date(as_of_day(self.as_of, 0)).isoformat(),
-            "gross_margin": _check("gross_margin", self.gross_margin, 0.0, 1e6),
+            "gross_margin": _check("gross_margin", self.gross_margin, 0.0, 1.0),
             "annual_discount_rate": _check(
                 "annual_discount_rate", self.annual_discount_rate, 0.0, 10.0
             ),
