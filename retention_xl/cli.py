@@ -271,8 +271,12 @@ def _subscriptions_parser(commands: argparse._SubParsersAction) -> None:  # type
         help="MRR of the row (with --start-col/--end-col: the amount billed)",
     )
     _settings_options(subs, [kind_named("subscriptions")])
-    subs.add_argument("--format", choices=("csv", "table"), default="csv")
-    subs.add_argument("--lang", choices=("en", "de"), default="en")
+    subs.add_argument(
+        "--format", choices=("csv", "table"), default="csv", help="CSV (default) or aligned text"
+    )
+    subs.add_argument(
+        "--lang", choices=("en", "de"), default="en", help="headers, conventions and messages"
+    )
     _reading_options(subs)
     _engine_options(subs)
 
@@ -369,7 +373,9 @@ def _reading_options(parser: argparse.ArgumentParser) -> None:
         metavar="PATTERN",
         help="strftime pattern for other dates, e.g. %%d/%%m/%%Y (slash dates need it)",
     )
-    parser.add_argument("--delimiter", help="field separator (default: detected)")
+    parser.add_argument(
+        "--delimiter", help="field separator: one character, or tab (default: detected)"
+    )
     parser.add_argument("--encoding", help="text encoding (default: detected)")
     parser.add_argument(
         "--decimal",

@@ -313,11 +313,27 @@ _SUBSCRIPTION_FLAGS = (
     _flag("--start-col", metavar="S", help="service period start (with --end-col)"),
     _flag("--end-col", metavar="E", help="service period end (with --start-col)"),
     _flag("--spread", choices=SPREADS, help="spread a service period by months (default) or days"),
-    _flag("--churn-denominator", choices=CHURN_DENOMINATORS, help="default start"),
-    _flag("--joined-and-left", choices=JOINED_AND_LEFT, help="default count"),
-    _flag("--reactivation-gap", type=int, help="empty months before a return is reactivation"),
+    _flag(
+        "--churn-denominator",
+        choices=CHURN_DENOMINATORS,
+        help="what churn rates divide by: customers or MRR at the start (default), start plus "
+        "new and reactivated, or the average of start and end",
+    ),
+    _flag(
+        "--joined-and-left",
+        choices=JOINED_AND_LEFT,
+        help="a customer who starts and stops within one quarter or year: counted as new and "
+        "churned (count, default) or left out (ignore)",
+    ),
+    _flag(
+        "--reactivation-gap",
+        type=int,
+        metavar="MONTHS",
+        help="empty months before a returning customer counts as churned and reactivated "
+        "(default 1: every gap)",
+    ),
     _flag("--zero-mrr", choices=ZERO_MRR, help="a zero-MRR row: churn (default) or pause"),
-    _flag("--gross-margin", type=float, help="margin of the LTV (default 1)"),
+    _flag("--gross-margin", type=_share, help="margin of the LTV: 0.8 or 80%% (default 1)"),
     _flag("--period", help="reporting period M (default), Q or Y"),
 )
 _CONVENTION_NAMES = (

@@ -102,3 +102,16 @@ def test_no_excel_name_reads_as_a_cell_reference() -> None:
     for definition in ALL_DEFINITIONS:
         for name in (definition.name, definition.alias):
             assert not cell.match(name) and name.isascii(), name
+
+
+@pytest.mark.parametrize("written", ["\\t", "tab", "\t"])
+def test_a_tab_delimiter_as_a_shell_passes_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], written: str
+) -> None:
+    # issue 15 item 11: --delimiter '\t' arrives as a backslash and a t (a traceback before)
+    path = tmp_path / "orders.tsv"
+    path.write_text("customer_id\torder_date\na\t2024-01-05\nb\t2024-01-20\na\t2024-02-02\n")
+    argv = ["cohorts", str(path), "--delimiter", written, "--as-of", "2024-02-29"]
+    assert main(argv) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[1] == "2024-01,2,1.0,0.5"  # hand: a and b in January, a back in February

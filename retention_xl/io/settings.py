@@ -17,6 +17,8 @@ from ..settings import Settings
 __all__ = ["LANGS", "ReadSettings"]
 
 LANGS: tuple[str, ...] = ("en", "de")
+#: How a tab is written on a command line: ``--delimiter '\t'`` arrives as two characters.
+_TABS = ("\\t", "tab", "\t")
 
 
 def check_lang(lang: Any, field: str = "lang") -> str:
@@ -64,6 +66,8 @@ class ReadSettings(Settings):
     --------
     >>> ReadSettings(date_col="Datum", lang="de").date_col
     'Datum'
+    >>> ReadSettings(delimiter="tab").delimiter == ReadSettings(delimiter=r"\\t").delimiter == "\\t"
+    True
     >>> ReadSettings(on_error="ignore")
     Traceback (most recent call last):
     ...
@@ -87,6 +91,8 @@ class ReadSettings(Settings):
     lang: str = "en"
 
     def __post_init__(self) -> None:
+        if isinstance(self.delimiter, str) and self.delimiter.strip().lower() in _TABS:
+            object.__setattr__(self, "delimiter", "\t")  # a shell passes '\t' as two characters
         for field in ("customer_col", "date_col", "amount_col", "order_col", "sheet"):
             _name(getattr(self, field), field)
         if self.on_error not in ("raise", "skip"):
