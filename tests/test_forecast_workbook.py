@@ -220,3 +220,25 @@ def test_margin_is_a_share_of_0_to_1_or_a_percentage(
     model = openpyxl.load_workbook(out).worksheets[2]
     shown = [row for row in model.iter_rows(values_only=True) if row and row[1] == 0.4]
     assert shown  # hand: 40 % is 0.4 on the Model sheet's settings
+
+
+def test_a_forecast_says_when_it_cannot_be_trusted() -> None:
+    # issue 15 item 12: the sample shop's BG/NBD lands at a ≈ 4e6, b ≈ 4e7 and was reported
+    # "converged": every customer then has the same dropout probability a / (a + b)
+    from retention_xl import read_orders
+    from retention_xl.samples import SHOP_ORDERS
+
+    shop = forecast_result(read_orders(SHOP_ORDERS))
+    (caveat,) = shop.caveats
+    assert caveat.key == "one_dropout_rate"
+    a, b = shop.fit.params["a"], shop.fit.params["b"]
+    assert caveat.value("rate") == pytest.approx(a / (a + b))
+    # CDNOW (FHL 2005): a well-identified fit, holdout within 12 % (1,653 expected, 1,882
+    # actual repeat purchases), nothing to warn about
+    assert forecast_result(_cdnow(), SETTINGS).caveats == ()
+    # three customers, one repeat buyer: far below the 30 repeat buyers a fit needs
+    ids = np.array(["a", "a", "b", "c"])
+    days = np.array(["2024-01-02", "2024-03-05", "2024-01-10", "2024-02-01"], "datetime64[D]")
+    tiny = Orders(ids, days, np.array([10.0, 20.0, 5.0, 7.0]), ReadReport("tiny"))
+    keys = [c.key for c in forecast_result(tiny, ForecastSettings(holdout=0)).caveats]
+    assert keys[0] == "few_repeat_buyers"

@@ -41,11 +41,16 @@ from .rfm import (
 from .segments import RFMSegments, segment
 
 __all__ = [
+    "MAX_DROPOUT_CONCENTRATION",
+    "MAX_HOLDOUT_ERROR",
+    "MIN_REPEAT_BUYERS",
     "ArrayHistory",
+    "Caveat",
     "Forecast",
     "ForecastSettings",
     "OrderHistory",
     "Tracking",
+    "caveats_of",
     "forecast",
     "forecast_history",
 ]
@@ -154,6 +159,71 @@ class Forecast:
     annual_discount_rate: float
     holdout: float
     tracking: Tracking | None
+    caveats: tuple[Caveat, ...] = ()
+
+
+#: A customer base with fewer repeat buyers than this gives a BG/NBD fit to be read with care
+#: (the four parameters rest on the repeat buyers; Fader, Hardie & Lee fit 2,357 customers).
+MIN_REPEAT_BUYERS = 30
+#: a + b above this: the beta distribution of dropout probabilities has collapsed to one
+#: value a / (a + b) — heterogeneity in dropout is not identified (the sample shop: 1.9e7).
+MAX_DROPOUT_CONCENTRATION = 1e4
+#: The holdout check fails when the repeat purchases it expected miss the actual ones by more
+#: than this share (FHL 2005 figure 1 shows a few percent on CDNOW).
+MAX_HOLDOUT_ERROR = 0.25
+
+
+@dataclass(frozen=True)
+class Caveat:
+    """Why a forecast should be read with care: a key (``few_repeat_buyers``,
+    ``not_converged``, ``one_dropout_rate``, ``holdout_missed``) and the numbers that go
+    with it; the workbook and the command line say it in words."""
+
+    key: str
+    values: tuple[tuple[str, float], ...] = ()
+
+    def value(self, name: str) -> float:
+        """The number called ``name``."""
+        return dict(self.values)[name]
+
+
+def caveats_of(fit: FitResult, repeat_buyers: int, tracking: Tracking | None) -> tuple[Caveat, ...]:
+    """What makes a forecast untrustworthy, in the order a reader should hear it.
+
+    Examples
+    --------
+    >>> fit = FitResult("BG/NBD", {"r": 0.2, "alpha": 4.0, "a": 1.9e6, "b": 1.7e7}, -1.0,
+    ...                 True, "converged", 10, 500)
+    >>> [c.key for c in caveats_of(fit, 12, None)]
+    ['few_repeat_buyers', 'one_dropout_rate']
+    """
+    found = []
+    if repeat_buyers < MIN_REPEAT_BUYERS:
+        found.append(
+            Caveat(
+                "few_repeat_buyers",
+                (("repeat_buyers", repeat_buyers), ("minimum", MIN_REPEAT_BUYERS)),
+            )
+        )
+    if not fit.converged:
+        found.append(Caveat("not_converged"))
+    a, b = fit.params.get("a", 0.0), fit.params.get("b", 0.0)
+    if a + b > MAX_DROPOUT_CONCENTRATION:
+        found.append(Caveat("one_dropout_rate", (("a", a), ("b", b), ("rate", a / (a + b)))))
+    if tracking is not None and tracking.holdout_actual > 0:
+        error = abs(tracking.holdout_expected - tracking.holdout_actual) / tracking.holdout_actual
+        if error > MAX_HOLDOUT_ERROR:
+            found.append(
+                Caveat(
+                    "holdout_missed",
+                    (
+                        ("error", error),
+                        ("expected", tracking.holdout_expected),
+                        ("actual", tracking.holdout_actual),
+                    ),
+                )
+            )
+    return tuple(found)
 
 
 def _check(name: str, value: Any, low: float, high: float) -> float:
@@ -331,6 +401,7 @@ def forecast_history(history: OrderHistory, settings: ForecastSettings | None = 
                 dtype="float64",
             )
     tracking = _tracking(history, summary, holdout) if holdout > 0 else None
+    caveats = caveats_of(fit, int(np.sum(x > 0)), tracking)
     return Forecast(
         summary=summary,
         segments=segment(summary),
@@ -348,6 +419,7 @@ def forecast_history(history: OrderHistory, settings: ForecastSettings | None = 
         annual_discount_rate=annual_discount_rate,
         holdout=holdout,
         tracking=tracking,
+        caveats=caveats,
     )
 
 
