@@ -464,8 +464,9 @@ def timed_sources(*args, **kwargs):
     return found
 batch._sources = timed_sources
 mark = time.perf_counter()
+from retention_xl.cohorts import CohortSpec
 batch.fill_many([sys.argv[1]], by="segment", out_dir=sys.argv[2], jobs=int(sys.argv[3]),
-                as_of="2024-12-31")
+                settings=CohortSpec.of(as_of="2024-12-31"))
 wall = time.perf_counter() - mark
 cpu = sum(
     getattr(resource.getrusage(who), f)

@@ -107,7 +107,9 @@ def child(args: argparse.Namespace) -> None:
         options["workers"] = args.workers
         if args.dask_memory_limit:
             options["memory_limit"] = args.dask_memory_limit
-    table, report = cohort_table_from_files(args.path, **options)
+    from retention_xl.engines import EngineSettings
+
+    table, report = cohort_table_from_files(args.path, engine=EngineSettings(**options))
     seconds = time.perf_counter() - started
     np.savez(
         args.out,

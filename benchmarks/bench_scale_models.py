@@ -130,9 +130,11 @@ def child_rfm(args: argparse.Namespace, engine: str) -> dict[str, Any]:
     started = time.perf_counter()
     if engine == "pandas":
         return pandas_rfm(args, started)
-    from retention_xl.engines import rfm_summary_from_files
+    from retention_xl.engines import EngineSettings, rfm_summary_from_files
 
-    summary, report = rfm_summary_from_files(args.path, **_engine_options(args, engine))
+    summary, report = rfm_summary_from_files(
+        args.path, engine=EngineSettings(**_engine_options(args, engine))
+    )
     line = _done(started, {"customers": len(summary), "settings": report.settings})
     np.savez(
         args.out,
@@ -193,9 +195,11 @@ def child_mrr(args: argparse.Namespace, engine: str) -> dict[str, Any]:
         line = _done(started, {})
         np.savez(args.out, **result)
         return line
-    from retention_xl.engines import mrr_movements_from_files
+    from retention_xl.engines import EngineSettings, mrr_movements_from_files
 
-    table, report = mrr_movements_from_files(args.path, **_engine_options(args, engine))
+    table, report = mrr_movements_from_files(
+        args.path, engine=EngineSettings(**_engine_options(args, engine))
+    )
     line = _done(started, {"customers": table.customers, "settings": report.settings})
     arrays = {
         f.name: np.asarray(getattr(table, f.name))
