@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint templates docs images clean
+.PHONY: demo test test-fast lint templates docs images clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,13 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/python -m pytest
+
+# The core in under a minute while developing: ruff's lint only (no format check, no mypy)
+# and every test but the slow, Dask and LibreOffice ones (markers: pyproject.toml,
+# tests/conftest.py). `make test` runs everything before a commit.
+test-fast: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -m "not slow and not dask and not libreoffice"
 
 # Regenerate the committed templates and the function reference after changing the
 # definitions table or the template code (a test fails while they are stale).

@@ -223,6 +223,7 @@ def test_unreadable_file_is_reported_and_the_others_are_filled(tmp_path: Path) -
     assert "bad.csv:2" in results[0].error
 
 
+@pytest.mark.slow  # ~2 s: a pool of worker processes (jobs=2)
 def test_parallel_and_serial_runs_write_the_same_workbooks(tmp_path: Path) -> None:
     serial = fill_many([SHOP_ORDERS], by="store", out_dir=tmp_path / "one", jobs=1)
     parallel = fill_many([SHOP_ORDERS], by="store", out_dir=tmp_path / "two", jobs=2)

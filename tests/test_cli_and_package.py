@@ -53,6 +53,7 @@ def test_template_command_writes_and_refuses_to_overwrite(
     assert main(["template", "kpis", "--out", str(out), "--overwrite"]) == 0
 
 
+@pytest.mark.slow  # ~2 s: the demo writes every example workbook
 def test_demo_writes_both_languages_and_prints_the_kpis(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

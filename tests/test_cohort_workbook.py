@@ -225,6 +225,7 @@ def test_pictures_for_the_readme_render(tmp_path: Path) -> None:
         assert committed.exists(), f"run `make images` and commit {committed}"
 
 
+@pytest.mark.slow  # ~3 s: the shop workbook built cell by cell with openpyxl
 def test_rows_written_as_xml_equal_rows_written_by_openpyxl(tmp_path: Path, shop: Orders) -> None:
     # write_cohort_workbook writes most cohort and order rows straight as XML for speed;
     # cohort_workbook builds every cell with openpyxl: both must show the same cells

@@ -70,6 +70,7 @@ def _same(engine: np.ndarray, expected: list[list[float | None]]) -> bool:
     return True
 
 
+@pytest.mark.slow  # ~1 s: hypothesis order logs against the plain-Python reference
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     log=order_logs(),

@@ -300,6 +300,7 @@ def _write_log(folder: Path, log: dict[str, Any]) -> Path:
     return write_csv(folder / "orders.csv", header, rows, sep=";" if german else ",")
 
 
+@pytest.mark.slow  # ~4 s: hypothesis order logs written as files, read by each engine
 @settings(
     max_examples=60,
     deadline=None,

@@ -108,6 +108,7 @@ def test_dates_as_the_reader_reads_them(con: object) -> None:
     assert _sql_days(con, DATES) == _reader_days(DATES)
 
 
+@pytest.mark.slow  # ~1 s: hypothesis dates through DuckDB SQL
 @settings(max_examples=150, deadline=None)
 @given(
     st.lists(

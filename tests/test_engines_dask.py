@@ -25,6 +25,7 @@ from retention_xl.errors import DataError, InputError
 from retention_xl.io import ReadSettings, read_orders
 
 distributed = pytest.importorskip("distributed")
+pytestmark = pytest.mark.dask  # every test here is about the Dask engine
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = Path(__file__).parents[1] / "retention_xl" / "sample" / "cdnow_sample_orders.csv"

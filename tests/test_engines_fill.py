@@ -34,6 +34,7 @@ def _same(a: list[list[object]], b: list[list[object]]) -> None:
                 assert x == y
 
 
+@pytest.mark.slow  # ~1 s: cohort workbooks per store on numpy and DuckDB
 def test_fill_on_duckdb_equals_the_numpy_fill(tmp_path: Path) -> None:
     on_numpy = fill_many([SHOP_ORDERS], by="store", out_dir=tmp_path / "numpy", jobs=1)
     on_duckdb = flat_fill(
@@ -91,7 +92,9 @@ def _same_cells(a: Path, b: Path, rel: float) -> None:
     [
         # forecast: monetary values differ by < 1e-13 between engines (summing order); the
         # fitted Gamma-Gamma parameters and CLVs move by far less than 1e-6
-        ("forecast", SHOP_ORDERS, {"unit": "W"}, 1e-6),
+        pytest.param(  # ~9 s: the forecast workbook, fitted on numpy and on DuckDB
+            "forecast", SHOP_ORDERS, {"unit": "W"}, 1e-6, marks=pytest.mark.slow
+        ),
         # subscriptions: integer cents on both engines, so every cell is equal
         ("subscriptions", BILLING, {"period": "M"}, 1e-15),
     ],
@@ -112,6 +115,7 @@ def test_forecast_and_subscription_fill_on_duckdb_equal_the_numpy_fill(
     _same_cells(a.path, b.path, rel)
 
 
+@pytest.mark.slow  # ~4 s: the forecast and subscriptions commands, each on numpy and DuckDB
 def test_forecast_and_subscriptions_commands_on_duckdb(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -182,6 +186,7 @@ def test_billing_lines_spread_on_duckdb_as_on_numpy(
     _same_cells(on_numpy[0].path, on_duckdb[0].path, 1e-15)
 
 
+@pytest.mark.slow  # ~8 s: forecast workbooks per store, fitted on numpy and on the engine
 @pytest.mark.parametrize("engine", ["duckdb", "dask"])
 def test_forecasts_split_by_store_on_the_engines_equal_the_numpy_fill(
     tmp_path: Path, engine: str
@@ -219,6 +224,7 @@ def test_forecasts_split_by_store_on_the_engines_equal_the_numpy_fill(
             )
 
 
+@pytest.mark.slow  # ~1 s: subscription workbooks per plan on numpy and DuckDB
 def test_subscription_ledgers_split_by_plan_on_duckdb_equal_the_numpy_fill(tmp_path: Path) -> None:
     from retention_xl.subscriptions.sample import sample_billing
 

@@ -308,6 +308,7 @@ def _check_random_log(folder: Path, log: dict[str, Any], engine: str, scheduler:
     assert_same_summary(got, want, (engine, log))
 
 
+@pytest.mark.slow  # ~2 s: 25 hypothesis order logs on DuckDB
 @settings(max_examples=25, deadline=None)
 @given(log=order_logs())
 def test_random_order_logs_on_duckdb(
@@ -579,6 +580,7 @@ def _write_billing(folder: Path, log: dict[str, Any]) -> Path:
     return write_csv(folder / "billing.csv", ["customer_id", "period", "mrr"], lines, sep=sep)
 
 
+@pytest.mark.slow  # ~2 s: 25 hypothesis billing logs on DuckDB
 @settings(max_examples=25, deadline=None)
 @given(log=billing_logs())
 def test_random_billing_logs_on_duckdb(

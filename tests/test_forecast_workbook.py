@@ -161,6 +161,7 @@ def test_workbook_structure_charts_and_print_setup(
         assert chart.count('<delete val="0" />') == 2  # both axes shown (LibreOffice)
 
 
+@pytest.mark.slow  # ~4 s: writes forecast workbooks (model fits) several times
 def test_hostile_ids_stay_text_and_files_are_never_overwritten_unasked(tmp_path: Path) -> None:
     ids = np.array(['=HYPERLINK("x")', '=HYPERLINK("x")', "+cmd", "@SUM(1)"])
     days = np.array(["2024-01-02", "2024-02-05", "2024-01-10", "2024-03-01"], "datetime64[D]")

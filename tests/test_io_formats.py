@@ -69,6 +69,7 @@ def test_sample_as_parquet_file_and_folder_reads_like_the_csv(shop: Orders, tmp_
     _same(read_orders(folder), shop)
 
 
+@pytest.mark.slow  # ~1 s: writes and reads the shop sample as .xlsx
 def test_sample_as_xlsx_with_a_title_row_reads_like_the_csv(shop: Orders, tmp_path: Path) -> None:
     book = Workbook()
     sheet = book.active

@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 import hypothesis.strategies as st
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 
 from retention_xl import InputError
@@ -80,6 +81,7 @@ _CELL = st.one_of(
 )
 
 
+@pytest.mark.slow  # ~2 s: hypothesis CSV dialects
 @SETTINGS
 @given(
     st.lists(st.lists(_CELL, min_size=0, max_size=5), max_size=15),
@@ -110,6 +112,7 @@ _IDS = st.text(
 )
 
 
+@pytest.mark.slow  # ~1 s: hypothesis CSV dialects
 @SETTINGS
 @given(
     st.lists(

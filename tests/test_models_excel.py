@@ -70,6 +70,7 @@ def test_sbg_fit_spills_the_paper_parameters() -> None:
     assert excel("SBG_UEBERLEBEN", 0.704, 1.182, 1) == pytest.approx(1.182 / 1.886)  # S(1)
 
 
+@pytest.mark.slow  # ~1 s: fits BG/NBD and Gamma-Gamma to all 2,357 CDNOW customers
 def test_bgnbd_and_gamma_gamma_fits_through_office_js() -> None:
     with (DATA / "cdnow_customers_summary_with_transactions.csv").open() as handle:
         next(handle)
@@ -162,6 +163,7 @@ def _is_cell(value: Any, table: bool) -> bool:
     return table and (value is None or isinstance(value, (int, bool)))
 
 
+@pytest.mark.slow  # ~9 s: 150 hypothesis examples over every model function
 @settings(max_examples=150, deadline=None)
 @given(data=st.data())
 def test_model_functions_never_raise_on_any_excel_input(data: st.DataObject) -> None:

@@ -9,6 +9,7 @@ import math
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -54,6 +55,7 @@ def _is_cell_value(value: Any) -> bool:
     return isinstance(value, float) and math.isfinite(value)
 
 
+@pytest.mark.slow  # ~7 s: 60 hypothesis examples over every Excel function
 @settings(max_examples=60, deadline=None)
 @given(data=st.data())
 def test_no_excel_function_ever_raises(data: st.DataObject) -> None:

@@ -494,6 +494,7 @@ conventions_ = st.fixed_dictionaries(
 )
 
 
+@pytest.mark.slow  # ~2 s: 300 hypothesis ledgers against the reference
 @settings(max_examples=300, deadline=None)
 @given(rows=ledgers(), options=conventions_)
 def test_identity_holds_to_the_cent_and_matches_the_reference(
@@ -524,6 +525,7 @@ def test_identity_holds_to_the_cent_and_matches_the_reference(
     )
 
 
+@pytest.mark.slow  # ~1 s: 100 hypothesis ledgers
 @settings(max_examples=100, deadline=None)
 @given(rows=ledgers(), period=st.sampled_from(["M", "Q", "Y"]))
 def test_revenue_cohorts_add_up_to_the_movement_table(
