@@ -38,7 +38,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__
 from .batch import FillResult
 from .cohorts import CohortSpec, CohortTable
 from .definitions import DEFINITIONS
@@ -57,12 +56,23 @@ _ORDERS_HELP = (
 )
 
 
+def _version() -> str:
+    """The installed package's version (``importlib.metadata``: the command line sits below
+    the package's ``__init__`` in the layers)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("retention-xl")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="retention-xl",
         description="Customer-retention analytics for Excel: KPI functions and templates.",
     )
-    parser.add_argument("--version", action="version", version=f"retention-xl {__version__}")
+    parser.add_argument("--version", action="version", version=f"retention-xl {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     functions = commands.add_parser("functions", help="list the Excel functions")
