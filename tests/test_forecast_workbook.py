@@ -189,6 +189,7 @@ def test_orders_without_amounts_give_no_spend_and_no_clv(tmp_path: Path) -> None
     assert all(0 <= row[keys.index("p_alive")] <= 1 for row in rows)  # type: ignore[operator]
 
 
+@pytest.mark.slow  # a forecast of 2,000 CDNOW orders through the command line
 def test_forecast_command_reads_a_file(tmp_path: Path) -> None:
     from retention_xl.cli import main
 
@@ -207,6 +208,7 @@ def test_forecast_command_reads_a_file(tmp_path: Path) -> None:
     assert openpyxl.load_workbook(path).sheetnames[0] == "Kunden"
 
 
+@pytest.mark.slow  # ~3 s: two forecasts of the sample shop
 def test_margin_is_a_share_of_0_to_1_or_a_percentage(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -223,6 +225,7 @@ def test_margin_is_a_share_of_0_to_1_or_a_percentage(
     assert shown  # hand: 40 % is 0.4 on the Model sheet's settings
 
 
+@pytest.mark.slow  # ~8 s: forecasts of the sample shop and CDNOW
 def test_a_forecast_says_when_it_cannot_be_trusted() -> None:
     # issue 15 item 12: the sample shop's BG/NBD lands at a ≈ 4e6, b ≈ 4e7 and was reported
     # "converged": every customer then has the same dropout probability a / (a + b)
