@@ -8,6 +8,7 @@ pyarrow and the sibling modules.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -63,6 +64,10 @@ def _request(
     extra_dates: Sequence[str],
     lang: str,
     flags: Mapping[str, str] | None = None,
+    status_col: str | None = None,
+    exclude_status: Sequence[str] = (),
+    currency_col: str | None = None,
+    currency: str | None = None,
 ) -> Request:
     def pick(given: str | None, from_preset: tuple[str, ...], default: str) -> tuple[str, ...]:
         if given is not None:
@@ -86,10 +91,25 @@ def _request(
     order = (order_col,) if order_col else (p.order if p else ())
     if order:
         wants["order"] = Want(order, True, "--order-col")
-    if p is not None and p.status:
-        wants["status"] = Want(p.status, False, "--preset")
+    if status_col is not None:
+        wants["status"] = Want((status_col,), True, "--status-col")
+    elif p is not None and p.status:
+        wants["status"] = Want(p.status, bool(exclude_status), "--status-col")
+    elif exclude_status:
+        raise InputError(say("status_needed", lang))
     if p is not None and p.cancelled_when_filled:
         wants["cancelled_at"] = Want(p.cancelled_when_filled, False, "--preset")
+    if p is not None and "amount" in wants:
+        if p.refund:
+            wants["refund"] = Want(p.refund, False, "--preset")
+        if p.net:
+            wants["net"] = Want(p.net, False, "--preset")
+    if currency_col is not None:
+        wants["currency"] = Want((currency_col,), True, "--currency-col")
+    elif p is not None and p.currency:
+        wants["currency"] = Want(p.currency, currency is not None, "--currency-col")
+    elif currency is not None:
+        wants["currency"] = Want(("currency",), True, "--currency-col")
     for role, flag in (flags or {}).items():  # a command's own names for the column options
         if role in wants:
             wants[role] = replace(wants[role], option=flag)
@@ -133,6 +153,11 @@ def read_orders(
     extra_dates: Sequence[str] = (),
     lang: str = "en",
     flags: Mapping[str, str] | None = None,
+    status_col: str | None = None,
+    exclude_status: Sequence[str] = (),
+    currency_col: str | None = None,
+    currency: str | None = None,
+    timezone: str | None = None,
 ) -> Orders:
     """Read orders from a file, a folder of Parquet files or a table in memory.
 
@@ -156,9 +181,11 @@ def read_orders(
     segment_col : str, optional
         A column to split by later (a store): text per order in :attr:`Orders.segments`;
         an empty value is the segment ``"(blank)"``.
-    preset : {"shopify", "woocommerce", "shopware"}, optional
+    preset : {"shopify", "woocommerce", "shopware", "etsy"}, optional
         Read a shop's order export by its own column names (``docs/presets.md``): one order
-        per order number, cancelled and voided orders left out and counted.
+        per order number; cancelled and voided orders, and orders without a customer
+        (guests, POS), left out and counted; totals net of the refunds the export names;
+        the export's currency column checked.
     order_col : str, optional
         Order number column: rows sharing it are one order (line-item exports); each field
         is taken from the first row of the order where it is filled.
@@ -174,20 +201,45 @@ def read_orders(
     flags : mapping, optional
         The option a message names for a missing column, by role (``{"amount":
         "--mrr-col"}``) when a command calls its columns otherwise.
+    status_col : str, optional
+        The column holding each order's status (default: the preset's, if any; CLI
+        ``--status-col``).
+    exclude_status : sequence of str
+        Status values whose orders are left out, compared trimmed and case-insensitive,
+        counted per status in the report (:attr:`ReadReport.cancelled`) like a preset's
+        cancelled orders, whose statuses they add to (default none; ``--exclude-status``).
+        Needs ``status_col`` or a preset with a status column.
+    currency_col : str, optional
+        The column holding each order's currency (default: the preset's, if any;
+        ``--currency-col``). Orders in more than one currency are refused (DataError naming
+        the currencies and their counts): amounts in different currencies are never added.
+    currency : str, optional
+        Keep only the orders in this currency (``"EUR"``, any case); the others are left
+        out and counted per currency (:attr:`ReadReport.other_currency`). Default None: all
+        orders, which must then be in one currency (``--currency``). Needs a currency
+        column (``currency_col``, the preset's, else one called ``currency``).
+    timezone : str, optional
+        An IANA time zone (``"Europe/Berlin"``, via :mod:`zoneinfo`): timestamps carrying
+        an offset (``2024-03-31T23:30:00+00:00``, ``…Z``; time-zone-aware timestamps)
+        count on their calendar day in that zone; timestamps without an offset stay the day
+        as written. Default None: every order's day is the calendar date written
+        (``--timezone``). An unknown name is an InputError.
 
     Returns
     -------
     Orders
         Customer ids as codes into the distinct ids, days as ``datetime64[D]``, amounts.
-        The order's day is the calendar date written in the source: no time-zone
-        conversion.
+        The order's day is the calendar date written in the source, unless ``timezone``.
 
     Raises
     ------
     DataError
         Naming file, line (or sheet and row), column and value of the first unreadable row
         (``on_error="raise"``), a missing column (listing the ones found), a wrong sheet, an
-        empty, binary or unreadable file.
+        empty, binary or unreadable file; orders in several currencies.
+    InputError
+        An option out of range: an unknown ``timezone``, ``exclude_status`` without a status
+        column.
 
     Examples
     --------
@@ -198,6 +250,15 @@ def read_orders(
     >>> orders = read_orders(path)
     >>> orders.customer_ids.tolist(), str(orders.order_dates[0]), orders.amounts.tolist()
     (['K1'], '2024-01-31', [1234.5])
+    >>> _ = path.write_text("customer_id,order_date,status,currency\\n"
+    ...                     "K1,2024-03-31T23:30:00Z,paid,EUR\\nK2,2024-04-02,test,EUR\\n"
+    ...                     "K3,2024-04-03,paid,USD\\n")
+    >>> orders = read_orders(path, status_col="status", exclude_status=["Test"],
+    ...                      currency="eur", timezone="Europe/Berlin")
+    >>> orders.customer_ids.tolist(), str(orders.order_dates[0])
+    (['K1'], '2024-04-01')
+    >>> orders.report.cancelled, orders.report.other_currency
+    ({'test': 1}, {'USD': 1})
     """
     if on_error not in ("raise", "skip"):
         raise InputError(f"on_error must be 'raise' or 'skip'; got {on_error!r}.")
@@ -205,6 +266,9 @@ def read_orders(
         raise InputError(f"decimal must be '.' or ','; got {decimal!r}.")
     if lang not in ("en", "de"):
         raise InputError(f"lang must be 'en' or 'de'; got {lang!r}.")
+    zone = _zone(timezone, lang)
+    if isinstance(exclude_status, str):
+        exclude_status = (exclude_status,)
     chosen = preset_by_name(preset) if preset else None
     request = _request(
         preset=chosen,
@@ -217,6 +281,10 @@ def read_orders(
         extra_dates=extra_dates,
         lang=lang,
         flags=flags,
+        status_col=status_col,
+        exclude_status=exclude_status,
+        currency_col=currency_col,
+        currency=currency,
     )
     errors: list[tuple[int, str]] = []
     if is_frame(source):
@@ -245,6 +313,8 @@ def read_orders(
             picked, errors = pick_csv(
                 path, raw, request, delimiter=delimiter, encoding=encoding, report=report
             )
+    if date_format is None and chosen is not None:
+        date_format = chosen.date_format
     return build_orders(
         picked,
         decimal=decimal,
@@ -252,4 +322,19 @@ def read_orders(
         on_error=on_error,
         preset=chosen,
         extra_errors=errors,
+        exclude_status=exclude_status,
+        currency=currency,
+        timezone=zone,
     )
+
+
+def _zone(name: str | None, lang: str) -> dt.tzinfo | None:
+    """The time zone called ``name`` (IANA), or None; an unknown name is an InputError."""
+    if name is None:
+        return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
+        raise InputError(say("bad_timezone", lang, name=name)) from None
