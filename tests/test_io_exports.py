@@ -508,6 +508,29 @@ def test_timezone_days_equal_zoneinfo_one_by_one(tmp_path: Path) -> None:
         assert days == expected, name
 
 
+def test_a_shopify_export_as_dataframe_or_workbook_reads_like_the_csv(tmp_path: Path) -> None:
+    import pandas as pd
+    from openpyxl import Workbook
+
+    csv_orders = read_orders(SHOPIFY, preset="shopify")
+    frame = pd.read_csv(SHOPIFY, dtype=str, keep_default_na=False)
+    assert _orders(read_orders(frame, preset="shopify")) == _orders(csv_orders)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(list(frame.columns))
+    money = {"Total", "Refunded Amount"}
+    for row in frame.itertuples(index=False):  # totals and refunds as real numbers
+        sheet.append(
+            [float(v) if c in money and v else v for c, v in zip(frame.columns, row, strict=True)]
+        )
+    sheet["AX2"] = "0,00"  # one refund typed as German text next to the numbers
+    assert sheet["AX1"].value == "Refunded Amount"
+    book.save(tmp_path / "orders_export.xlsx")
+    workbook = read_orders(tmp_path / "orders_export.xlsx", preset="shopify", decimal=",")
+    assert _orders(workbook) == _orders(csv_orders)
+    assert workbook.report.refunded_amount == 55.25
+
+
 # --- on the command line ---------------------------------------------------------------
 
 

@@ -253,18 +253,25 @@ def _zoned_days(text: pa.Array, zone: dt.tzinfo) -> tuple[np.ndarray, np.ndarray
     return days, ok
 
 
-def has_offsets(column: Any) -> bool:
-    """Whether any cell is a timestamp carrying its UTC offset (ISO text with ``Z``,
-    ``UTC`` or ``+01:00``; a time-zone-aware timestamp)."""
+def has_offsets(column: Any, sample: int = 20_000) -> bool:
+    """Whether a cell among the first ``sample`` is a timestamp carrying its UTC offset (ISO
+    text with ``Z``, ``UTC`` or ``+01:00``; a time-zone-aware timestamp).
+
+    Examples
+    --------
+    >>> has_offsets(pa.array(["2024-03-31 23:30"])), has_offsets(pa.array(["2024-03-31T23:30Z"]))
+    (False, True)
+    """
     column = flat(column)
     kind = column.type
     if pa.types.is_dictionary(kind):
-        return has_offsets(column.dictionary)
+        return has_offsets(column.dictionary, sample)
     if pa.types.is_timestamp(kind):
         return kind.tz is not None
     if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
         return False
-    return bool(pc.any(pc.match_substring_regex(_strings(column), _ZONED)).as_py())
+    head = _strings(column.slice(0, sample))
+    return bool(pc.any(pc.match_substring_regex(head, _ZONED)).as_py())
 
 
 def serial_to_days(serials: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
