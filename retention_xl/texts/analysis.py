@@ -1,6 +1,6 @@
 """The words of the cohort analysis: the triangle's labels (:mod:`retention_xl.cohorts`), the
-sentences stating its conventions, and the names of the periods
-(:mod:`retention_xl.periods`)."""
+sentences stating its conventions, the names of the periods (:mod:`retention_xl.periods`),
+and the separators of numbers in each language (``number.``)."""
 
 from __future__ import annotations
 
@@ -56,4 +56,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{days}-day windows from each customer's first order",
         "{days}-Tage-Zeiträume ab der ersten Bestellung jedes Kunden",
     ),
+    # numbers as each language writes them (1,234.5 and 1.234,5)
+    "number.thousands": (",", "."),
+    "number.decimal": (".", ","),
 }
