@@ -1,7 +1,257 @@
 """The words of the generated workbooks (:mod:`retention_xl.workbook`): sheet names, titles,
 labels and instructions of the cohort, live cohort, KPI, subscription and forecast workbooks,
-and the lines they share (``workbook.``)."""
+and the lines they share (``workbook.``).
+
+The triangle's own labels (header, average rows) are :mod:`.analysis`'s ``cohorts.`` texts,
+the segment names :mod:`.models`'s ``segment.``, the movement headers :mod:`.subscriptions`'s
+``movements.``: a workbook shows them as the tables print them.
+"""
 
 from __future__ import annotations
 
-TEXTS: dict[str, tuple[str, str]] = {}
+TEXTS: dict[str, tuple[str, str]] = {
+    # every workbook's instructions sheet
+    "workbook.howto": ("How to use this workbook", "Anleitung"),
+    "workbook.guides": ("From the retention guides", "Aus den Leitfäden zur Kundenbindung"),
+    "workbook.guide_cost": (
+        "Winning a new customer costs 5 to 25 times as much as keeping one.",
+        "Einen Neukunden zu gewinnen kostet 5- bis 25-mal so viel, wie einen Kunden zu halten.",
+    ),
+    # the cohort workbook (workbook.cohort_template; the live one shares them)
+    "cohort_workbook.cohorts": ("Cohorts", "Kohorten"),
+    "cohort_workbook.summary": ("Summary", "Übersicht"),
+    "cohort_workbook.orders": ("Orders", "Bestellungen"),
+    "cohort_workbook.help": ("Instructions", "Anleitung"),
+    "cohort_workbook.title": ("Cohort analysis", "Kohortenanalyse"),
+    "cohort_workbook.axis": (
+        "Periods since the first purchase →",
+        "Perioden seit dem ersten Kauf →",
+    ),
+    "cohort_workbook.weighted": ("Average (weighted)", "Durchschnitt (gewichtet)"),
+    "cohort_workbook.unweighted": ("Average (unweighted)", "Durchschnitt (ungewichtet)"),
+    "cohort_workbook.chart": (
+        "Retention curves: average and newest cohorts",
+        "Bindungskurven: Durchschnitt und neueste Kohorten",
+    ),
+    "cohort_workbook.period": ("Period", "Periode"),
+    "cohort_workbook.curves": (
+        "Chart data (average and newest cohorts)",
+        "Diagrammdaten (Durchschnitt und neueste Kohorten)",
+    ),
+    "cohort_workbook.kpi": ("KPI", "Kennzahl"),
+    "cohort_workbook.value": ("Value", "Wert"),
+    "cohort_workbook.meaning": ("What it means", "Bedeutung"),
+    "cohort_workbook.note": (
+        "{source}: {used:,} orders in the table, {rejected:,} rejected",
+        "{source}: {used:,} Bestellungen in der Tabelle, {rejected:,} abgelehnt",
+    ),
+    # ... the summary KPIs (cohort_template.SUMMARY): label, and what it means
+    "cohort_workbook.kpi.customers": ("Customers in the cohorts", "Kunden in den Kohorten"),
+    "cohort_workbook.kpi.customers.meaning": (
+        "sum of the cohort sizes",
+        "Summe der Kohortengrößen",
+    ),
+    "cohort_workbook.kpi.cohorts": ("Cohorts", "Kohorten"),
+    "cohort_workbook.kpi.cohorts.meaning": (
+        "complete first-purchase periods",
+        "vollständige Perioden des Erstkaufs",
+    ),
+    "cohort_workbook.kpi.retention": (
+        "Retention after {k} periods",
+        "Bindung nach {k} Perioden",
+    ),
+    "cohort_workbook.kpi.retention.meaning": (
+        "weighted average over the cohorts observed that long",
+        "gewichteter Durchschnitt der so lange beobachteten Kohorten",
+    ),
+    "cohort_workbook.kpi.repeat_customer_rate": (
+        "Repeat-customer rate",
+        "Wiederholungskundenrate",
+    ),
+    "cohort_workbook.kpi.repeat_customer_rate.meaning": (
+        "customers with 2+ purchases / customers",
+        "Kunden mit 2+ Käufen / Kunden",
+    ),
+    "cohort_workbook.kpi.average_order_value": (
+        "Average order value",
+        "Durchschnittlicher Bestellwert",
+    ),
+    "cohort_workbook.kpi.average_order_value.meaning": (
+        "net revenue (refunds deducted) / purchases",
+        "Nettoumsatz (nach Erstattungen) / Käufe",
+    ),
+    "cohort_workbook.kpi.purchase_frequency": ("Purchase frequency", "Kaufhäufigkeit"),
+    "cohort_workbook.kpi.purchase_frequency.meaning": ("purchases / customers", "Käufe / Kunden"),
+    # ... the instructions
+    "cohort_workbook.how_xlsm": (
+        "Paste orders into the table '{table}' ({columns}); the cohort sheet computes "
+        "live with =COHORT_TABLE(...) (xlwings add-in: Import Functions once; Excel 365 "
+        "spills the result).",
+        "Bestellungen in die Tabelle '{table}' ({columns}) einfügen; die Kohortentabelle "
+        "rechnet live mit =KOHORTENTABELLE(...) (xlwings-Add-in: einmal Import "
+        "Functions, Excel 365 für das Überlaufen).",
+    ),
+    "cohort_workbook.how_values": (
+        "The numbers were computed by retention_xl from the orders and written as "
+        "values, so they show in any spreadsheet program without an add-in. For new "
+        "orders fill the workbook again (retention-xl) or use the .xlsm template.",
+        "Die Zahlen wurden von retention_xl aus den Bestellungen berechnet und als Werte "
+        "eingetragen; sie gelten für alle Programme ohne Add-in. Für neue Bestellungen die "
+        "Arbeitsmappe neu füllen (retention-xl) oder die .xlsm-Vorlage verwenden.",
+    ),
+    "cohort_workbook.reading": ("Reading the cohort table", "So liest man die Kohortentabelle"),
+    "cohort_workbook.each_row": (
+        "Each row is a cohort: the customers whose first purchase fell in that period. "
+        "Column k shows how many of them bought again k periods later. Customers are "
+        "counted, never orders.",
+        "Jede Zeile ist eine Kohorte: die Kunden, die in dieser Periode zum ersten Mal "
+        "gekauft haben. Spalte k zeigt, wie viele davon k Perioden später wieder gekauft "
+        "haben. Gezählt werden Kunden, nie Bestellungen.",
+    ),
+    "cohort_workbook.blank_cells": (
+        "Blank cells are not yet fully observed — they are not 0 and do not enter the averages.",
+        "Leere Zellen sind noch nicht vollständig beobachtet – sie sind nicht 0 und fließen "
+        "nicht in die Durchschnitte ein.",
+    ),
+    "cohort_workbook.averages": (
+        "Weighted average: by cohort size; unweighted: every cohort counts the same.",
+        "Gewichteter Durchschnitt: nach Kohortengröße; ungewichtet: jede Kohorte zählt gleich.",
+    ),
+    "cohort_workbook.refunds": (
+        "Negative amounts are refunds: they reduce their period's revenue but do not "
+        "make a customer active.",
+        "Negative Beträge sind Erstattungen: Sie mindern den Umsatz ihrer Periode, machen "
+        "einen Kunden aber nicht aktiv.",
+    ),
+    # the live cohort workbook (workbook.live_cohorts): settings, status line, instructions
+    "live_workbook.as_of": ("Observed until", "Beobachtet bis"),
+    "live_workbook.as_of_hint": (
+        "blank: the last order date; or type a date",
+        "leer: das letzte Bestelldatum; oder ein Datum eintragen",
+    ),
+    "live_workbook.kind": ("Counting", "Zählweise"),
+    "live_workbook.kind_hint": (
+        "on: bought in exactly period k (classic triangle) · on_or_after: in period k or later",
+        "on: in genau Periode k gekauft (klassisch) · on_or_after: in Periode k oder später",
+    ),
+    "live_workbook.in_effect": ("Settings in effect", "Geltende Einstellungen"),
+    "live_workbook.first_cohort": ("First cohort", "Erste Kohorte"),
+    "live_workbook.last_month": ("Last complete month", "Letzter vollständiger Monat"),
+    "live_workbook.cohort_count": ("Complete cohorts", "Vollständige Kohorten"),
+    "live_workbook.capacity": (
+        "More than {orders} orders: recalculating gets slow (see Instructions). Use "
+        "`retention-xl fill` (numbers as values) or the .xlsm (xlwings) instead.",
+        "Mehr als {orders} Bestellungen: das Neuberechnen wird langsam (siehe Anleitung). Besser "
+        "`retention-xl fill` (Zahlen als Werte) oder die .xlsm (xlwings) nutzen.",
+    ),
+    "live_workbook.months": (
+        "More than {months} complete months: this sheet shows {months}. "
+        "`retention-xl fill --live` sizes the sheet to the data.",
+        "Mehr als {months} vollständige Monate: dieses Blatt zeigt {months}. "
+        "`retention-xl fill --live` passt das Blatt an die Daten an.",
+    ),
+    "live_workbook.outside": (
+        " rows below the Orders table are not in it: extend the table over them "
+        "(Table Design › Resize Table).",
+        " Zeilen unter der Tabelle Bestellungen gehören nicht dazu: Tabelle erweitern "
+        "(Tabellenentwurf › Tabellengröße ändern).",
+    ),
+    "live_workbook.no_date": (
+        " rows with a customer id have no date (text instead of a date?) and are left out.",
+        " Zeilen mit Kunden-ID haben kein Datum (Text statt Datum?) und fehlen.",
+    ),
+    "live_workbook.amount": (
+        " amounts are text, not numbers, and count as 0.",
+        " Beträge sind Text statt Zahl und zählen als 0.",
+    ),
+    "live_workbook.kind_bad": (
+        "Counting must be on or on_or_after; on is used.",
+        "Zählweise muss on oder on_or_after sein; on wird verwendet.",
+    ),
+    "live_workbook.as_of_bad": (
+        "Observed until is not a date: type a date or leave it blank.",
+        "Beobachtet bis ist kein Datum: ein Datum eintragen oder leer lassen.",
+    ),
+    "live_workbook.empty": (
+        "Paste orders into the table on the sheet Orders; the triangle fills by itself.",
+        "Bestellungen in die Tabelle auf dem Blatt Bestellungen einfügen; die "
+        "Kohortentabelle füllt sich von selbst.",
+    ),
+    "live_workbook.counted": (
+        " orders in the table; new orders go into the first empty table row.",
+        " Bestellungen in der Tabelle; neue Bestellungen in die erste leere Tabellenzeile.",
+    ),
+    "live_workbook.how_paste": (
+        "Paste orders into the table '{table}' on the sheet Orders ({columns}; one row per "
+        "order, refunds as negative amounts), starting at its first empty row — {spare} "
+        "empty rows are ready; Excel extends the table when you type or paste right below "
+        "it (LibreOffice does not: extend it with Data › Define Range and copy the grey "
+        "formulas down). The triangle, averages, summary and chart compute with formulas "
+        "of Excel 2019 (MINIFS, MAXIFS, COUNTIFS, MATCH) — no add-in, no macros; tested "
+        "in LibreOffice 7.4; Google Sheets has the same functions but was not tested.",
+        "Bestellungen in die Tabelle '{table}' auf dem Blatt Bestellungen einfügen "
+        "({columns}; eine Zeile je Bestellung, Erstattungen mit negativem Betrag), ab der "
+        "ersten leeren Tabellenzeile – {spare} leere Zeilen stehen bereit; "
+        "Excel erweitert die Tabelle, wenn man direkt darunter tippt oder einfügt "
+        "(LibreOffice nicht: dort die Tabelle über Daten › Bereich festlegen erweitern "
+        "und die grauen Formeln nach unten kopieren). Kohortentabelle, Durchschnitte, "
+        "Übersicht und Diagramm rechnen mit Formeln von Excel 2019 (MINIFS, MAXIFS, "
+        "COUNTIFS, MATCH) – ohne Add-in und ohne Makros; getestet mit LibreOffice 7.4, "
+        "Google Sheets kennt dieselben Funktionen, ist aber nicht getestet.",
+    ),
+    "live_workbook.how_settings": (
+        "Settings at the top of the sheet Cohorts: 'Observed until' (blank: the last order "
+        "date) and Counting: on (bought in exactly period k, the classic triangle) or "
+        "on_or_after (in period k or later). Periods are calendar months; cells whose "
+        "month has not ended stay blank.",
+        "Einstellungen oben auf dem Blatt Kohorten: 'Beobachtet bis' (leer: das letzte "
+        "Bestelldatum) und die Zählweise: on (in genau Periode k gekauft, die klassische "
+        "Kohortentabelle) oder on_or_after (in Periode k oder später). Perioden sind "
+        "Kalendermonate; Zellen, deren Monat noch nicht vorbei ist, bleiben leer.",
+    ),
+    "live_workbook.how_helpers": (
+        "The grey table columns compute by themselves (do not type over them): "
+        "customer_no (the row where the customer first appears), buyer (customer_no on "
+        "purchases up to the as-of date; refunds never make a customer active), "
+        "first_purchase, cohort (month of the first purchase), period (months since the "
+        "cohort), customer_month, first_in_period (the period, on the first row of each "
+        "customer and month only: customers are counted, never orders), purchases and "
+        "last_period (per customer).",
+        "Die grauen Spalten der Tabelle rechnen selbst (nicht überschreiben): Kunden_Nr "
+        "(Zeile, in der der Kunde zuerst steht), Käufer (Kunden_Nr bei Käufen bis zum "
+        "Stichtag; Erstattungen machen nicht aktiv), Erstkauf, Kohorte (Monat des "
+        "Erstkaufs), Periode (Monate seit der Kohorte), Kunde_Monat, Erster_in_Periode "
+        "(die Periode, nur in der ersten Zeile je Kunde und Monat: so werden Kunden "
+        "gezählt, nicht Bestellungen), Käufe und Letzte_Periode (je Kunde).",
+    ),
+    "live_workbook.how_limits": (
+        "Limits: every change recalculates the whole table, so paste new orders in one "
+        "go. Measured recalculation time in LibreOffice 7.4 (2 cores; orders: time) — "
+        "{seconds}. Above {capacity} orders the sheet Cohorts says so: then use "
+        "`retention-xl fill` (numbers as values, seconds for a million orders) or the "
+        ".xlsm. Customer ids are compared as every spreadsheet compares text, ignoring "
+        "case ('abc' and 'ABC' are one customer).",
+        "Grenzen: Jede Änderung rechnet die ganze Tabelle neu – neue Bestellungen am "
+        "besten auf einmal einfügen. Gemessene Rechenzeit in LibreOffice 7.4 (2 Kerne; "
+        "Bestellungen: Zeit) – {seconds}. Über {capacity} Bestellungen "
+        "zeigt das Blatt Kohorten einen Hinweis: dann `retention-xl fill` (Zahlen als "
+        "Werte, Sekunden für eine Million Bestellungen) oder die .xlsm nutzen. Kunden-IDs "
+        "werden wie in jeder Tabellenkalkulation ohne Groß-/Kleinschreibung verglichen "
+        "('abc' und 'ABC' sind ein Kunde).",
+    ),
+    # ... its Orders table's helper columns and defined names (live_formulas.live_names)
+    "live_workbook.helper.customer_no": ("customer_no", "Kunden_Nr"),
+    "live_workbook.helper.buyer": ("buyer", "Käufer"),
+    "live_workbook.helper.first_purchase": ("first_purchase", "Erstkauf"),
+    "live_workbook.helper.cohort": ("cohort", "Kohorte"),
+    "live_workbook.helper.period": ("period", "Periode"),
+    "live_workbook.helper.customer_month": ("customer_month", "Kunde_Monat"),
+    "live_workbook.helper.first_in_period": ("first_in_period", "Erster_in_Periode"),
+    "live_workbook.helper.purchases": ("purchases", "Käufe"),
+    "live_workbook.helper.last_period": ("last_period", "Letzte_Periode"),
+    "live_workbook.name.as_of": ("AsOf", "Stichtag"),
+    "live_workbook.name.kind": ("Kind", "Zaehlweise"),
+    "live_workbook.name.first_cohort": ("FirstCohort", "ErsteKohorte"),
+    "live_workbook.name.last_month": ("LastMonth", "LetzterMonat"),
+    "live_workbook.name.cohort_count": ("CohortCount", "AnzahlKohorten"),
+}
