@@ -254,4 +254,86 @@ TEXTS: dict[str, tuple[str, str]] = {
     "live_workbook.name.first_cohort": ("FirstCohort", "ErsteKohorte"),
     "live_workbook.name.last_month": ("LastMonth", "LetzterMonat"),
     "live_workbook.name.cohort_count": ("CohortCount", "AnzahlKohorten"),
+    # the KPI calculator (workbook.kpi_template)
+    "kpi_workbook.title": ("Retention KPI calculator", "Kennzahlen-Rechner Kundenbindung"),
+    "kpi_workbook.intro": (
+        "Type your numbers into the yellow cells; every KPI on the right is a formula and "
+        "needs no add-in. Results are shown as percentages or amounts.",
+        "Tragen Sie Ihre Zahlen in die gelben Zellen ein; jede Kennzahl rechts ist eine "
+        "Formel und braucht kein Add-in. Ergebnisse erscheinen als Prozent oder Betrag.",
+    ),
+    "kpi_workbook.intro_xlsm": (
+        "Type your numbers into the yellow cells; the KPIs on the right call the retention_xl "
+        "Excel functions (xlwings add-in: Import Functions once).",
+        "Tragen Sie Ihre Zahlen in die gelben Zellen ein; die Kennzahlen rechts rufen die "
+        "retention_xl-Funktionen auf (xlwings-Add-in: einmal Import Functions).",
+    ),
+    "kpi_workbook.inputs": ("Input", "Eingabe"),
+    "kpi_workbook.value": ("Value", "Wert"),
+    "kpi_workbook.kpi": ("KPI", "Kennzahl"),
+    "kpi_workbook.result": ("Result", "Ergebnis"),
+    "kpi_workbook.function": ("With the add-in", "Mit dem Add-in"),
+    "kpi_workbook.formula": ("Formula", "Formel"),
+    "kpi_workbook.meaning": ("What it means", "Bedeutung"),
+    "kpi_workbook.list": (
+        "Customer list (for loyal and active customers)",
+        "Kundenliste (für Treue- und aktive Kunden)",
+    ),
+    "kpi_workbook.customer": ("Customer", "Kunde"),
+    "kpi_workbook.orders": ("Orders", "Bestellungen"),
+    "kpi_workbook.last_order": ("Last order", "Letzte Bestellung"),
+    "kpi_workbook.sheet": ("KPIs", "Kennzahlen"),
+    "kpi_workbook.help_sheet": ("Instructions", "Anleitung"),
+    "kpi_workbook.sum_of": ("Sum of the two rows above.", "Summe der beiden Zeilen darüber."),
+    "kpi_workbook.invalid": (
+        "Please enter a valid value (see the cell's comment).",
+        "Bitte einen gültigen Wert eingeben (siehe Kommentar der Zelle).",
+    ),
+    # ... the sections of the input block
+    "kpi_workbook.section.customers": ("Customers", "Kunden"),
+    "kpi_workbook.section.orders": ("Orders and revenue", "Bestellungen und Umsatz"),
+    "kpi_workbook.section.mrr": ("Subscriptions (MRR)", "Abonnements (MRR)"),
+    "kpi_workbook.section.value": ("Customer value", "Kundenwert"),
+    "kpi_workbook.section.budget": ("Budget rule", "Budgetregel"),
+    "kpi_workbook.section.list": ("Customer list settings", "Einstellungen Kundenliste"),
+    # ... the choices of the time-unit input (``per``), as typed into the cell
+    "kpi_workbook.unit.day": ("day", "Tag"),
+    "kpi_workbook.unit.week": ("week", "Woche"),
+    "kpi_workbook.unit.month": ("month", "Monat"),
+    "kpi_workbook.unit.year": ("year", "Jahr"),
+    # ... the instructions
+    "kpi_workbook.review": (
+        "Review monthly: retention rate, churn rate, repeat-customer rate, order value, "
+        "purchase frequency, customer lifetime value.",
+        "Monatlich prüfen: Kundenbindungsrate, Abwanderungsrate, Wiederholungskundenrate, "
+        "Bestellwert, Kaufhäufigkeit, Kundenwert.",
+    ),
+    "kpi_workbook.conventions": ("Conventions", "Konventionen"),
+    "kpi_workbook.retention": (
+        "Retention rate: new and reactivated customers do not count as retained.",
+        "Kundenbindungsrate: Neukunden und reaktivierte Kunden zählen nicht als gehalten.",
+    ),
+    "kpi_workbook.churn": (
+        "Churn rate: customers lost / customers at the start (with the "
+        "new_customers argument: / (S + N)).",
+        "Abwanderungsrate: verlorene Kunden / Kunden zu Beginn (mit Neukunden-Argument: / (S+N)).",
+    ),
+    "kpi_workbook.clv": (
+        "CLV: the guides' 'repeat purchase rate' is the expected number of "
+        "purchases per customer over the horizon.",
+        "Kundenwert: 'Wiederholungskaufrate' = erwartete Käufe je Kunde im Zeitraum.",
+    ),
+    "kpi_workbook.subscription_clv": (
+        "Subscription CLV: payment at the start of each period; discount and churn "
+        "rates per period.",
+        "Kundenwert im Abo: Zahlung zu Beginn jeder Periode; Zins und Abwanderung je Periode.",
+    ),
+    "kpi_workbook.active": (
+        "Active customers: last order within the window_days days up to and including as_of.",
+        "Aktive Kunden: letzte Bestellung in den window_days Tagen bis einschließlich as_of.",
+    ),
+    "kpi_workbook.budget": (
+        "Budget rule (sales per week → share)",
+        "Budgetregel (Verkäufe je Woche → Anteil)",
+    ),
 }
