@@ -336,4 +336,114 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Budget rule (sales per week → share)",
         "Budgetregel (Verkäufe je Woche → Anteil)",
     ),
+    # the subscription workbook (workbook.subscription_template): sheets, in workbook order
+    "subscription_workbook.sheet.overview": ("Overview", "Übersicht"),
+    "subscription_workbook.sheet.movements": ("MRR movements", "MRR-Bewegungen"),
+    "subscription_workbook.sheet.cohorts": ("Revenue cohorts", "Umsatzkohorten"),
+    "subscription_workbook.sheet.checks": ("Checks", "Prüfungen"),
+    "subscription_workbook.sheet.data": ("Data", "Daten"),
+    "subscription_workbook.sheet.help": ("Instructions", "Anleitung"),
+    # ... titles and labels
+    "subscription_workbook.title": ("Subscription revenue (MRR)", "Abo-Umsatz (MRR)"),
+    "subscription_workbook.movements": ("MRR movements per period", "MRR-Bewegungen je Periode"),
+    "subscription_workbook.cohorts": ("Revenue cohorts", "Umsatzkohorten"),
+    "subscription_workbook.waterfall": ("MRR bridge", "MRR-Brücke"),
+    "subscription_workbook.trend": (
+        "Net and gross revenue retention",
+        "Netto- und Brutto-Umsatzbindung",
+    ),
+    "subscription_workbook.quick": ("Quick ratio", "Quick Ratio"),
+    "subscription_workbook.figure": ("Last period", "Letzte Periode"),
+    "subscription_workbook.value": ("Value", "Wert"),
+    "subscription_workbook.base": ("(base)", "(Basis)"),
+    "subscription_workbook.step": ("MRR", "MRR"),
+    "subscription_workbook.ok": ("OK", "OK"),
+    "subscription_workbook.fail": ("FAIL", "FEHLER"),
+    "subscription_workbook.empty": (
+        "No data yet: fill this workbook with `retention-xl fill billing.csv --template "
+        "subscriptions` (or write_subscription_workbook in Python).",
+        "Noch keine Daten: füllen Sie die Mappe mit `retention-xl fill abrechnung.csv "
+        "--template subscriptions` (oder write_subscription_workbook in Python).",
+    ),
+    "subscription_workbook.weighted": (
+        "Average (weighted by starting MRR)",
+        "Durchschnitt (gewichtet mit Start-MRR)",
+    ),
+    "subscription_workbook.weighted_size": ("Average (weighted)", "Durchschnitt (gewichtet)"),
+    "subscription_workbook.unweighted": ("Average (unweighted)", "Durchschnitt (ungewichtet)"),
+    "subscription_workbook.counts": (
+        "{source}: {rows} rows, {cells} customer-months, {customers} customers",
+        "{source}: {rows} Zeilen, {cells} Kundenmonate, {customers} Kunden",
+    ),
+    # ... the Data sheet's columns
+    "subscription_workbook.data.customer": ("Customer", "Kunde"),
+    "subscription_workbook.data.month": ("Month", "Monat"),
+    "subscription_workbook.data.mrr": ("MRR", "MRR"),
+    "subscription_workbook.data.subscribed": ("Customer that month", "Kunde in dem Monat"),
+    "subscription_workbook.data.in_input": ("Row in the input", "Zeile der Eingabe"),
+    # ... the Checks sheet
+    "subscription_workbook.checks_intro": (
+        "Every cell recomputes with formulas that work without retention_xl.",
+        "Jede Zelle rechnet mit Formeln nach, die ohne retention_xl funktionieren.",
+    ),
+    "subscription_workbook.check": ("Check", "Prüfung"),
+    "subscription_workbook.result": ("Result", "Ergebnis"),
+    "subscription_workbook.check.period": ("Period", "Periode"),
+    "subscription_workbook.check.snapshot": ("Snapshot month", "Stichtagsmonat"),
+    "subscription_workbook.check.identity": ("Identity", "Identität"),
+    "subscription_workbook.check.continuity": ("Start = previous end", "Beginn = voriges Ende"),
+    "subscription_workbook.check.mrr_end": ("MRR end = data", "MRR Ende = Daten"),
+    "subscription_workbook.check.customers_end": ("Customers end = data", "Kunden Ende = Daten"),
+    "subscription_workbook.check.customer_identity": ("Customer identity", "Kunden-Identität"),
+    "subscription_workbook.check.input_rows": (
+        "Input rows on the Data sheet (customer-months)",
+        "Zeilen der Eingabe im Datenblatt (Kundenmonate)",
+    ),
+    "subscription_workbook.check.data_rows": ("Rows of the Data sheet", "Zeilen des Datenblatts"),
+    "subscription_workbook.check.span": (
+        "Periods from the first to the last data month",
+        "Perioden vom ersten bis zum letzten Datenmonat",
+    ),
+    "subscription_workbook.check.every": ("Every per-period check", "Alle Prüfungen je Periode"),
+    "subscription_workbook.check.all": ("All checks", "Gesamt"),
+    # ... the instructions
+    "subscription_workbook.how": (
+        "The numbers were computed by retention_xl from a billing list (customer, "
+        "month, MRR; or invoice lines with a service period) and written as values. For "
+        "new data fill the workbook again: retention-xl fill FILE --template "
+        "subscriptions.",
+        "Die Zahlen wurden von retention_xl aus einer Abrechnungsliste (Kunde, Monat, MRR; "
+        "oder Rechnungszeilen mit Leistungszeitraum) berechnet und als Werte eingetragen. "
+        "Für neue Daten die Mappe neu füllen: retention-xl fill DATEI --template "
+        "subscriptions.",
+    ),
+    "subscription_workbook.movements_head": ("The movements", "Die Bewegungen"),
+    "subscription_workbook.movements_kinds": (
+        "New: a customer's first month. Expansion/contraction: more/less MRR from a "
+        "customer of the start. Churn: the MRR of a customer who stops. Reactivation: the "
+        "MRR of a former customer who returns.",
+        "Neu: erster Monat eines Kunden. Expansion/Kontraktion: mehr/weniger MRR eines "
+        "Kunden vom Periodenbeginn. Abwanderung: MRR eines Kunden, der aufhört. "
+        "Reaktivierung: MRR eines früheren Kunden, der zurückkommt.",
+    ),
+    "subscription_workbook.identity": (
+        "MRR start + new + reactivation + expansion − contraction − churn = MRR end, "
+        "in every period to the cent: the 'Checks' sheet recomputes it.",
+        "MRR Beginn + Neu + Reaktivierung + Expansion − Kontraktion − Abwanderung = MRR "
+        "Ende, in jeder Periode auf den Cent: das Blatt 'Prüfungen' rechnet es nach.",
+    ),
+    "subscription_workbook.rates": (
+        "NRR = (start + expansion − contraction − churn) / start; GRR without "
+        "expansion, each customer at most at their starting MRR; quick ratio = (new + "
+        "expansion + reactivation) / (contraction + churn); ARPA = MRR end / customers "
+        "end; LTV = ARPA × margin / customer churn rate.",
+        "NRR = (Beginn + Expansion − Kontraktion − Abwanderung) / Beginn; GRR ohne "
+        "Expansion, je Kunde höchstens sein Start-MRR; Quick Ratio = (Neu + Expansion + "
+        "Reaktivierung) / (Kontraktion + Abwanderung); ARPA = MRR Ende / Kunden Ende; LTV "
+        "= ARPA × Marge / Kundenabwanderungsrate.",
+    ),
+    "subscription_workbook.first_period": (
+        "The first period counts everyone already paying as new: the data begins there.",
+        "Die erste Periode zählt alle, die schon zahlten, als neu: die Daten beginnen dort.",
+    ),
 }
