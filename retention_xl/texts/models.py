@@ -7,6 +7,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # FitResult.rows
     "fit.log_likelihood": ("log_likelihood", "Log-Likelihood"),
     "fit.converged": ("converged", "konvergiert"),
+    "fit.message": ("message", "Meldung"),  # the forecast workbook's row of FitResult.message
     # RFMSummary.rows: the header
     "rfm.customer": ("Customer", "Kunde"),
     "rfm.frequency": ("Frequency", "Frequenz"),

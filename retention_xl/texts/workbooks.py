@@ -446,4 +446,145 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The first period counts everyone already paying as new: the data begins there.",
         "Die erste Periode zählt alle, die schon zahlten, als neu: die Daten beginnen dort.",
     ),
+    # the forecast workbook (workbook.forecast_template): the Customers table's columns
+    "forecast_workbook.column.customer_id": ("Customer", "Kunde"),
+    "forecast_workbook.column.segment": ("Segment", "Segment"),
+    "forecast_workbook.column.r": ("R", "R"),
+    "forecast_workbook.column.f": ("F", "F"),
+    "forecast_workbook.column.m": ("M", "M"),
+    "forecast_workbook.column.frequency": ("Repeat purchases", "Wiederholungskäufe"),
+    "forecast_workbook.column.recency": ("Recency", "Recency"),
+    "forecast_workbook.column.age": ("Age", "Alter"),
+    "forecast_workbook.column.monetary": ("Avg repeat spend", "Ø Wiederholungsumsatz"),
+    "forecast_workbook.column.revenue": ("Revenue", "Umsatz"),
+    "forecast_workbook.column.p_alive": ("P(alive)", "P(aktiv)"),
+    "forecast_workbook.column.purchases": ("Expected purchases", "Erwartete Käufe"),
+    "forecast_workbook.column.spend": ("Expected spend", "Erwarteter Bestellwert"),
+    "forecast_workbook.column.clv": ("CLV", "Kundenwert"),
+    # ... the time units
+    "forecast_workbook.unit.D": ("days", "Tage"),
+    "forecast_workbook.unit.W": ("weeks", "Wochen"),
+    "forecast_workbook.unit.M": ("months (30.44 days)", "Monate (30,44 Tage)"),
+    # ... sheets, titles and labels
+    "forecast_workbook.customers": ("Customers", "Kunden"),
+    "forecast_workbook.segments": ("Segments", "Segmente"),
+    "forecast_workbook.model": ("Model", "Modell"),
+    "forecast_workbook.help": ("Instructions", "Anleitung"),
+    "forecast_workbook.segments_title": ("Customers by RFM segment", "Kunden nach RFM-Segment"),
+    "forecast_workbook.segments_note": (
+        "Values are formulas over the table on the Customers sheet; rules: Instructions.",
+        "Werte sind Formeln über die Tabelle auf dem Blatt Kunden; Regeln siehe Anleitung.",
+    ),
+    "forecast_workbook.segment": ("Segment", "Segment"),
+    "forecast_workbook.count": ("Customers", "Kunden"),
+    "forecast_workbook.share": ("Share", "Anteil"),
+    "forecast_workbook.revenue": ("Revenue", "Umsatz"),
+    "forecast_workbook.p_alive": ("Average P(alive)", "Durchschnitt P(aktiv)"),
+    "forecast_workbook.purchases": ("Expected purchases", "Erwartete Käufe"),
+    "forecast_workbook.clv": ("CLV", "Kundenwert"),
+    "forecast_workbook.total": ("Total", "Summe"),
+    "forecast_workbook.model_title": ("Forecast model", "Prognosemodell"),
+    "forecast_workbook.setting": ("Setting", "Einstellung"),
+    "forecast_workbook.value": ("Value", "Wert"),
+    "forecast_workbook.all": ("All orders (forecasts)", "Alle Bestellungen (Prognose)"),
+    "forecast_workbook.calibration": ("Calibration (holdout check)", "Kalibrierung (Holdout-Test)"),
+    "forecast_workbook.period": ("Period from", "Periode ab"),
+    "forecast_workbook.actual": ("Actual", "Tatsächlich"),
+    "forecast_workbook.expected": ("Expected", "Erwartet"),
+    "forecast_workbook.cum_actual": ("Cumulative actual", "Kumuliert tatsächlich"),
+    "forecast_workbook.cum_expected": ("Cumulative expected", "Kumuliert erwartet"),
+    "forecast_workbook.in_holdout": ("Holdout", "Holdout"),
+    "forecast_workbook.tracking": (
+        "Repeat purchases per period of the customers of the calibration period",
+        "Wiederholungskäufe je Periode der Kunden des Kalibrierungszeitraums",
+    ),
+    "forecast_workbook.cumulative_chart": (
+        "Cumulative repeat purchases",
+        "Kumulierte Wiederholungskäufe",
+    ),
+    # ... the Model sheet's settings
+    "forecast_workbook.setting.as_of": ("Observed until", "Beobachtet bis"),
+    "forecast_workbook.setting.unit": ("Time unit", "Zeiteinheit"),
+    "forecast_workbook.setting.horizon": ("Forecast horizon", "Prognosezeitraum"),
+    "forecast_workbook.setting.gross_margin": ("Gross margin", "Bruttomarge"),
+    "forecast_workbook.setting.annual_discount_rate": (
+        "Discount rate per year",
+        "Diskontierungszins p. a.",
+    ),
+    "forecast_workbook.setting.discount_rate": (
+        "Discount rate per unit",
+        "Diskontierungszins je Einheit",
+    ),
+    "forecast_workbook.setting.customers": ("Customers", "Kunden"),
+    "forecast_workbook.setting.orders_used": ("Orders used", "Bestellungen verwendet"),
+    "forecast_workbook.setting.holdout": ("Holdout share", "Holdout-Anteil"),
+    "forecast_workbook.setting.calibration_end": ("Calibration until", "Kalibrierung bis"),
+    "forecast_workbook.no_holdout": (
+        "No holdout check (holdout = 0).",
+        "Kein Holdout-Test (holdout = 0).",
+    ),
+    "forecast_workbook.holdout_actual": (
+        "Repeat purchases in the holdout: actual",
+        "Wiederholungskäufe im Holdout: tatsächlich",
+    ),
+    "forecast_workbook.holdout_expected": (
+        "expected (conditional, FHL 2005 eq. 10)",
+        "erwartet (bedingt, FHL 2005 Gl. 10)",
+    ),
+    # ... the instructions
+    "forecast_workbook.how": (
+        "The numbers were computed by retention_xl from the orders and written as "
+        "values (the Segments sheet sums the Customers table with formulas). For new "
+        "orders write the workbook again: retention-xl forecast.",
+        "Die Zahlen wurden von retention_xl aus den Bestellungen berechnet und als Werte "
+        "eingetragen (die Segmentübersicht rechnet mit Formeln über die Kundentabelle). "
+        "Für neue Bestellungen die Arbeitsmappe neu schreiben: retention-xl forecast.",
+    ),
+    "forecast_workbook.customers_head": ("Customers", "Kunden"),
+    "forecast_workbook.per_customer": (
+        "Per customer: repeat purchases (purchase days after the first; orders of "
+        "one day count once), recency (first to last purchase) and age (first purchase "
+        "to the end of observation) in {unit}; P(alive) = probability that the customer "
+        "still buys (BG/NBD); expected purchases and spend per purchase (Gamma-Gamma) "
+        "over the horizon; CLV = purchases × spend × margin, discounted. Sorted by "
+        "CLV; the filter in the header selects segments.",
+        "Je Kunde: Wiederholungskäufe (Kauftage nach dem ersten; Käufe eines Tages zählen "
+        "einmal), Recency (erster bis letzter Kauf) und Alter (erster Kauf bis "
+        "Beobachtungsende) in {unit}; P(aktiv) = Wahrscheinlichkeit, dass der Kunde noch "
+        "kauft (BG/NBD); erwartete Käufe und erwarteter Bestellwert (Gamma-Gamma) im "
+        "Prognosezeitraum; Kundenwert = Käufe × Bestellwert × Marge, diskontiert. "
+        "Nach Kundenwert sortiert; der Filter im Tabellenkopf wählt Segmente aus.",
+    ),
+    "forecast_workbook.never_again": (
+        "A customer who never bought again is alive for sure in the BG/NBD model "
+        "(P = 100 %: it drops customers only after a purchase) but expects few purchases.",
+        "Wer noch nie wieder gekauft hat, ist im BG/NBD-Modell sicher aktiv (P = 100 %: "
+        "Abwandern ist dort nur nach einem Kauf möglich), erwartet aber wenige Käufe.",
+    ),
+    "forecast_workbook.refunds": (
+        "Refunds (negative amounts) are not purchases: they reduce the value of the "
+        "latest purchase before them.",
+        "Erstattungen (negative Beträge) sind keine Käufe: Sie mindern den Wert des "
+        "letzten Kaufs davor.",
+    ),
+    "forecast_workbook.rfm_head": ("RFM segments", "RFM-Segmente"),
+    "forecast_workbook.rfm": (
+        "R (how recently), F (how often), M (revenue) score 1–5 by quintiles: 1 plus "
+        "the number of 20/40/60/80 % cut points below the value (reversed for R). The "
+        "segment follows from R and F:",
+        "R (wie kürzlich), F (wie oft), M (Umsatz) sind Werte 1–5 nach Quintilen: 1 plus "
+        "die Zahl der 20/40/60/80-%-Grenzen unter dem Wert (bei R umgekehrt). Das Segment "
+        "folgt aus R und F:",
+    ),
+    "forecast_workbook.models_head": ("Models", "Modelle"),
+    "forecast_workbook.models": (
+        "BG/NBD (Fader, Hardie & Lee 2005) for purchases and dropout, Gamma-Gamma "
+        "(Fader & Hardie 2013) for spend. The Model sheet shows the parameters and the "
+        "holdout check: the model is fitted on the first periods and predicts the rest — "
+        "actual against expected repeat purchases per period.",
+        "BG/NBD (Fader, Hardie & Lee 2005) für Käufe und Abwanderung, Gamma-Gamma (Fader "
+        "& Hardie 2013) für den Bestellwert. Das Blatt Modell zeigt die Parameter und den "
+        "Holdout-Test: das Modell wird auf die ersten Perioden geschätzt und sagt die "
+        "restlichen voraus – tatsächliche und erwartete Wiederholungskäufe je Periode.",
+    ),
 }
