@@ -23,6 +23,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cohort_workbook.orders": ("Orders", "Bestellungen"),
     "cohort_workbook.help": ("Instructions", "Anleitung"),
     "cohort_workbook.title": ("Cohort analysis", "Kohortenanalyse"),
+    "cohort_workbook.table": ("Orders", "Bestellungen"),  # the Excel Table and its columns
+    "cohort_workbook.column.customer_id": ("customer_id", "Kunden_ID"),
+    "cohort_workbook.column.order_date": ("order_date", "Bestelldatum"),
+    "cohort_workbook.column.amount": ("amount", "Betrag"),
     "cohort_workbook.axis": (
         "Periods since the first purchase →",
         "Perioden seit dem ersten Kauf →",
@@ -446,7 +450,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The first period counts everyone already paying as new: the data begins there.",
         "Die erste Periode zählt alle, die schon zahlten, als neu: die Daten beginnen dort.",
     ),
-    # the forecast workbook (workbook.forecast_template): the Customers table's columns
+    # the forecast workbook (workbook.forecast_template): the Customers table and its columns
+    "forecast_workbook.table": ("Customers", "Kunden"),
     "forecast_workbook.column.customer_id": ("Customer", "Kunde"),
     "forecast_workbook.column.segment": ("Segment", "Segment"),
     "forecast_workbook.column.r": ("R", "R"),

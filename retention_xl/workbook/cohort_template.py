@@ -78,10 +78,15 @@ HEADER_ROW = 8
 _XLSM_ROWS, _XLSM_COLUMNS = 400, 120  # the block the spilled COHORT_TABLE is formatted for
 LATEST = 6  #: how many of the newest cohorts the chart shows beside the average
 
-TABLE_NAME = {"en": "Orders", "de": "Bestellungen"}
+#: The Orders table's name and columns in each language (formulas name them).
+TABLE_NAME = {lang: _text("cohort_workbook.table", lang) for lang in LANGS}
 COLUMNS = {
-    "en": ("customer_id", "order_date", "amount"),
-    "de": ("Kunden_ID", "Bestelldatum", "Betrag"),
+    lang: (
+        _text("cohort_workbook.column.customer_id", lang),
+        _text("cohort_workbook.column.order_date", lang),
+        _text("cohort_workbook.column.amount", lang),
+    )
+    for lang in LANGS
 }
 FORMATS = {
     "retention": "0.0%",

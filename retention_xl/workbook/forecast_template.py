@@ -31,7 +31,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import InputError, TemplateError
 from ..io import Orders
-from ..texts import TEXTS
+from ..texts import LANGS, TEXTS
 from ..texts import text as _text
 from .files import save_atomically
 from .parts import MAX_TEXT, Edit, check_text, excel_text, insert_rows, resize_table
@@ -46,7 +46,7 @@ __all__ = [
     "write_forecast_workbook",
 ]
 
-TABLE_NAME = {"en": "Customers", "de": "Kunden"}
+TABLE_NAME = {lang: _text("forecast_workbook.table", lang) for lang in LANGS}
 #: The keyword options of :func:`write_forecast_workbook` that batch filling passes on.
 FORECAST_OPTIONS = ("holdout", "horizon", "unit", "as_of", "gross_margin", "annual_discount_rate")
 #: The Customers table's columns (key, English header, German header, number format); the
