@@ -29,6 +29,7 @@ from .ids import factorize
 from .io import Orders, ReadReport, ReadSettings, read_orders
 from .kinds import ResultKind, kind_named, result_kinds
 from .names import safe_filename, unique_names
+from .texts import text
 
 __all__ = ["FillResult", "fill_many", "fill_workbook"]
 
@@ -349,9 +350,7 @@ def _fill_on_engine(
             if error:
                 raise InputError(error)
             if target.exists() and not overwrite:
-                raise TemplateError(
-                    f"{target} already exists; pass overwrite=True (--overwrite) to replace it."
-                )
+                raise TemplateError(text("batch.exists", lang, target=target))
             # a whole file's table is titled by the file (per_result_rows), not as a segment
             whole_file = by is None and kind.per_result_rows
             kind.write(target, lang, computed, None if whole_file else name, overwrite)
@@ -452,7 +451,7 @@ def fill_many(
     for (name, orders, error), stem in zip(items, stems, strict=True):
         target = folder / f"{stem}{suffix}"
         if not error and target.exists() and not overwrite:
-            error = f"{target} already exists; pass overwrite=True (--overwrite) to replace it."
+            error = text("batch.exists", lang, target=target)
         work.append(_Job(name, orders, target, template, lang, overwrite, chosen, error))
     _clean_stale_parts(folder, stems)
     workers = jobs if jobs is not None else (os.cpu_count() or 1)

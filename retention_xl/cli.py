@@ -43,9 +43,10 @@ from .cohorts import CohortSpec, CohortTable
 from .definitions import DEFINITIONS
 from .engines.settings import ENGINES, EngineSettings
 from .errors import InputError, TemplateError
-from .io import PRESETS, Orders, ReadReport, ReadSettings, read_orders
+from .io import PRESETS, Orders, ReadSettings, read_orders
 from .kinds import ResultKind, kind_named, result_kinds
 from .reference import function_list, markdown
+from .texts import text
 
 __all__ = ["main"]
 
@@ -155,9 +156,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _print_summary(results: list[FillResult], counted: bool) -> None:
+def _print_summary(results: list[FillResult], counted: bool, lang: str = "en") -> None:
     """The table at the end of a batch: workbook, rows read/used/rejected, cohorts, status."""
-    head = ["workbook", "rows read", "used", "rejected", "cohorts", "status"]
+    keys = ("workbook", "rows_read", "used", "rejected", "cohorts", "status")
+    head = [text("cli.summary." + key, lang) for key in keys]
     rows = [
         [
             r.path.name if r.path else r.name,
@@ -177,7 +179,8 @@ def _print_summary(results: list[FillResult], counted: bool) -> None:
         )
 
 
-def _print_report(report: ReadReport) -> None:
+def _print_report(report: Any) -> None:
+    """The read report (or an engine's report) on stderr, in the report's language."""
     for line in report.lines():
         print(line, file=sys.stderr)
 
@@ -217,12 +220,13 @@ def _fill(args: argparse.Namespace) -> int:
     )
     if terminal:
         sys.stderr.write("\n")
-    _print_summary(results, kind.count is not None)
+    _print_summary(results, kind.count is not None, args.lang)
     failed = [r for r in results if not r.ok]
     written = len(results) - len(failed)
-    print(f"{written} of {len(results)} workbooks written to {args.out_dir}")
+    lang = args.lang
+    print(text("cli.written", lang, written=written, total=len(results), folder=args.out_dir))
     for result in failed:
-        print(f"retention-xl: failed: {result.name}: {result.error}", file=sys.stderr)
+        print(text("cli.failed", lang, name=result.name, error=result.error), file=sys.stderr)
     return 1 if failed or not results else 0
 
 
@@ -254,10 +258,10 @@ def _write_one(args: argparse.Namespace) -> int:
         results, report = kind.from_files(
             args.orders, None, settings, read=read, engine=_engine_settings(args)
         )
-        _print_engine(report)
+        _print_engine(report, args.lang)
         result = results[""]
     path = kind.write(args.out, args.lang, result, None, args.overwrite)
-    print(f"wrote {path}")
+    print(text("cli.wrote", args.lang, path=path))
     return 0
 
 
@@ -328,7 +332,7 @@ def _subscriptions(args: argparse.Namespace) -> int:
         read=form,
         engine=_engine_settings(args),
     )
-    _print_engine(report)
+    _print_engine(report, args.lang)
     return print_movements(movements, fmt=args.format, lang=args.lang)
 
 
@@ -498,8 +502,8 @@ def _engine_settings(args: argparse.Namespace) -> EngineSettings:
     )
 
 
-def _print_engine(report: Any) -> None:
-    for line in report.lines():
+def _print_engine(report: Any, lang: str) -> None:
+    for line in report.lines(lang):
         print(line, file=sys.stderr)
 
 
@@ -510,7 +514,7 @@ def _engine_table(args: argparse.Namespace, spec: CohortSpec) -> CohortTable:
     table, report = cohort_table_from_files(
         args.orders, spec, read=_read_settings(args), engine=_engine_settings(args)
     )
-    _print_engine(report)
+    _print_engine(report, args.lang)
     return table
 
 
@@ -529,8 +533,13 @@ def _on_reader(args: argparse.Namespace, reader_only: list[str]) -> str | None:
     if args.engine != "auto":
         return ""
     limit = IN_MEMORY_BYTES // 2**20
-    reason = "a flag the order reader reads" if reader_only else f"one file below {limit} MiB"
-    return f"engine numpy: auto, {reason}"
+    lang = args.lang
+    reason = (
+        text("cli.reason.reader_flag", lang)
+        if reader_only
+        else text("cli.reason.small_file", lang, limit=limit)
+    )
+    return text("cli.engine_numpy", lang, reason=reason)
 
 
 def _note(line: str) -> None:
@@ -552,12 +561,15 @@ def _cohorts(args: argparse.Namespace) -> int:
     for line in table.conventions(args.lang):
         print(line, file=sys.stderr)
     if table.orders_after_as_of or table.orders_unobserved or table.unplaced_refunds:
-        print(
-            f"{table.orders_used} orders in the table; {table.orders_after_as_of} after "
-            f"as_of, {table.orders_unobserved} in periods not yet complete, "
-            f"{table.unplaced_refunds} refunds without an earlier purchase",
-            file=sys.stderr,
+        left_out = text(
+            "cli.cohorts.left_out",
+            args.lang,
+            used=table.orders_used,
+            after=table.orders_after_as_of,
+            unobserved=table.orders_unobserved,
+            refunds=table.unplaced_refunds,
         )
+        print(left_out, file=sys.stderr)
     rows = table.rows(args.lang)
     if args.format == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
@@ -622,7 +634,7 @@ def _template(args: argparse.Namespace) -> int:
     write = kind_named(args.kind).template
     assert write is not None  # the parser offers only kinds with a template
     path = write(args.out, args.lang, args.xlsm, args.overwrite)
-    print(f"wrote {path}")
+    print(text("cli.wrote", args.lang, path=path))
     return 0
 
 
@@ -636,7 +648,7 @@ def _demo(args: argparse.Namespace) -> int:
     for lang in ("en", "de"):
         path = args.out_dir / f"retention_kpis_example_{lang}.xlsx"
         write_kpi_workbook(path, lang, EXAMPLE, overwrite=args.overwrite)
-        print(f"wrote {path}")
+        print(text("cli.wrote", "en", path=path))
     print("\nKPIs of the example numbers, computed with numpy (the workbooks show the same):")
     kpi_results = compute_kpis(EXAMPLE)
     for definition in DEFINITIONS:
@@ -651,7 +663,7 @@ def _demo(args: argparse.Namespace) -> int:
     for lang in ("en", "de"):
         path = args.out_dir / f"retention_cohorts_example_{lang}.xlsx"
         write_cohort_workbook(path, lang, cohorts, overwrite=args.overwrite)
-        print(f"wrote {path}")
+        print(text("cli.wrote", "en", path=path))
     rows = cohorts.table.rows()
     _print_table(
         [row[:9] for row in rows[:7]] + [["…"] + [None] * 8] + [rows[-1][:9]], fraction=True
@@ -671,7 +683,7 @@ def _demo(args: argparse.Namespace) -> int:
     for lang in ("en", "de"):
         path = args.out_dir / f"retention_forecast_example_{lang}.xlsx"
         write_forecast_workbook(path, lang, forecast, overwrite=args.overwrite)
-        print(f"wrote {path}")
+        print(text("cli.wrote", "en", path=path))
     billing = subscription_book(ledger(*sample_billing(400, 24), source="sample_billing"))
     print("\nMRR movements of a made-up subscription business (last 3 months):")
     rows = billing.movements.rows_table()
@@ -679,7 +691,7 @@ def _demo(args: argparse.Namespace) -> int:
     for lang in ("en", "de"):
         path = args.out_dir / f"retention_subscriptions_example_{lang}.xlsx"
         write_subscription_workbook(path, lang, billing, overwrite=args.overwrite)
-        print(f"wrote {path}")
+        print(text("cli.wrote", "en", path=path))
     return 0 if all(r.ok for r in batch) else 1
 
 
@@ -688,8 +700,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "functions":
-            text = markdown() if args.format == "markdown" else function_list(args.lang)
-            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+            listing = markdown() if args.format == "markdown" else function_list(args.lang)
+            sys.stdout.write(listing if listing.endswith("\n") else listing + "\n")
             return 0
         if args.command == "template":
             return _template(args)
@@ -703,8 +715,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _write_one(args)
         return _demo(args)
     except InputError as error:  # bad input: a file, a column, an option value
-        print(f"retention-xl: error: {error}", file=sys.stderr)
+        print(text("cli.error", getattr(args, "lang", "en"), error=error), file=sys.stderr)
         return 2
     except (TemplateError, OSError) as error:
-        print(f"retention-xl: error: {error}", file=sys.stderr)
+        print(text("cli.error", getattr(args, "lang", "en"), error=error), file=sys.stderr)
         return 1

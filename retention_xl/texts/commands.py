@@ -20,6 +20,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "retention-xl: failed: {name}: {error}",
         "retention-xl: fehlgeschlagen: {name}: {error}",
     ),
+    "batch.exists": (
+        "{target} already exists; pass overwrite=True (--overwrite) to replace it.",
+        "{target} gibt es schon; overwrite=True (--overwrite) ersetzt die Datei.",
+    ),
     "cli.summary.workbook": ("workbook", "Arbeitsmappe"),
     "cli.summary.rows_read": ("rows read", "Zeilen gelesen"),
     "cli.summary.used": ("used", "verwendet"),
