@@ -957,3 +957,59 @@ def test_a_service_period_backwards_or_one_sided_is_refused(
     )
     with pytest.raises(InputError, match=r"customer 'b'.* only one of"):
         flat_call(mrr_movements_from_files, one_sided, **on(engine, scheduler), **LINES)
+
+
+# --- 8. billing exports (issue 15): spreading is exact and quiet ---------------------------
+
+
+def _random_export(path: Path, seed: int) -> Path:
+    """Random plans of 1 to 24 calendar months at random cent amounts, renewed 1 to 3
+    times at the same price, a tenth of them credited line by line, and one-off lines of
+    other customers."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for number in range(300):
+        customer = f"c{number}"
+        cents = int(rng.integers(1, 500_000))
+        length = int(rng.choice([1, 1, 3, 6, 12, 12, 24]))
+        index = 2023 * 12 + int(rng.integers(0, 18))  # the first month
+        credited = rng.random() < 0.1
+        for _ in range(int(rng.integers(1, 4))):
+            first = dt.date(index // 12, index % 12 + 1, 1)
+            end = index + length
+            last = dt.date(end // 12, end % 12 + 1, 1) - dt.timedelta(days=1)
+            line = [customer, str(first), str(first), str(last)]
+            rows.append([*line, f"{cents / 100:.2f}"])
+            if credited:
+                rows.append([*line, f"{-cents / 100:.2f}"])
+            index = end
+        if rng.random() < 0.2:
+            day = dt.date(2023, 1, 1) + dt.timedelta(days=int(rng.integers(700)))
+            one_off = [f"o{number}", str(day), "", "", f"{rng.integers(1, 9000) / 100:.2f}"]
+            rows.append(one_off)  # a customer of its own: a plan's MRR stays unchanged
+    return write_csv(path, ["customer_id", "invoice_date", "start", "end", "amount"], rows)
+
+
+@pytest.mark.parametrize("spread", ["months", "days"])
+def test_billing_renewals_and_exact_credit_notes_alike_on_every_engine(
+    scheduler: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spread: str
+) -> None:
+    path = _random_export(tmp_path / "random.csv", seed=15)
+    monkeypatch.setattr(mrr_module, "BUCKET_CELLS", 2000)
+    monkeypatch.setattr(dask_module, "_BLOCK", SMALL_BLOCK)
+    for options in ({}, {"period": "Q"}):
+        want, _ = flat_call(
+            mrr_movements_from_files, path, engine="numpy", spread=spread, **LINES, **options
+        )
+        if spread == "months":  # hand: every plan keeps its price, credited plans are 0
+            assert want.expansion.sum() == 0 and want.contraction.sum() == 0, options
+        for engine in ("duckdb", "dask"):
+            got, _ = flat_call(
+                mrr_movements_from_files,
+                path,
+                **on(engine, scheduler),
+                spread=spread,
+                **LINES,
+                **options,
+            )
+            assert_same_movements(got, want, (engine, spread, options))

@@ -2,7 +2,8 @@
 
 One idea: an engine adds the billing rows up to the ledger's cells — MRR in whole cents per
 customer and month (:mod:`retention_xl.subscriptions.ledger`: each row rounded to the cent,
-half to even, then summed) — and hands the cells of one group of customers at a time to
+half to even, then summed; a spread line's shares and monthly rate as the ledger splits
+it) — and hands the cells of one group of customers at a time to
 the shared numpy step :func:`~retention_xl.subscriptions.movement_sums`; the sums of all
 groups add up and :func:`~retention_xl.subscriptions.finish_movements` makes the table, so
 every engine returns the same :class:`~retention_xl.subscriptions.MrrMovements`. DuckDB
@@ -108,15 +109,7 @@ def by_id(book: Ledger) -> Ledger:
         book.rows,
         book.source,
         book.spread,
-    )
-
-
-def _floor_div(numerator: str, denominator: str) -> str:
-    """Floor division of BIGINTs by a positive BIGINT, as numpy's ``//`` (DuckDB's ``//``
-    truncates toward zero)."""
-    return (
-        f"(({numerator}) // ({denominator}) - "
-        f"CASE WHEN ({numerator}) % ({denominator}) < 0 THEN 1 ELSE 0 END)"
+        None if book.rates is None else book.rates[at],
     )
 
 
@@ -128,17 +121,24 @@ def _month_index(column: str) -> str:
 
 
 def _spread_sql(spread: str) -> str:
-    """Billing lines ``l`` (s, c, dt, v cents, st, en) as pieces (s, c, m, cents, n) per month:
-    a line with a service period spread over its months as
+    """Billing lines ``l`` (s, c, dt, v cents, st, en) as pieces (s, c, m, cents, r, n) per
+    month: a line with a service period spread over its months as
     :func:`retention_xl.subscriptions.spread_ledger` spreads it (shares
-    ⌊A·w≤k/W⌋ − ⌊A·w<k/W⌋ that add up to the amount A), a line without one in the month of
-    its date; ``n`` counts each line once (at its first month)."""
+    sign(A)·(⌊|A|·w≤k/W⌋ − ⌊|A|·w<k/W⌋) that add up to the amount A; its MRR ``r`` in each
+    month, under "months", sign(A)·round(|A|/n) half to even, else the share), a line without
+    one in the month of its date; ``n`` counts each line once (at its first month). On
+    |A| ≥ 0 DuckDB's truncating ``//`` is numpy's floor division."""
     if spread == "months":
         count = f"greatest(CAST(round_even((en - st + 1) / {DAYS_PER_MONTH!r}, 0) AS BIGINT), 1)"
-        share = f"{_floor_div('v * (k + 1)', 'w')} - {_floor_div('v * k', 'w')}"
+        share = "sign(v) * (abs(v) * (k + 1) // w - abs(v) * k // w)"
+        # half to even in integers: q = |A| // n, up when 2·(|A| % n) > n, or = n and q odd
+        rate = (
+            "sign(v) * (abs(v) // w + CASE WHEN 2 * (abs(v) % w) > w OR "
+            "(2 * (abs(v) % w) = w AND (abs(v) // w) % 2 = 1) THEN 1 ELSE 0 END)"
+        )
         lines = f"SELECT s, c, v, st, en, {count} AS w FROM l WHERE st IS NOT NULL"
         pieces = (
-            f"SELECT s, c, {_month_index('st')} + k AS m, {share} AS cents, "
+            f"SELECT s, c, {_month_index('st')} + k AS m, {share} AS cents, {rate} AS r, "
             "CASE WHEN k = 0 THEN 1 ELSE 0 END AS n "
             "FROM (SELECT s, c, v, st, w, unnest(range(w)) AS k FROM lines)"
         )
@@ -148,25 +148,28 @@ def _spread_sql(spread: str) -> str:
         following = "CAST(date_trunc('month', st) + to_months(k + 1) AS DATE)"
         before = f"(greatest({first}, st) - st)"
         upto = f"(least({following} - 1, en) - st + 1)"
-        share = f"{_floor_div(f'v * {upto}', 'w')} - {_floor_div(f'v * {before}', 'w')}"
+        share = f"sign(v) * (abs(v) * {upto} // w - abs(v) * {before} // w)"
         lines = (
             f"SELECT s, c, v, st, en, {count} AS months, en - st + 1 AS w FROM l "
             "WHERE st IS NOT NULL"
         )
         pieces = (
-            f"SELECT s, c, {_month_index('st')} + k AS m, {share} AS cents, "
+            f"SELECT s, c, m, cents, cents AS r, n FROM (SELECT s, c, "
+            f"{_month_index('st')} + k AS m, {share} AS cents, "
             "CASE WHEN k = 0 THEN 1 ELSE 0 END AS n "
-            "FROM (SELECT s, c, v, st, en, w, unnest(range(months)) AS k FROM lines)"
+            "FROM (SELECT s, c, v, st, en, w, unnest(range(months)) AS k FROM lines))"
         )
     return (
         f", lines AS ({lines}), "
         f"pieces AS ({pieces} UNION ALL "
-        f"SELECT s, c, {_month_index('dt')} AS m, v AS cents, 1 AS n FROM l WHERE st IS NULL) "
+        f"SELECT s, c, {_month_index('dt')} AS m, v AS cents, v AS r, 1 AS n FROM l "
+        "WHERE st IS NULL) "
     )
 
 
 class _DuckDBCells:
-    """The ledger's cells as a DuckDB temporary table ``rx_cells`` (s, c, m, cents, n)."""
+    """The ledger's cells as a DuckDB temporary table ``rx_cells`` (s, c, m, cents, r, n:
+    the cents, the MRR and the lines of each cell)."""
 
     def __init__(
         self, con: Any, source: OrderSource, options: RunOptions, limit: str, spread: str
@@ -188,12 +191,13 @@ class _DuckDBCells:
             body = (
                 f"WITH l AS (SELECT s, c, dt, {cents} AS v, e0 AS st, e1 AS en FROM {rows} "
                 f"WHERE ok){_spread_sql(spread)}"
-                "SELECT s, c, m, sum(cents) AS cents, sum(n) AS n FROM pieces GROUP BY s, c, m"
+                "SELECT s, c, m, sum(cents) AS cents, sum(r) AS r, sum(n) AS n FROM pieces "
+                "GROUP BY s, c, m"
             )
         else:
             body = (
-                f"SELECT s, c, {_month_index('dt')} AS m, sum({cents}) AS cents, count(*) AS n "
-                f"FROM {rows} WHERE ok GROUP BY s, c, m"
+                f"SELECT s, c, {_month_index('dt')} AS m, sum({cents}) AS cents, "
+                f"sum({cents}) AS r, count(*) AS n FROM {rows} WHERE ok GROUP BY s, c, m"
             )
         db.run(con, f"CREATE TEMP TABLE rx_cells AS {body}", source.label, limit, fetch=False)
         size = db.run(
@@ -265,7 +269,10 @@ class _DuckDBCells:
             tests.append(f"s = {self.db.literal(segment)}")
         where = f" WHERE {' AND '.join(tests)}" if tests else ""
         got = self.db.run(
-            self.con, f"SELECT c, m, cents, n FROM rx_cells{where}", self.source.label, self.limit
+            self.con,
+            f"SELECT c, m, cents, r, n FROM rx_cells{where}",
+            self.source.label,
+            self.limit,
         )
         codes, names = factorize(np.asarray(got["c"]).astype(str))
         return ledger_of_cells(
@@ -276,6 +283,7 @@ class _DuckDBCells:
             rows=int(self.db.plain(got["n"]).sum()),
             source=self.source.label,
             spread=self.spread,
+            rates=self.db.plain(got["r"]) if self.spread == "months" else None,
         )
 
 
@@ -336,17 +344,17 @@ def _add_spans(parts: list[tuple[int, int] | None]) -> tuple[int, int] | None:
     return min(p[0] for p in found), max(p[1] for p in found)
 
 
-_Cells = tuple[np.ndarray, np.ndarray, np.ndarray, int]
+_Cells = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]
 
 
 def _partition_cells(part: Any, label: str, spread: str) -> dict[str, _Cells]:
-    """Per segment, the cells of one shuffled partition: ids, months, cents, rows."""
+    """Per segment, the cells of one shuffled partition: ids, months, cents, MRR, rows."""
     out = {}
     for segment in np.unique(np.asarray(part["s"]).astype(str)).tolist():
         book = _partition_ledger(part, label, spread, segment)
         if book is not None:
             ids = book.customers[book.codes].astype(str)
-            out[segment] = (ids, book.months, book.cents, book.rows)
+            out[segment] = (ids, book.months, book.cents, book.mrr, book.rows)
     return out
 
 
@@ -360,7 +368,8 @@ def _add_cells(parts: list[dict[str, _Cells]]) -> dict[str, _Cells]:
             np.concatenate([p[0] for p in found]),
             np.concatenate([p[1] for p in found]),
             np.concatenate([p[2] for p in found]),
-            sum(p[3] for p in found),
+            np.concatenate([p[3] for p in found]),
+            sum(p[4] for p in found),
         )
         for segment, found in total.items()
     }
@@ -478,10 +487,17 @@ def ledgers_of_source(
         with _dask_orders(source, options) as orders:
             found = orders.reduce(_partition_cells, _add_cells, source.label, spread)
             report = orders.report(source, reason, options.scheduler)
-        for segment, (ids, months, cents, rows) in found.items():
+        for segment, (ids, months, cents, rates, rows) in found.items():
             codes, names = factorize(ids)
             books[segment] = ledger_of_cells(
-                names, codes, months, cents, rows=rows, source=source.label, spread=spread
+                names,
+                codes,
+                months,
+                cents,
+                rows=rows,
+                source=source.label,
+                spread=spread,
+                rates=rates if spread == "months" else None,
             )
     if not books:
         raise _no_rows(source)

@@ -50,7 +50,19 @@ For billing lines with a service period (:func:`~retention_xl.subscriptions.spre
     annual invoice is 12 months of equal MRR and its renewal continues it; ``"days"``: the
     amount is split over the calendar months by the days of service in each (revenue
     recognition; months of different length then show small expansion and contraction).
-    Either way the cents of a line add up exactly to its amount.
+
+    In whole cents a line is split two ways (:class:`~retention_xl.subscriptions.Ledger`).
+    Its *amounts billed* per month (``Ledger.cents``) are cumulative floor shares, so they
+    add up exactly to the amount (100.00 over 3 months: 33.33, 33.33, 33.34). Its *MRR* per
+    month (``Ledger.mrr``, what every table reads) is, under ``"months"``, amount / *n*
+    rounded to the cent (half to even) and the same in every month (33.33, 33.33, 33.33): a
+    plan renewed at the same price (1,200.01 a year: 100.00 a month) then shows no
+    expansion or contraction from rounding, and the line's months add up to *n* × that
+    rate, within *n*/2 cents of its amount (the rounding is no recurring revenue); under
+    ``"days"`` the MRR is the amounts billed. Either way a negative line (a credit note) is
+    split as the negation of the positive line, so a credit note over its charge's service
+    period cancels it to exactly 0 in every month, and the movement identity holds to the
+    cent.
 """
 
 from __future__ import annotations

@@ -52,7 +52,8 @@ def timeline(
 ) -> Timeline:
     """Resolve a ledger into spells under ``options`` (``zero_mrr``, ``reactivation_gap``).
 
-    Rules, in order: (1) under ``zero_mrr="churn"`` zero-MRR cells are dropped (no row);
+    Reads the ledger's MRR (:attr:`~.ledger.Ledger.mrr`). Rules, in order: (1) under
+    ``zero_mrr="churn"`` zero-MRR cells are dropped (no row);
     under ``"pause"`` they are kept. (2) Cells of one customer split into spells wherever
     ``reactivation_gap`` or more months are empty. (3) Each spell begins at its first paying
     month (zero cells before it, e.g. a free trial or a zero row after churn, are dropped; a
@@ -67,7 +68,7 @@ def timeline(
     >>> (t.months - t.first).tolist(), (t.cents // 100).tolist(), t.spell_start.tolist()
     ([0, 1, 2, 3], [10, 10, 0, 12], [True, False, False, False])
     """
-    codes, months, cents = book.codes, book.months, book.cents
+    codes, months, cents = book.codes, book.months, book.mrr
     if options.zero_mrr == "churn":
         paying = cents > 0
         if not paying.all():
@@ -116,7 +117,7 @@ class CustomerMonths:
 
     codes: np.ndarray
     months: np.ndarray
-    cents: np.ndarray  # the input's MRR of the month (0 for a held month without a row)
+    cents: np.ndarray  # the ledger's MRR of the month (0 for a held month without a row)
     subscribed: np.ndarray  # a customer in that month under the conventions
     in_input: np.ndarray  # the month has a row in the input
 
@@ -124,8 +125,8 @@ class CustomerMonths:
 def customer_months(book: Ledger, options: SubscriptionConventions) -> CustomerMonths:
     """The ledger's cells and the spells' months, merged.
 
-    Summing ``cents`` of the months that are a period's snapshot month gives its MRR end;
-    counting the ``subscribed`` ones gives its customers at the end.
+    Summing ``cents`` (the MRR) of the months that are a period's snapshot month gives its
+    MRR end; counting the ``subscribed`` ones gives its customers at the end.
 
     Examples
     --------
@@ -144,7 +145,7 @@ def customer_months(book: Ledger, options: SubscriptionConventions) -> CustomerM
     spell_keys = spells.codes * span + (spells.months - low)
     keys = np.union1d(ledger_keys, spell_keys)
     cents = np.zeros(keys.size, dtype=np.int64)
-    cents[np.searchsorted(keys, ledger_keys)] = book.cents
+    cents[np.searchsorted(keys, ledger_keys)] = book.mrr
     return CustomerMonths(
         codes=keys // span,
         months=keys % span + low,
