@@ -3,8 +3,10 @@
 One idea: an engine adds the billing rows up to the ledger's cells — MRR in whole cents per
 customer and month (:mod:`retention_xl.subscriptions.ledger`: each row rounded to the cent,
 half to even, then summed; a spread line's shares and monthly rate as the ledger splits
-it) — and hands the cells of one group of customers at a time to
-the shared numpy step :func:`~retention_xl.subscriptions.movement_sums`; the sums of all
+it) — and hands the cells of one group of customers at a time to the shared numpy step
+:func:`~retention_xl.subscriptions.movement_sums`, over the months from the first of the
+data to ``as_of`` (default: the month of the last billing row's date, or of the last cell
+if earlier: :func:`~retention_xl.subscriptions.timeline.observed_span`); the sums of all
 groups add up and :func:`~retention_xl.subscriptions.finish_movements` makes the table, so
 every engine returns the same :class:`~retention_xl.subscriptions.MrrMovements`. DuckDB
 adds up the cells in SQL (out of core) and fetches them in buckets of customers
@@ -33,7 +35,14 @@ from ..subscriptions.ledger import (
     ledger_of_cells,
     spread_ledger,
 )
-from ..subscriptions.movements import MovementSums, MrrMovements, finish_movements, movement_sums
+from ..subscriptions.movements import (
+    MovementSums,
+    MrrMovements,
+    finish_movements,
+    movement_sums,
+    movements_from_ledger,
+)
+from ..subscriptions.timeline import observed_span
 from .options import RunOptions
 from .report import EngineReport
 from .sources import OrderSource
@@ -110,6 +119,7 @@ def by_id(book: Ledger) -> Ledger:
         book.source,
         book.spread,
         None if book.rates is None else book.rates[at],
+        book.end,
     )
 
 
@@ -169,7 +179,8 @@ def _spread_sql(spread: str) -> str:
 
 class _DuckDBCells:
     """The ledger's cells as a DuckDB temporary table ``rx_cells`` (s, c, m, cents, r, n:
-    the cents, the MRR and the lines of each cell)."""
+    the cents, the MRR and the lines of each cell); ``span`` the first and last month of
+    the cells, ``issued`` per segment the month of its last billing row's date."""
 
     def __init__(
         self, con: Any, source: OrderSource, options: RunOptions, limit: str, spread: str
@@ -180,9 +191,15 @@ class _DuckDBCells:
         self.spread = spread if source.extra_dates else ""
         opened = db.open_orders(con, source, None, options.on_error, limit, options.lang)
         self.report = opened.report
-        low, last = opened.bounds["low_day"], opened.bounds["last_day"]
-        if len(last) == 0 or np.ma.is_masked(last[0]):
+        last = opened.bounds["last_day"]
+        if len(last) == 0 or all(np.ma.is_masked(day) for day in last):
             raise _no_rows(source)
+        segments = [str(segment) for segment in np.asarray(opened.bounds["s"]).tolist()]
+        self.issued = {
+            segment: _month(int(day))
+            for segment, day in zip(segments, last, strict=True)
+            if not np.ma.is_masked(day)
+        }
         rows = opened.rows
         self._check_amounts(rows)
         cents = "CAST(round_even(a * 100, 0) AS BIGINT)"
@@ -207,10 +224,13 @@ class _DuckDBCells:
             limit,
         )
         self.cells = int(db.plain(size["n"]).sum())
-        if source.extra_dates:  # the months the lines cover
-            self.span = (int(db.plain(size["low"])[0]), int(db.plain(size["high"])[0]))
-        else:
-            self.span = (_month(int(low[0])), _month(int(last[0])))
+        self.span = (int(db.plain(size["low"])[0]), int(db.plain(size["high"])[0]))
+
+    def observed(self, chosen: SubscriptionConventions) -> tuple[int, int]:
+        """The months of the movement table: the first of the cells to ``as_of`` (default:
+        the month of the last billing row's date, or the last cell's if earlier)."""
+        end = min(max(self.issued.values()), self.span[1])
+        return observed_span(self.span[0], end, chosen)
 
     def _check_amounts(self, rows: str) -> None:
         db, source = self.db, self.source
@@ -275,6 +295,7 @@ class _DuckDBCells:
             self.limit,
         )
         codes, names = factorize(np.asarray(got["c"]).astype(str))
+        issued = self.issued.get("" if segment is None else segment)
         return ledger_of_cells(
             names,
             codes,
@@ -284,6 +305,7 @@ class _DuckDBCells:
             source=self.source.label,
             spread=self.spread,
             rates=self.db.plain(got["r"]) if self.spread == "months" else None,
+            end=max(self.issued.values()) if issued is None else issued,
         )
 
 
@@ -332,7 +354,8 @@ def _add_sums(parts: list[MovementSums | None]) -> MovementSums | None:
 
 
 def _partition_span(part: Any, label: str, spread: str) -> tuple[int, int] | None:
-    """The first and last month of one partition's ledger (billing lines spread)."""
+    """The first and last month of one partition's ledger (billing lines spread: the last
+    month a service period reaches)."""
     book = _partition_ledger(part, label, spread)
     return None if book is None else (book.first_month, book.last_month)
 
@@ -388,14 +411,19 @@ def _dask_orders(source: OrderSource, options: RunOptions, keep: bool = False) -
     )
 
 
-def _dask_span(orders: Any, source: OrderSource, spread: str) -> tuple[int, int]:
-    """The months of the data: of its dates, or (billing lines) of the months they cover."""
+def _dask_span(
+    orders: Any, source: OrderSource, spread: str, chosen: SubscriptionConventions
+) -> tuple[int, int]:
+    """The months of the movement table: from the first month of the data (of its dates,
+    or of the months billing lines cover) to ``as_of`` (default: the month of the last
+    billing row's date, or the last month a line covers if earlier)."""
+    issued = _month(orders.bounds.last[""])
     if not spread:
-        return (_month(orders.bounds.low[""]), _month(orders.bounds.last[""]))
+        return observed_span(_month(orders.bounds.low[""]), issued, chosen)
     span: tuple[int, int] | None = orders.reduce(_partition_span, _add_spans, source.label, spread)
     if span is None:
         raise _no_rows(source)
-    return span
+    return observed_span(span[0], min(issued, span[1]), chosen)
 
 
 def _check(source: OrderSource, engine: str) -> None:
@@ -418,7 +446,8 @@ def movements_of_source(
 ) -> tuple[MrrMovements, EngineReport]:
     """The movement table of the billing rows of ``source`` (date: the month, amount: the
     MRR; with two further date columns, billing lines spread over that service period by
-    ``spread``) under the conventions ``chosen``, on ``engine``."""
+    ``spread``) under the conventions ``chosen``, on ``engine``: from the first month of
+    the data to ``as_of`` (:func:`~retention_xl.subscriptions.timeline.observed_span`)."""
     _check(source, engine)
     spread = spread if source.extra_dates else ""
     started = time.perf_counter()
@@ -426,27 +455,25 @@ def movements_of_source(
         from .numpy import read_arrays
 
         arrays, report = read_arrays(source, on_error=options.on_error, lang=options.lang)
-        book = _numpy_ledger(source, arrays, spread)
-        span = (book.first_month, book.last_month)
-        result = finish_movements(movement_sums(book, chosen, span), chosen, span, book.source)
+        result = movements_from_ledger(_numpy_ledger(source, arrays, spread), chosen)
     elif engine == "duckdb":
         from . import duckdb as db
 
         with db.scratch_connection(source, **options.duckdb()) as (con, limit):
             cells = _DuckDBCells(con, source, options, limit, spread)
+            span = cells.observed(chosen)
             buckets = max(1, math.ceil(cells.cells / BUCKET_CELLS))
             parts = (cells.bucket(b, buckets) for b in range(buckets))
-            total = _add_sums([movement_sums(part, chosen, cells.span) for part in parts])
+            total = _add_sums([movement_sums(part, chosen, span) for part in parts])
             report = cells.report
             report.settings = db.settings_of(limit, options.memory_limit, options.threads)
             report.settings["buckets"] = str(buckets)
-        span = cells.span
         if total is None:
             raise _no_rows(source)
         result = finish_movements(total, chosen, span, source.label)
     else:
         with _dask_orders(source, options, keep=bool(spread)) as orders:
-            span = _dask_span(orders, source, spread)
+            span = _dask_span(orders, source, spread, chosen)
             total = orders.reduce(_partition_sums, _add_sums, chosen, span, source.label, spread)
             report = orders.report(source, reason, options.scheduler)
         if total is None:
@@ -487,6 +514,7 @@ def ledgers_of_source(
         with _dask_orders(source, options) as orders:
             found = orders.reduce(_partition_cells, _add_cells, source.label, spread)
             report = orders.report(source, reason, options.scheduler)
+            issued = {segment: _month(day) for segment, day in orders.bounds.last.items()}
         for segment, (ids, months, cents, rates, rows) in found.items():
             codes, names = factorize(ids)
             books[segment] = ledger_of_cells(
@@ -498,6 +526,7 @@ def ledgers_of_source(
                 source=source.label,
                 spread=spread,
                 rates=rates if spread == "months" else None,
+                end=issued[segment],
             )
     if not books:
         raise _no_rows(source)

@@ -4,7 +4,8 @@ One idea: billing tools (ChartMogul, Baremetrics, ProfitWell, spreadsheets) sile
 on a few edge cases; here each one is an argument with a documented default, validated once
 and described in words for the sheets and the command line. Every engine (this package's
 numpy engine, and any other that computes the same tables) is a translation of these
-statements. Imports numpy, :mod:`retention_xl.periods` and :mod:`retention_xl.errors`.
+statements. Imports numpy, :mod:`retention_xl.cohorts` (its date reading),
+:mod:`retention_xl.periods` and :mod:`retention_xl.errors`.
 
 The grain is the calendar month: a customer's MRR in a month is the sum of their rows in it
 (or their billing lines spread over it, see ``spread``). The conventions:
@@ -41,6 +42,18 @@ The grain is the calendar month: a customer's MRR in a month is the sum of their
     customer's first payment (a free trial) never make a customer.
 ``gross_margin`` = ``1.0``
     Margin in LTV = ARPA × gross_margin / customer churn rate (1 = revenue, not profit).
+``as_of`` = ``None``
+    The month the data ends (a date in it, ``YYYY-MM`` text or an Excel serial; kept as
+    ``YYYY-MM``): the tables run from the first month of the data to this one, and the months
+    after it are left out of the movement table, the revenue cohorts and the workbook's
+    data. None: the month of the last billing row's date (its period column; for a line
+    without one, the month its service starts), or the last month with MRR if that is
+    earlier (lines billed in arrears). Not the last month a service period reaches: an
+    annual plan paid in June is MRR until next May, but an export made in June knows
+    nothing about July yet, so nobody churns because the next invoice is not issued yet. A
+    customer whose last invoice falls in the ``as_of`` month is a customer in that month.
+    An ``as_of`` before the first month of the data is refused; one after the last month
+    extends the table (customers whose rows stopped churn).
 
 For billing lines with a service period (:func:`~retention_xl.subscriptions.spread_ledger`):
 
@@ -72,6 +85,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from ..cohorts import as_of_day
 from ..errors import InputError
 from ..periods import Period, parse_period
 from ..settings import Settings
@@ -103,7 +117,11 @@ class SubscriptionConventions(Settings):
     --------
     >>> SubscriptionConventions(period="Quartal", reactivation_gap=2)
     SubscriptionConventions(period='Q', churn_denominator='start', joined_and_left='count', \
-reactivation_gap=2, zero_mrr='churn', gross_margin=1.0)
+reactivation_gap=2, zero_mrr='churn', gross_margin=1.0, as_of=None)
+    >>> SubscriptionConventions(as_of="2024-06-17").as_of
+    '2024-06'
+    >>> SubscriptionConventions(as_of=45444.0).as_of  # an Excel serial: 2024-06-01
+    '2024-06'
     >>> SubscriptionConventions(zero_mrr="skip")
     Traceback (most recent call last):
     ...
@@ -112,7 +130,7 @@ reactivation_gap=2, zero_mrr='churn', gross_margin=1.0)
     Traceback (most recent call last):
     ...
     retention_xl.errors.InputError: unknown convention margin; the conventions are period, \
-churn_denominator, joined_and_left, reactivation_gap, zero_mrr, gross_margin.
+churn_denominator, joined_and_left, reactivation_gap, zero_mrr, gross_margin, as_of.
     """
 
     what: ClassVar[str] = "convention"
@@ -123,6 +141,7 @@ churn_denominator, joined_and_left, reactivation_gap, zero_mrr, gross_margin.
     reactivation_gap: int = 1
     zero_mrr: str = "churn"
     gross_margin: float = 1.0
+    as_of: Any = None
 
     def __post_init__(self) -> None:
         unit = parse_period(self.period)
@@ -152,6 +171,7 @@ churn_denominator, joined_and_left, reactivation_gap, zero_mrr, gross_margin.
             "reactivation_gap": int(gap),
             "zero_mrr": _choice("zero_mrr", self.zero_mrr, ZERO_MRR),
             "gross_margin": margin,
+            "as_of": _month_text(self.as_of),
         }
         for name, value in checked.items():
             object.__setattr__(self, name, value)
@@ -165,6 +185,20 @@ churn_denominator, joined_and_left, reactivation_gap, zero_mrr, gross_margin.
     def months(self) -> int:
         """Months in one reporting period (1, 3 or 12)."""
         return MONTHS_PER[self.period]
+
+    @property
+    def as_of_month(self) -> int | None:
+        """``as_of`` as a month number (months since 1970-01), or None.
+
+        Examples
+        --------
+        >>> SubscriptionConventions(as_of="2024-06").as_of_month
+        653
+        """
+        if self.as_of is None:
+            return None
+        year, month = self.as_of.split("-")
+        return (int(year) - 1970) * 12 + int(month) - 1
 
     def describe(self, lang: str = "en") -> list[str]:
         """The conventions as sentences, to print above a table.
@@ -194,6 +228,12 @@ churn_denominator, joined_and_left, reactivation_gap, zero_mrr, gross_margin.
                 "nach kürzerer Pause war der Kunde weiter Kunde (Kontraktion, dann Expansion).",
                 "MRR 0 eines zahlenden Kunden: "
                 + ("Pause (bleibt Kunde)." if self.zero_mrr == "pause" else "Abwanderung."),
+                (
+                    f"Daten bis {self.as_of} (as_of): spätere Monate bleiben außer Betracht."
+                    if self.as_of
+                    else "Daten bis zum Monat der letzten Rechnungszeile (as_of): im Voraus "
+                    "bezahlte Leistungszeiträume enden dort."
+                ),
             ]
             if self.months > 1:
                 lines.append(
@@ -213,6 +253,12 @@ churn_denominator, joined_and_left, reactivation_gap, zero_mrr, gross_margin.
             "customer was continuing (contraction, then expansion).",
             "Zero MRR of a paying customer: "
             + ("a pause (still a customer)." if self.zero_mrr == "pause" else "churn."),
+            (
+                f"Data as of {self.as_of} (as_of): later months are left out."
+                if self.as_of
+                else "Data up to the month of the last billing row (as_of): service periods "
+                "paid in advance end there."
+            ),
         ]
         if self.months > 1:
             lines.append(
@@ -231,6 +277,29 @@ def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
     if text not in allowed:
         raise InputError(f"{name} must be one of {', '.join(allowed)}; got {value!r}.")
     return str(text)
+
+
+def _month_text(value: Any) -> str | None:
+    """``as_of`` (a date in the month, ISO text, ``YYYY-MM``, an Excel serial) as ``YYYY-MM``;
+    None stays None."""
+    if value is None:
+        return None
+    refused = InputError(
+        "as_of must be a date in the month the data ends (2024-06-30, 2024-06 or an Excel "
+        f"serial); got {value!r}."
+    )
+    if (
+        isinstance(value, (bool, np.bool_))
+        or (isinstance(value, str) and not value.strip())
+        or np.ndim(value) != 0
+    ):
+        raise refused
+    try:
+        day = as_of_day(value, 0)
+    except InputError:
+        raise refused from None
+    month = int(np.datetime64(day, "D").astype("datetime64[M]").astype(np.int64))
+    return f"{1970 + month // 12:04d}-{month % 12 + 1:02d}"
 
 
 def _number(value: Any) -> float | None:

@@ -6,13 +6,16 @@ that every later identity holds exactly. Rows of one customer in one month add u
 lines are spread over the months of their service period (``spread``, see
 :mod:`.conventions`): a cell then holds the amounts billed for the month (``cents``, whose
 months add up exactly to each line's amount) and the MRR (``mrr``: under ``"months"`` each
-line's monthly rate, the same cents in every month of the line). Pure numpy; imports
-:mod:`retention_xl.cohorts` (its date reading), :mod:`retention_xl.ids`,
-:mod:`retention_xl.dates`, :mod:`retention_xl.errors` and :mod:`.conventions`.
+line's monthly rate, the same cents in every month of the line). A ledger also knows the
+month its data ends (``end_month``, the default ``as_of``) and is cut there with
+:meth:`Ledger.until`. Pure numpy; imports :mod:`retention_xl.cohorts` (its date reading),
+:mod:`retention_xl.ids`, :mod:`retention_xl.dates`, :mod:`retention_xl.errors` and
+:mod:`.conventions`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -50,6 +53,7 @@ class Ledger:
     up exactly to its amount); :attr:`mrr` is the cell's MRR, which the tables read: the
     same, except for lines spread by months, whose ``rates`` hold each line's monthly rate
     (amount / months rounded to the cent) in every one of its months (None: ``cents``).
+    ``end`` is the month the data ends (see :attr:`end_month`).
     """
 
     customers: np.ndarray
@@ -60,6 +64,7 @@ class Ledger:
     source: str = ""
     spread: str = ""  # "" for MRR rows; "months" or "days" for spread billing lines
     rates: np.ndarray | None = None
+    end: int | None = None
 
     @property
     def mrr(self) -> np.ndarray:
@@ -72,6 +77,56 @@ class Ledger:
         ([3333, 3333, 3334], [3333, 3333, 3333])
         """
         return self.cents if self.rates is None else self.rates
+
+    @property
+    def end_month(self) -> int:
+        """The month the data ends (the default ``as_of``): the month of the last billing
+        row's date, or the last month with a cell if that is earlier (or ``end`` once cut by
+        :meth:`until`; without ``end``, the last month with a cell).
+
+        Examples
+        --------
+        >>> book = spread_ledger(["a"], [1200], ["2024-06-01"], ["2025-05-31"],
+        ...                      periods=["2024-06-01"])
+        >>> month_label(book.end_month), month_label(book.last_month)
+        ('2024-06', '2025-05')
+        """
+        return self.last_month if self.end is None else self.end
+
+    def until(self, month: int) -> Ledger:
+        """The ledger as of ``month``: its cells up to that month (customers with none left
+        out), ending there (:attr:`end_month` is ``month``, also when it is later than the
+        last cell).
+
+        Examples
+        --------
+        >>> book = ledger(["a", "b", "a"], ["2024-01", "2024-02", "2024-03"], [10, 5, 12])
+        >>> cut = book.until(649)  # 2024-02
+        >>> cut.table()[1:], month_label(cut.end_month), cut.customers.tolist()
+        ([['a', '2024-01', 10.0], ['b', '2024-02', 5.0]], '2024-02', ['a', 'b'])
+        >>> book.until(648).customers.tolist()
+        ['a']
+        """
+        keep = self.months <= month
+        rates = self.rates
+        if keep.all():
+            return dataclasses.replace(self, end=month)
+        codes = self.codes[keep]
+        used = np.unique(codes)
+        customers = self.customers
+        if used.size < customers.size:
+            codes, customers = np.searchsorted(used, codes), customers[used]
+        return Ledger(
+            customers,
+            codes,
+            self.months[keep],
+            self.cents[keep],
+            self.rows,
+            self.source,
+            self.spread,
+            None if rates is None else rates[keep],
+            month,
+        )
 
     @property
     def first_month(self) -> int:
@@ -271,9 +326,10 @@ def _build(
     source: str,
     spread: str,
     rates: np.ndarray | None = None,
+    end: int | None = None,
 ) -> Ledger:
     """The ledger of rows given as (customer codes, customer of each code), their cents
-    and MRR (``rates``; None: the cents)."""
+    and MRR (``rates``; None: the cents), ending at ``end`` or its last cell if earlier."""
     codes, customers = ids
     weights = (cents,) if rates is None else (cents, rates)
     codes, months, sums = _cell_sums(codes, months, weights)
@@ -288,7 +344,10 @@ def _build(
                 "leave them out."
             )
     mrr = sums[-1] if len(sums) > 1 and not np.array_equal(sums[0], sums[-1]) else None
-    return Ledger(customers, codes, months, sums[0], rows, source, spread, mrr)
+    last = int(months.max()) if months.size else None
+    if end is not None and last is not None:
+        end = min(int(end), last)
+    return Ledger(customers, codes, months, sums[0], rows, source, spread, mrr, end)
 
 
 def _ids(
@@ -371,10 +430,12 @@ def ledger_of_cells(
     source: str = "",
     spread: str = "",
     rates: Any = None,
+    end: int | None = None,
 ) -> Ledger:
     """A ledger of cells an engine has already added up: integer ``codes`` into
     ``customers``, month numbers (since 1970-01) and int64 cents, from ``rows`` input rows;
-    ``rates`` the cells' MRR where it differs from the cents (lines spread by months).
+    ``rates`` the cells' MRR where it differs from the cents (lines spread by months), ``end``
+    the month of the last billing row's date (the ledger ends there or at its last cell).
     Checked as :func:`ledger` checks its rows (no customer with negative MRR in a month).
 
     Examples
@@ -392,6 +453,7 @@ def ledger_of_cells(
         source,
         spread,
         None if rates is None else np.asarray(rates, dtype=np.int64).reshape(-1),
+        end,
     )
 
 
@@ -422,6 +484,8 @@ def spread_ledger(
     periods : array_like, optional
         A date per line (the invoice date) used for lines whose service period is missing
         (both start and end empty): their amount counts in that month, as a plain MRR row.
+        The month of the last one (of the last service start for lines without one) is
+        where the data ends (:attr:`Ledger.end_month`, the default ``as_of``).
     spread : {"months", "days"}
         ``"months"`` (default): a line of *n* months (days / 30.436875, rounded, at least 1)
         adds amount / *n* to each calendar month from its start month; ``"days"``: by the days
@@ -491,6 +555,10 @@ def spread_ledger(
                 "periods (the invoice dates) to count such lines in their month."
             )
         fallback = _months(np.asarray(periods).reshape(-1)[plain], "periods")
+    issued = starts
+    if periods is not None:
+        dated, undated = _optional_days(periods, "periods", n)
+        issued = np.where(undated, starts, dated)
     line_ids, months, line_cents, line_rates = _spread(
         np.flatnonzero(~plain), starts[~plain], ends[~plain], cents[~plain], spread
     )
@@ -507,6 +575,7 @@ def spread_ledger(
         source,
         spread,
         line_rates if spread == "months" else None,
+        int(_month_of_day(np.array([issued.max()]))[0]),
     )
 
 
