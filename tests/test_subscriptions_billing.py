@@ -360,3 +360,27 @@ def test_the_command_line_takes_as_of(
     sheet = openpyxl.load_workbook(written)[SHEETS["movements"][0]]
     labels = [sheet.cell(HEADER_ROW + 1 + i, 1).value for i in range(5)]
     assert labels == [*MONTHS[:4], None]  # hand: January to April, nothing after
+
+
+@pytest.mark.libreoffice
+def test_the_workbook_checks_pass_for_a_cut_and_an_extended_table(tmp_path: Path) -> None:
+    from libreoffice import convert
+
+    from retention_xl.workbook.subscription_template import CHECKS_ROW
+    from retention_xl.workbook.subscription_template import write_subscription_workbook as write
+
+    # hand: January to June (the export), to April, and to June 2025: past the annual
+    # plan's last month (February 2025), so the table runs longer than the Data sheet
+    cases = {"default": (None, 6), "april": ("2024-04", 4), "later": ("2025-06", 18)}
+    files = []
+    for name, (as_of, _) in cases.items():
+        settings = SubscriptionSettings(SubscriptionConventions(as_of=as_of))
+        files.append(write(tmp_path / f"{name}.xlsx", "en", subscription_book(_export(), settings)))
+    for path in convert(files, tmp_path / "recalculated"):
+        checks = openpyxl.load_workbook(path, data_only=True)[SHEETS["checks"][0]]
+        assert [checks.cell(r, 2).value for r in range(5, 9)] == ["OK"] * 4, path.stem
+        assert checks.cell(10, 2).value == "OK", path.stem
+        n = cases[path.stem][1]
+        labels = [checks.cell(CHECKS_ROW + 1 + i, 1).value for i in range(n + 1)]
+        months = [f"{2024 + i // 12}-{i % 12 + 1:02d}" for i in range(n)]
+        assert labels == [*months, None], path.stem

@@ -306,7 +306,7 @@ def _write_cohorts(ws: Worksheet, lang: str, table: RevenueCohortTable | None) -
         )
         ws["A2"] = _t("empty", lang)
         return
-    for offset, line in enumerate(table.conventions(lang)[:5]):
+    for offset, line in enumerate(table.conventions(lang)[:6]):
         ws.cell(2 + offset, 1, line)
     rows = table.rows(lang)
     unweighted = table.rows(lang, average="unweighted")[-1]
@@ -474,10 +474,9 @@ def _write_checks(
             ws.cell(t, col, formula)
     k = m.conventions.months
     month_index = "(YEAR({0})*12+MONTH({0})-1)"
-    span = (
-        f"INT({month_index.format(f'MAX({month_col})')}/{k})"
-        f"-INT({month_index.format(f'MIN({month_col})')}/{k})+1"
-    )
+    as_of = f"$B${last_check}"  # the last snapshot: the as_of month
+    first_month = month_index.format(f"MIN({month_col})")
+    span = f"INT({month_index.format(as_of)}/{k})-INT({first_month}/{k})+1"
     summary = [
         (
             "Zeilen der Eingabe im Datenblatt (Kundenmonate)"
@@ -490,10 +489,11 @@ def _write_checks(
             f"=IF(COUNTA({data}!$A$2:$A${rows_data})={result.months.codes.size},{ok},{fail})",
         ),
         (
-            "Perioden vom ersten bis zum letzten Datenmonat"
+            "Perioden vom ersten Datenmonat bis as_of, keine Daten danach"
             if de
-            else "Periods from the first to the last data month",
-            f"=IF(COUNTA({mv}!$A${HEADER_ROW + 1}:$A${HEADER_ROW + n})={span},{ok},{fail})",
+            else "Periods from the first data month to as_of, no data after it",
+            f"=IF(AND(COUNTA({mv}!$A${HEADER_ROW + 1}:$A${HEADER_ROW + n})={span},"
+            f"MAX({month_col})<={as_of}),{ok},{fail})",
         ),
         (
             "Alle Prüfungen je Periode" if de else "Every per-period check",
