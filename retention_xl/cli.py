@@ -23,8 +23,10 @@ Commands
 [--margin 1] [--discount-rate 0.1] [--lang de] [--overwrite]``
     the forecast workbook: RFM segments, P(alive), expected purchases and CLV per customer,
     the BG/NBD and Gamma-Gamma fits with a holdout check.
-``subscriptions FILE [--period-col P] [--mrr-col M] [--start-col S --end-col E]``
-    print the MRR movement table of a billing export.
+``subscriptions FILE [--period-col P] [--mrr-col M] [--start-col S --end-col E]
+[--as-of YYYY-MM]``
+    print the MRR movement table of a billing export (up to ``--as-of``, default the month
+    of the last billing row).
 ``demo [--out-dir DIR] [--overwrite]``
     write the English and German KPI workbooks with example numbers and print the KPIs.
 """

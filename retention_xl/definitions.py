@@ -1026,6 +1026,15 @@ SUBSCRIPTION_DEFINITIONS: tuple[Definition, ...] = (
                 "text",
                 default="count",
             ),
+            _p(
+                "as_of",
+                "The month the data ends (a date in it, or text like 2024-06); later months "
+                "are left out. Default: the month of the last row.",
+                "Der Monat, in dem die Daten enden (ein Datum darin oder Text wie 2024-06); "
+                "spätere Monate bleiben außer Betracht. Standard: der Monat der letzten Zeile.",
+                "date",
+                default="",
+            ),
         ),
         "Revenue",
         "MRR movement table: one row per period, start, new, expansion, contraction, churn, "

@@ -10,8 +10,9 @@ xlwings import; imports :mod:`.excel_values`, :mod:`.dates`, :mod:`.definitions`
 How cells are read: rows blank in all three columns are skipped (Excel Tables send their
 empty rows); an error cell anywhere is the answer (as SUM propagates errors); a missing id,
 a period that is no date (``2024-01-15``, ``15.01.2024``, ``2024-01``, ``01.2024``, a real date
-or a serial), or MRR that is no number gives ``#VALUE!``; a month whose MRR adds up to less
-than 0 gives ``#NUM!``; no rows at all ``#N/A``. Headers are English, or German for the
+or a serial), or MRR that is no number gives ``#VALUE!``, as does an ``as_of`` that is no date
+(read as a period is); a month whose MRR adds up to less than 0, or an ``as_of`` before the
+first month, gives ``#NUM!``; no rows at all ``#N/A``. Headers are English, or German for the
 German alias.
 """
 
@@ -66,6 +67,10 @@ def _month(cell: Any) -> int:
     return (day.year - 1970) * 12 + day.month - 1
 
 
+def _month_text(month: int) -> str:
+    return f"{1970 + month // 12:04d}-{month % 12 + 1:02d}"
+
+
 def read_ledger_cells(
     customer_ids: Any, periods: Any, mrr: Any
 ) -> tuple[list[Any], list[str], list[float]]:
@@ -105,7 +110,7 @@ def read_ledger_cells(
             raise ExcelAnswer(number if isinstance(number, str) and is_error(number) else "#VALUE!")
         value = _month(period)
         ids.append(cid if isinstance(cid, (int, float)) else str(cid))
-        months.append(f"{1970 + value // 12:04d}-{value % 12 + 1:02d}")
+        months.append(_month_text(value))
         money.append(number)
     return ids, months, money
 
@@ -121,7 +126,8 @@ def _option(value: Any, default: Any) -> Any:
 
 def mrr_movements_cells(definition: Definition, args: Sequence[Any], lang: str) -> Any:
     """``MRR_MOVEMENTS(customer_ids, periods, mrr, [period], [churn_denominator],
-    [reactivation_gap], [zero_mrr], [joined_and_left])``: the movement table as a 2-D list.
+    [reactivation_gap], [zero_mrr], [joined_and_left], [as_of])``: the movement table as a
+    2-D list, from the first month of the rows to ``as_of`` (default: the last month).
 
     Examples
     --------
@@ -149,6 +155,8 @@ def mrr_movements_cells(definition: Definition, args: Sequence[Any], lang: str) 
                 if not isinstance(number, float):
                     return "#VALUE!"
                 option = number
+            if param.name == "as_of":
+                option = None if option == "" else _month_text(_month(option))
             options[param.name] = option
         try:
             chosen = SubscriptionConventions.from_mapping(options)
@@ -158,9 +166,9 @@ def mrr_movements_cells(definition: Definition, args: Sequence[Any], lang: str) 
             return "#N/A"
         try:
             book = ledger(ids, months, money)
-        except InputError:
+            result = movements_from_ledger(book, chosen)
+        except InputError:  # negative MRR in a month, or as_of before the first month
             return "#NUM!"
-        result = movements_from_ledger(book, chosen)
     except ExcelAnswer as answer:
         return answer.error
     rows: list[list[Any]] = result.rows_table(lang)

@@ -335,6 +335,11 @@ _SUBSCRIPTION_FLAGS = (
     _flag("--zero-mrr", choices=ZERO_MRR, help="a zero-MRR row: churn (default) or pause"),
     _flag("--gross-margin", type=_share, help="margin of the LTV: 0.8 or 80%% (default 1)"),
     _flag("--period", help="reporting period M (default), Q or Y"),
+    _flag(
+        "--as-of",
+        help="the month the data ends, YYYY-MM or a date in it; later months are left out "
+        "(default: the month of the last billing row)",
+    ),
 )
 _CONVENTION_NAMES = (
     "period",
@@ -343,6 +348,7 @@ _CONVENTION_NAMES = (
     "reactivation_gap",
     "zero_mrr",
     "gross_margin",
+    "as_of",
 )
 
 

@@ -24,7 +24,7 @@ SPEC = ("period", "kind", "value", "as_of", "include_incomplete")
 FORECAST = ("holdout", "horizon", "unit", "as_of", "gross_margin", "annual_discount_rate")
 CONVENTIONS = (
     "period", "churn_denominator", "joined_and_left", "reactivation_gap", "zero_mrr",
-    "gross_margin",
+    "gross_margin", "as_of",
 )  # fmt: skip
 BILLING = ("customer_col", "period_col", "mrr_col", "spread", "start_col", "end_col")
 

@@ -53,6 +53,7 @@ from retention_xl.errors import DataError, InputError
 from retention_xl.io import ReadSettings, read_orders
 from retention_xl.models import ForecastSettings, rfm_summary
 from retention_xl.subscriptions import SubscriptionConventions
+from retention_xl.subscriptions.ledger import month_label
 from retention_xl.subscriptions.sample import sample_billing
 
 distributed = pytest.importorskip("distributed")
@@ -959,3 +960,187 @@ def test_a_service_period_backwards_or_one_sided_is_refused(
     )
     with pytest.raises(InputError, match=r"customer 'b'.* only one of"):
         flat_call(mrr_movements_from_files, one_sided, **on(engine, scheduler), **LINES)
+
+
+# --- 8. billing exports (issue 15): the table ends where the export ends; spreading ---------
+# --- is exact and quiet -----------------------------------------------------------------------
+
+
+def _june_export(path: Path) -> Path:
+    """A billing export made in June 2024 (hand-made; the cases of
+    tests/test_subscriptions_billing.py): "monthly" pays 29.00 on the 1st for each month,
+    January to June; "annual" paid 1,200.00 on 2024-03-15 for a year; "credited" was billed
+    790.00 for a year and credited the same amount over the same service period; "renewed"
+    pays 1,200.01 a year from 2023-06-01 and renewed on 2024-06-01 at the same price;
+    "one-off" a line without a service period in September 2023."""
+    rows = []
+    for month in range(1, 7):
+        first = dt.date(2024, month, 1)
+        last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        rows.append(["monthly", "monthly", str(first), str(first), str(last), "29.00"])
+    rows += [
+        ["annual", "annual", "2024-03-15", "2024-03-15", "2025-03-14", "1200.00"],
+        ["credited", "annual", "2024-02-01", "2024-02-01", "2025-01-31", "790.00"],
+        ["credited", "annual", "2024-02-10", "2024-02-01", "2025-01-31", "-790.00"],
+        ["renewed", "legacy", "2023-06-01", "2023-06-01", "2024-05-31", "1200.01"],
+        ["renewed", "legacy", "2024-06-01", "2024-06-01", "2025-05-31", "1200.01"],
+        ["one-off", "legacy", "2023-09-10", "", "", "15.00"],
+    ]
+    header = ["customer_id", "plan", "invoice_date", "start", "end", "amount"]
+    return write_csv(path, header, rows)
+
+
+def _random_export(path: Path, seed: int) -> Path:
+    """Random plans of 1 to 24 calendar months at random cent amounts, renewed 1 to 3
+    times at the same price, a tenth of them credited line by line, and one-off lines of
+    other customers."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for number in range(300):
+        customer = f"c{number}"
+        cents = int(rng.integers(1, 500_000))
+        length = int(rng.choice([1, 1, 3, 6, 12, 12, 24]))
+        index = 2023 * 12 + int(rng.integers(0, 18))  # the first month
+        credited = rng.random() < 0.1
+        for _ in range(int(rng.integers(1, 4))):
+            first = dt.date(index // 12, index % 12 + 1, 1)
+            end = index + length
+            last = dt.date(end // 12, end % 12 + 1, 1) - dt.timedelta(days=1)
+            line = [customer, str(first), str(first), str(last)]
+            rows.append([*line, f"{cents / 100:.2f}"])
+            if credited:
+                rows.append([*line, f"{-cents / 100:.2f}"])
+            index = end
+        if rng.random() < 0.2:
+            day = dt.date(2023, 1, 1) + dt.timedelta(days=int(rng.integers(700)))
+            one_off = [f"o{number}", str(day), "", "", f"{rng.integers(1, 9000) / 100:.2f}"]
+            rows.append(one_off)  # a customer of its own: a plan's MRR stays unchanged
+    return write_csv(path, ["customer_id", "invoice_date", "start", "end", "amount"], rows)
+
+
+def test_a_billing_export_ends_in_its_last_month_on_every_engine(
+    scheduler: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _june_export(tmp_path / "export.csv")
+    monkeypatch.setattr(mrr_module, "BUCKET_CELLS", 10)
+    monkeypatch.setattr(dask_module, "_BLOCK", 200)
+    want, _ = flat_call(mrr_movements_from_files, path, engine="numpy", **LINES)
+    # hand: June 2023 (renewed's first month) to June 2024, the month of the last invoice
+    # (not May 2025, where the renewal's service ends)
+    assert want.labels[0] == "2023-06" and want.labels[-1] == "2024-06"
+    # hand: renewed 1,200.01 / 12 -> 100.00 every month of both years; one-off 15.00 in
+    # September; monthly 29.00 from January; credited 790.00 - 790.00 = 0; annual
+    # 1,200.00 / 12 = 100.00 from March
+    mrr_end = [100.0] * 3 + [115.0] + [100.0] * 3 + [129.0] * 2 + [229.0] * 4
+    assert (want.mrr_end / 100).tolist() == mrr_end
+    assert want.expansion.sum() == 0 and want.contraction.sum() == 0  # hand: no plan changed
+    # hand: only one-off churns (15.00 in October 2023); no churn in July 2024: not in the table
+    assert (want.churn / 100).tolist() == [0.0] * 4 + [15.0] + [0.0] * 8
+    assert want.customers_end.tolist()[-1] == 3  # hand: monthly, annual, renewed
+    for options in ({}, {"as_of": "2024-04"}, {"as_of": "2024-09-30"}, {"period": "Q"}):
+        expected, _ = flat_call(mrr_movements_from_files, path, engine="numpy", **LINES, **options)
+        for engine in ("duckdb", "dask"):
+            got, report = flat_call(
+                mrr_movements_from_files, path, **on(engine, scheduler), **LINES, **options
+            )
+            assert_same_movements(got, expected, (engine, options))
+            if engine == "duckdb":
+                assert int(report.settings["buckets"]) > 1
+    later, _ = flat_call(mrr_movements_from_files, path, engine="numpy", as_of="2024-09", **LINES)
+    # hand: looking on to September, monthly (invoiced until June) churns 29.00 in July
+    assert later.labels[-4:] == ["2024-06", "2024-07", "2024-08", "2024-09"]
+    assert (later.churn / 100).tolist()[-3:] == [29.0, 0.0, 0.0]
+
+
+@pytest.mark.parametrize("spread", ["months", "days"])
+def test_billing_ledgers_cut_and_split_alike_on_every_engine(
+    scheduler: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spread: str
+) -> None:
+    """The ledgers (amounts billed, MRR, the month the data ends), whole and per plan, and
+    the subscription books made from them are equal on the three engines."""
+    from retention_xl.engines import segment_ledgers_from_files
+    from retention_xl.results import SubscriptionSettings, subscription_books_from_files
+    from retention_xl.subscriptions import BillingSettings
+
+    path = _june_export(tmp_path / "export.csv")
+    monkeypatch.setattr(dask_module, "_BLOCK", 200)
+    runs = {}
+    for engine in ("numpy", "duckdb", "dask"):
+        whole, _ = flat_call(
+            ledger_from_files, path, **on(engine, scheduler), spread=spread, **LINES
+        )
+        plans, _ = flat_call(
+            segment_ledgers_from_files,
+            path,
+            "plan",
+            **on(engine, scheduler),
+            spread=spread,
+            **LINES,
+        )
+        runs[engine] = {"": whole, **{f"plan {k}": v for k, v in plans.items()}}
+    for name, book in runs["numpy"].items():
+        for engine in ("duckdb", "dask"):
+            other = runs[engine][name]
+            assert other.table() == book.table(), (engine, name)
+            assert other.mrr.tolist() == book.mrr.tolist(), (engine, name)
+            assert other.end_month == book.end_month, (engine, name)
+    ends = {name: month_label(book.end_month) for name, book in runs["numpy"].items()}
+    # hand: each plan ends in the month of its own last invoice: annual's is 2024-03-15
+    assert ends == {
+        "": "2024-06",
+        "plan annual": "2024-03",
+        "plan legacy": "2024-06",
+        "plan monthly": "2024-06",
+    }
+    billing = BillingSettings(
+        period_col="invoice_date", mrr_col="amount", start_col="start", end_col="end", spread=spread
+    )
+    books = {
+        engine: subscription_books_from_files(
+            path,
+            "plan",
+            SubscriptionSettings(billing=billing),
+            engine=EngineSettings(engine, scheduler=scheduler if engine == "dask" else None),
+        )[0]
+        for engine in ("numpy", "duckdb", "dask")
+    }
+    for plan, book in books["numpy"].items():
+        assert month_label(book.ledger.last_month) <= ends[f"plan {plan}"]
+        for engine in ("duckdb", "dask"):
+            assert_same_movements(books[engine][plan].movements, book.movements, (engine, plan))
+            assert books[engine][plan].ledger.table() == book.ledger.table()
+
+
+@pytest.mark.parametrize("spread", ["months", "days"])
+def test_billing_renewals_and_exact_credit_notes_alike_on_every_engine(
+    scheduler: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spread: str
+) -> None:
+    path = _random_export(tmp_path / "random.csv", seed=15)
+    monkeypatch.setattr(mrr_module, "BUCKET_CELLS", 2000)
+    monkeypatch.setattr(dask_module, "_BLOCK", SMALL_BLOCK)
+    for options in ({}, {"as_of": "2024-01"}, {"period": "Q", "as_of": "2026-06"}):
+        want, _ = flat_call(
+            mrr_movements_from_files, path, engine="numpy", spread=spread, **LINES, **options
+        )
+        if spread == "months":  # hand: every plan keeps its price, credited plans are 0
+            assert want.expansion.sum() == 0 and want.contraction.sum() == 0, options
+        for engine in ("duckdb", "dask"):
+            got, _ = flat_call(
+                mrr_movements_from_files,
+                path,
+                **on(engine, scheduler),
+                spread=spread,
+                **LINES,
+                **options,
+            )
+            assert_same_movements(got, want, (engine, spread, options))
+
+
+@pytest.mark.parametrize("engine", ["numpy", "duckdb", "dask"])
+def test_billing_as_of_before_the_export_is_refused_on_every_engine(
+    scheduler: str, tmp_path: Path, engine: str
+) -> None:
+    path = _june_export(tmp_path / "export.csv")
+    message = r"as_of 2023-05 is before the first month of the data \(2023-06\)"
+    with pytest.raises(InputError, match=message):
+        flat_call(mrr_movements_from_files, path, **on(engine, scheduler), as_of="2023-05", **LINES)

@@ -380,7 +380,13 @@ def test_ledger_from_orders_reads_what_the_reader_returns() -> None:
             "end": np.array(["2025-01-04", "2026-01-04"], dtype="datetime64[D]"),
         },
     )
-    table = subscription_rows(orders, BillingSettings(start_col="start", end_col="end"))
+    # as_of: the table runs to the end of the second year (by default it ends in 2025-01,
+    # the month of the last invoice)
+    table = subscription_rows(
+        orders,
+        BillingSettings(start_col="start", end_col="end"),
+        SubscriptionConventions(as_of="2025-12"),
+    )
     assert [row[5] for row in table[1:]] == [0.0] * 24  # hand: 100 a month, never churned
     assert ledger_from_orders(orders).source == "billing.csv"
     with pytest.raises(InputError, match="'begin'"):

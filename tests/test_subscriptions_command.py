@@ -9,7 +9,12 @@ import io
 from pathlib import Path
 
 from retention_xl.io import ReadSettings, read_orders
-from retention_xl.subscriptions import BillingSettings, run_subscriptions, subscription_rows
+from retention_xl.subscriptions import (
+    BillingSettings,
+    SubscriptionConventions,
+    run_subscriptions,
+    subscription_rows,
+)
 
 DATA = Path(__file__).parent / "data"
 INVOICES = ReadSettings(
@@ -19,12 +24,15 @@ SERVICE = ("Leistung von", "Leistung bis")
 
 
 def _run(
-    orders: object, lang: str = "en", service: tuple[str, str] | None = None
+    orders: object,
+    lang: str = "en",
+    service: tuple[str, str] | None = None,
+    conventions: SubscriptionConventions | None = None,
 ) -> tuple[list[list[str]], str]:
     out, err = io.StringIO(), io.StringIO()
     start, end = (None, None) if service is None else service
     billing = BillingSettings(start_col=start, end_col=end)
-    assert run_subscriptions(orders, billing, lang=lang, out=out, err=err) == 0
+    assert run_subscriptions(orders, billing, conventions, lang=lang, out=out, err=err) == 0
     return list(csv.reader(io.StringIO(out.getvalue()))), err.getvalue()
 
 
@@ -56,7 +64,10 @@ def test_long_mrr_table_with_yyyy_mm_months() -> None:
 
 def test_annual_plan_with_service_period_shows_no_churn() -> None:
     orders = read_orders(DATA / "subscriptions_invoices_de.csv", INVOICES, extra_dates=SERVICE)
-    table, report = _run(orders, lang="de", service=SERVICE)
+    # as_of: the table runs to the end of K1's year (by default it ends in March, the month
+    # of the last invoice, and K2 has not churned yet)
+    conventions = SubscriptionConventions(as_of="2024-12")
+    table, report = _run(orders, lang="de", service=SERVICE, conventions=conventions)
     assert table[0][5] == "Abwanderung"
     churn = {row[0]: float(row[5]) for row in table[1:]}
     mrr_end = [float(row[7]) for row in table[1:]]

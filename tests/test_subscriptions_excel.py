@@ -155,3 +155,28 @@ def test_mrr_movements_through_office_js() -> None:
     assert result[0][0] == "Periode"
     assert result[2][:8] == ["2024-02", 150.0, 0.0, 20.0, 0.0, 50.0, 0.0, 120.0]
     assert result[1][13] == ""  # January has no churn rate: a blank cell, not an error
+
+
+def test_as_of_ends_the_movement_table_where_the_data_ends() -> None:
+    args = (IDS, PERIODS, MRR, None, None, None, None, None)
+    february = excel("MRR_MOVEMENTS")(*args, [["2024-02"]])
+    # hand: the table above, January and February only (March's rows left out)
+    assert [row[0] for row in february[1:]] == ["2024-01", "2024-02"]
+    assert february[2][:8] == ["2024-02", 150.0, 30.0, 20.0, 0.0, 0.0, 0.0, 200.0]
+    # a German month, a date and a serial (45323: 2024-02-01) are the same month
+    for cell in ("02.2024", dt.datetime(2024, 2, 29), 45323.0):
+        assert excel("MRR_BEWEGUNGEN")(*args, [[cell]])[1:] == february[1:]
+    # hand: as_of April looks a month past the data: a 90 and c 30 churn in April
+    april = excel("MRR_MOVEMENTS")(*args, [["2024-04"]])
+    assert april[4][:8] == ["2024-04", 120.0, 0.0, 0.0, 0.0, 120.0, 0.0, 0.0]
+    assert len(excel("MRR_MOVEMENTS")(*args, [[None]])) == 4  # left out: up to March
+    assert excel("MRR_MOVEMENTS")(*args, [["2023-12"]]) == "#NUM!"  # before the data
+    assert excel("MRR_MOVEMENTS")(*args, [["bald"]]) == "#VALUE!"
+    assert excel("MRR_MOVEMENTS")(*args, [["#REF!"]]) == "#REF!"
+    # Office.js: a serial number, or "" for a blank cell
+    office = excel_call("MRR_MOVEMENTS", IDS[:3], [[45306], [45306], [45337]],
+                        MRR[:3], None, None, None, None, None, [[45323]])  # fmt: skip
+    assert [row[0] for row in office[1:]] == ["2024-01", "2024-02"]
+    blank = excel_call("MRR_MOVEMENTS", IDS[:3], [[45306], [45306], [45337]],
+                       MRR[:3], None, None, None, None, None, [[""]])  # fmt: skip
+    assert blank == office

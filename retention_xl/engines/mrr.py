@@ -2,8 +2,11 @@
 
 One idea: an engine adds the billing rows up to the ledger's cells — MRR in whole cents per
 customer and month (:mod:`retention_xl.subscriptions.ledger`: each row rounded to the cent,
-half to even, then summed) — and hands the cells of one group of customers at a time to
-the shared numpy step :func:`~retention_xl.subscriptions.movement_sums`; the sums of all
+half to even, then summed; a spread line's shares and monthly rate as the ledger splits
+it) — and hands the cells of one group of customers at a time to the shared numpy step
+:func:`~retention_xl.subscriptions.movement_sums`, over the months from the first of the
+data to ``as_of`` (default: the month of the last billing row's date, or of the last cell
+if earlier: :func:`~retention_xl.subscriptions.timeline.observed_span`); the sums of all
 groups add up and :func:`~retention_xl.subscriptions.finish_movements` makes the table, so
 every engine returns the same :class:`~retention_xl.subscriptions.MrrMovements`. DuckDB
 adds up the cells in SQL (out of core) and fetches them in buckets of customers
@@ -32,7 +35,14 @@ from ..subscriptions.ledger import (
     ledger_of_cells,
     spread_ledger,
 )
-from ..subscriptions.movements import MovementSums, MrrMovements, finish_movements, movement_sums
+from ..subscriptions.movements import (
+    MovementSums,
+    MrrMovements,
+    finish_movements,
+    movement_sums,
+    movements_from_ledger,
+)
+from ..subscriptions.timeline import observed_span
 from .options import RunOptions
 from .report import EngineReport
 from .sources import OrderSource
@@ -108,15 +118,8 @@ def by_id(book: Ledger) -> Ledger:
         book.rows,
         book.source,
         book.spread,
-    )
-
-
-def _floor_div(numerator: str, denominator: str) -> str:
-    """Floor division of BIGINTs by a positive BIGINT, as numpy's ``//`` (DuckDB's ``//``
-    truncates toward zero)."""
-    return (
-        f"(({numerator}) // ({denominator}) - "
-        f"CASE WHEN ({numerator}) % ({denominator}) < 0 THEN 1 ELSE 0 END)"
+        None if book.rates is None else book.rates[at],
+        book.end,
     )
 
 
@@ -128,17 +131,24 @@ def _month_index(column: str) -> str:
 
 
 def _spread_sql(spread: str) -> str:
-    """Billing lines ``l`` (s, c, dt, v cents, st, en) as pieces (s, c, m, cents, n) per month:
-    a line with a service period spread over its months as
+    """Billing lines ``l`` (s, c, dt, v cents, st, en) as pieces (s, c, m, cents, r, n) per
+    month: a line with a service period spread over its months as
     :func:`retention_xl.subscriptions.spread_ledger` spreads it (shares
-    ⌊A·w≤k/W⌋ − ⌊A·w<k/W⌋ that add up to the amount A), a line without one in the month of
-    its date; ``n`` counts each line once (at its first month)."""
+    sign(A)·(⌊|A|·w≤k/W⌋ − ⌊|A|·w<k/W⌋) that add up to the amount A; its MRR ``r`` in each
+    month, under "months", sign(A)·round(|A|/n) half to even, else the share), a line without
+    one in the month of its date; ``n`` counts each line once (at its first month). On
+    |A| ≥ 0 DuckDB's truncating ``//`` is numpy's floor division."""
     if spread == "months":
         count = f"greatest(CAST(round_even((en - st + 1) / {DAYS_PER_MONTH!r}, 0) AS BIGINT), 1)"
-        share = f"{_floor_div('v * (k + 1)', 'w')} - {_floor_div('v * k', 'w')}"
+        share = "sign(v) * (abs(v) * (k + 1) // w - abs(v) * k // w)"
+        # half to even in integers: q = |A| // n, up when 2·(|A| % n) > n, or = n and q odd
+        rate = (
+            "sign(v) * (abs(v) // w + CASE WHEN 2 * (abs(v) % w) > w OR "
+            "(2 * (abs(v) % w) = w AND (abs(v) // w) % 2 = 1) THEN 1 ELSE 0 END)"
+        )
         lines = f"SELECT s, c, v, st, en, {count} AS w FROM l WHERE st IS NOT NULL"
         pieces = (
-            f"SELECT s, c, {_month_index('st')} + k AS m, {share} AS cents, "
+            f"SELECT s, c, {_month_index('st')} + k AS m, {share} AS cents, {rate} AS r, "
             "CASE WHEN k = 0 THEN 1 ELSE 0 END AS n "
             "FROM (SELECT s, c, v, st, w, unnest(range(w)) AS k FROM lines)"
         )
@@ -148,25 +158,29 @@ def _spread_sql(spread: str) -> str:
         following = "CAST(date_trunc('month', st) + to_months(k + 1) AS DATE)"
         before = f"(greatest({first}, st) - st)"
         upto = f"(least({following} - 1, en) - st + 1)"
-        share = f"{_floor_div(f'v * {upto}', 'w')} - {_floor_div(f'v * {before}', 'w')}"
+        share = f"sign(v) * (abs(v) * {upto} // w - abs(v) * {before} // w)"
         lines = (
             f"SELECT s, c, v, st, en, {count} AS months, en - st + 1 AS w FROM l "
             "WHERE st IS NOT NULL"
         )
         pieces = (
-            f"SELECT s, c, {_month_index('st')} + k AS m, {share} AS cents, "
+            f"SELECT s, c, m, cents, cents AS r, n FROM (SELECT s, c, "
+            f"{_month_index('st')} + k AS m, {share} AS cents, "
             "CASE WHEN k = 0 THEN 1 ELSE 0 END AS n "
-            "FROM (SELECT s, c, v, st, en, w, unnest(range(months)) AS k FROM lines)"
+            "FROM (SELECT s, c, v, st, en, w, unnest(range(months)) AS k FROM lines))"
         )
     return (
         f", lines AS ({lines}), "
         f"pieces AS ({pieces} UNION ALL "
-        f"SELECT s, c, {_month_index('dt')} AS m, v AS cents, 1 AS n FROM l WHERE st IS NULL) "
+        f"SELECT s, c, {_month_index('dt')} AS m, v AS cents, v AS r, 1 AS n FROM l "
+        "WHERE st IS NULL) "
     )
 
 
 class _DuckDBCells:
-    """The ledger's cells as a DuckDB temporary table ``rx_cells`` (s, c, m, cents, n)."""
+    """The ledger's cells as a DuckDB temporary table ``rx_cells`` (s, c, m, cents, r, n:
+    the cents, the MRR and the lines of each cell); ``span`` the first and last month of
+    the cells, ``issued`` per segment the month of its last billing row's date."""
 
     def __init__(
         self, con: Any, source: OrderSource, options: RunOptions, limit: str, spread: str
@@ -177,9 +191,15 @@ class _DuckDBCells:
         self.spread = spread if source.extra_dates else ""
         opened = db.open_orders(con, source, None, options.on_error, limit, options.lang)
         self.report = opened.report
-        low, last = opened.bounds["low_day"], opened.bounds["last_day"]
-        if len(last) == 0 or np.ma.is_masked(last[0]):
+        last = opened.bounds["last_day"]
+        if len(last) == 0 or all(np.ma.is_masked(day) for day in last):
             raise _no_rows(source)
+        segments = [str(segment) for segment in np.asarray(opened.bounds["s"]).tolist()]
+        self.issued = {
+            segment: _month(int(day))
+            for segment, day in zip(segments, last, strict=True)
+            if not np.ma.is_masked(day)
+        }
         rows = opened.rows
         self._check_amounts(rows)
         cents = "CAST(round_even(a * 100, 0) AS BIGINT)"
@@ -188,12 +208,13 @@ class _DuckDBCells:
             body = (
                 f"WITH l AS (SELECT s, c, dt, {cents} AS v, e0 AS st, e1 AS en FROM {rows} "
                 f"WHERE ok){_spread_sql(spread)}"
-                "SELECT s, c, m, sum(cents) AS cents, sum(n) AS n FROM pieces GROUP BY s, c, m"
+                "SELECT s, c, m, sum(cents) AS cents, sum(r) AS r, sum(n) AS n FROM pieces "
+                "GROUP BY s, c, m"
             )
         else:
             body = (
-                f"SELECT s, c, {_month_index('dt')} AS m, sum({cents}) AS cents, count(*) AS n "
-                f"FROM {rows} WHERE ok GROUP BY s, c, m"
+                f"SELECT s, c, {_month_index('dt')} AS m, sum({cents}) AS cents, "
+                f"sum({cents}) AS r, count(*) AS n FROM {rows} WHERE ok GROUP BY s, c, m"
             )
         db.run(con, f"CREATE TEMP TABLE rx_cells AS {body}", source.label, limit, fetch=False)
         size = db.run(
@@ -203,10 +224,13 @@ class _DuckDBCells:
             limit,
         )
         self.cells = int(db.plain(size["n"]).sum())
-        if source.extra_dates:  # the months the lines cover
-            self.span = (int(db.plain(size["low"])[0]), int(db.plain(size["high"])[0]))
-        else:
-            self.span = (_month(int(low[0])), _month(int(last[0])))
+        self.span = (int(db.plain(size["low"])[0]), int(db.plain(size["high"])[0]))
+
+    def observed(self, chosen: SubscriptionConventions) -> tuple[int, int]:
+        """The months of the movement table: the first of the cells to ``as_of`` (default:
+        the month of the last billing row's date, or the last cell's if earlier)."""
+        end = min(max(self.issued.values()), self.span[1])
+        return observed_span(self.span[0], end, chosen)
 
     def _check_amounts(self, rows: str) -> None:
         db, source = self.db, self.source
@@ -265,9 +289,13 @@ class _DuckDBCells:
             tests.append(f"s = {self.db.literal(segment)}")
         where = f" WHERE {' AND '.join(tests)}" if tests else ""
         got = self.db.run(
-            self.con, f"SELECT c, m, cents, n FROM rx_cells{where}", self.source.label, self.limit
+            self.con,
+            f"SELECT c, m, cents, r, n FROM rx_cells{where}",
+            self.source.label,
+            self.limit,
         )
         codes, names = factorize(np.asarray(got["c"]).astype(str))
+        issued = self.issued.get("" if segment is None else segment)
         return ledger_of_cells(
             names,
             codes,
@@ -276,6 +304,8 @@ class _DuckDBCells:
             rows=int(self.db.plain(got["n"]).sum()),
             source=self.source.label,
             spread=self.spread,
+            rates=self.db.plain(got["r"]) if self.spread == "months" else None,
+            end=max(self.issued.values()) if issued is None else issued,
         )
 
 
@@ -324,7 +354,8 @@ def _add_sums(parts: list[MovementSums | None]) -> MovementSums | None:
 
 
 def _partition_span(part: Any, label: str, spread: str) -> tuple[int, int] | None:
-    """The first and last month of one partition's ledger (billing lines spread)."""
+    """The first and last month of one partition's ledger (billing lines spread: the last
+    month a service period reaches)."""
     book = _partition_ledger(part, label, spread)
     return None if book is None else (book.first_month, book.last_month)
 
@@ -336,17 +367,17 @@ def _add_spans(parts: list[tuple[int, int] | None]) -> tuple[int, int] | None:
     return min(p[0] for p in found), max(p[1] for p in found)
 
 
-_Cells = tuple[np.ndarray, np.ndarray, np.ndarray, int]
+_Cells = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]
 
 
 def _partition_cells(part: Any, label: str, spread: str) -> dict[str, _Cells]:
-    """Per segment, the cells of one shuffled partition: ids, months, cents, rows."""
+    """Per segment, the cells of one shuffled partition: ids, months, cents, MRR, rows."""
     out = {}
     for segment in np.unique(np.asarray(part["s"]).astype(str)).tolist():
         book = _partition_ledger(part, label, spread, segment)
         if book is not None:
             ids = book.customers[book.codes].astype(str)
-            out[segment] = (ids, book.months, book.cents, book.rows)
+            out[segment] = (ids, book.months, book.cents, book.mrr, book.rows)
     return out
 
 
@@ -360,7 +391,8 @@ def _add_cells(parts: list[dict[str, _Cells]]) -> dict[str, _Cells]:
             np.concatenate([p[0] for p in found]),
             np.concatenate([p[1] for p in found]),
             np.concatenate([p[2] for p in found]),
-            sum(p[3] for p in found),
+            np.concatenate([p[3] for p in found]),
+            sum(p[4] for p in found),
         )
         for segment, found in total.items()
     }
@@ -379,14 +411,19 @@ def _dask_orders(source: OrderSource, options: RunOptions, keep: bool = False) -
     )
 
 
-def _dask_span(orders: Any, source: OrderSource, spread: str) -> tuple[int, int]:
-    """The months of the data: of its dates, or (billing lines) of the months they cover."""
+def _dask_span(
+    orders: Any, source: OrderSource, spread: str, chosen: SubscriptionConventions
+) -> tuple[int, int]:
+    """The months of the movement table: from the first month of the data (of its dates,
+    or of the months billing lines cover) to ``as_of`` (default: the month of the last
+    billing row's date, or the last month a line covers if earlier)."""
+    issued = _month(orders.bounds.last[""])
     if not spread:
-        return (_month(orders.bounds.low[""]), _month(orders.bounds.last[""]))
+        return observed_span(_month(orders.bounds.low[""]), issued, chosen)
     span: tuple[int, int] | None = orders.reduce(_partition_span, _add_spans, source.label, spread)
     if span is None:
         raise _no_rows(source)
-    return span
+    return observed_span(span[0], min(issued, span[1]), chosen)
 
 
 def _check(source: OrderSource, engine: str) -> None:
@@ -409,7 +446,8 @@ def movements_of_source(
 ) -> tuple[MrrMovements, EngineReport]:
     """The movement table of the billing rows of ``source`` (date: the month, amount: the
     MRR; with two further date columns, billing lines spread over that service period by
-    ``spread``) under the conventions ``chosen``, on ``engine``."""
+    ``spread``) under the conventions ``chosen``, on ``engine``: from the first month of
+    the data to ``as_of`` (:func:`~retention_xl.subscriptions.timeline.observed_span`)."""
     _check(source, engine)
     spread = spread if source.extra_dates else ""
     started = time.perf_counter()
@@ -417,27 +455,25 @@ def movements_of_source(
         from .numpy import read_arrays
 
         arrays, report = read_arrays(source, on_error=options.on_error, lang=options.lang)
-        book = _numpy_ledger(source, arrays, spread)
-        span = (book.first_month, book.last_month)
-        result = finish_movements(movement_sums(book, chosen, span), chosen, span, book.source)
+        result = movements_from_ledger(_numpy_ledger(source, arrays, spread), chosen)
     elif engine == "duckdb":
         from . import duckdb as db
 
         with db.scratch_connection(source, **options.duckdb()) as (con, limit):
             cells = _DuckDBCells(con, source, options, limit, spread)
+            span = cells.observed(chosen)
             buckets = max(1, math.ceil(cells.cells / BUCKET_CELLS))
             parts = (cells.bucket(b, buckets) for b in range(buckets))
-            total = _add_sums([movement_sums(part, chosen, cells.span) for part in parts])
+            total = _add_sums([movement_sums(part, chosen, span) for part in parts])
             report = cells.report
             report.settings = db.settings_of(limit, options.memory_limit, options.threads)
             report.settings["buckets"] = str(buckets)
-        span = cells.span
         if total is None:
             raise _no_rows(source)
         result = finish_movements(total, chosen, span, source.label)
     else:
         with _dask_orders(source, options, keep=bool(spread)) as orders:
-            span = _dask_span(orders, source, spread)
+            span = _dask_span(orders, source, spread, chosen)
             total = orders.reduce(_partition_sums, _add_sums, chosen, span, source.label, spread)
             report = orders.report(source, reason, options.scheduler)
         if total is None:
@@ -478,10 +514,19 @@ def ledgers_of_source(
         with _dask_orders(source, options) as orders:
             found = orders.reduce(_partition_cells, _add_cells, source.label, spread)
             report = orders.report(source, reason, options.scheduler)
-        for segment, (ids, months, cents, rows) in found.items():
+            issued = {segment: _month(day) for segment, day in orders.bounds.last.items()}
+        for segment, (ids, months, cents, rates, rows) in found.items():
             codes, names = factorize(ids)
             books[segment] = ledger_of_cells(
-                names, codes, months, cents, rows=rows, source=source.label, spread=spread
+                names,
+                codes,
+                months,
+                cents,
+                rows=rows,
+                source=source.label,
+                spread=spread,
+                rates=rates if spread == "months" else None,
+                end=issued[segment],
             )
     if not books:
         raise _no_rows(source)

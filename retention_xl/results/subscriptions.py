@@ -31,7 +31,7 @@ from ..subscriptions import (
     revenue_cohorts,
 )
 from ..subscriptions.ledger import month_label
-from ..subscriptions.timeline import CustomerMonths, customer_months
+from ..subscriptions.timeline import CustomerMonths, customer_months, observed
 
 __all__ = [
     "SubscriptionBook",
@@ -77,7 +77,8 @@ retention; got 'logos'.
 
 @dataclass(frozen=True)
 class SubscriptionBook:
-    """Everything one subscription workbook shows: the ledger and what is computed from it."""
+    """Everything one subscription workbook shows: the ledger as of the conventions'
+    ``as_of`` (its months after it left out) and what is computed from it."""
 
     ledger: Ledger
     movements: MrrMovements
@@ -88,20 +89,25 @@ class SubscriptionBook:
 def subscription_book(
     book: Ledger, settings: SubscriptionSettings | None = None
 ) -> SubscriptionBook:
-    """Compute a :class:`SubscriptionBook` from a :class:`~retention_xl.subscriptions.Ledger`.
+    """Compute a :class:`SubscriptionBook` from a :class:`~retention_xl.subscriptions.Ledger`,
+    cut at the conventions' ``as_of`` (default: the month the ledger's data ends).
 
     Raises
     ------
+    InputError
+        When ``as_of`` is before the first month of the data.
     TemplateError
         When the data spans more periods than a sheet has columns (before computing).
     """
     chosen = settings or SubscriptionSettings()
     conventions = chosen.conventions
-    periods = book.last_month // conventions.months - book.first_month // conventions.months + 1
+    book = observed(book, conventions)
+    k = conventions.months
+    periods = book.end_month // k - book.first_month // k + 1
     if periods > _MAX_PERIODS:  # refused before computing anything
         raise TemplateError(
             f"the data spans {periods:,} periods ({month_label(book.first_month)} to "
-            f"{month_label(book.last_month)}), more than Excel's {_MAX_PERIODS + 2:,} columns "
+            f"{month_label(book.end_month)}), more than Excel's {_MAX_PERIODS + 2:,} columns "
             "of the cohort sheet; check the dates for typos or report by quarter or year."
         )
     return SubscriptionBook(

@@ -5,7 +5,8 @@ One idea: a billing export becomes MRR per customer and month in whole cents
 :func:`ledger_from_orders` for what the order reader returns), and from it the movement table
 (:func:`mrr_movements`, :func:`movements_from_ledger`; additive :class:`MovementSums` per
 group of customers, for engines that work part by part) and the revenue cohort table
-(:func:`revenue_cohorts`), with every convention the billing tools disagree on as an argument
+(:func:`revenue_cohorts`), from the first month of the data to where the export ends
+(``as_of``), with every convention the billing tools disagree on as an argument
 (:mod:`.conventions`, where each default is documented). :func:`net_revenue_retention`,
 :func:`gross_revenue_retention` and :func:`quick_ratio` are the elementwise KPIs behind the
 Excel functions. Pure numpy; imports :mod:`retention_xl.cohorts`, :mod:`retention_xl.kpis`

@@ -4,8 +4,8 @@ One idea: billing tools (ChartMogul, Baremetrics, ProfitWell, spreadsheets) sile
 on a few edge cases; here each one is an argument with a documented default, validated once
 and described in words for the sheets and the command line. Every engine (this package's
 numpy engine, and any other that computes the same tables) is a translation of these
-statements. Imports numpy, :mod:`retention_xl.periods`, :mod:`retention_xl.texts` and
-:mod:`retention_xl.errors`.
+statements. Imports numpy, :mod:`retention_xl.cohorts` (its date reading),
+:mod:`retention_xl.periods`, :mod:`retention_xl.texts` and :mod:`retention_xl.errors`.
 
 The grain is the calendar month: a customer's MRR in a month is the sum of their rows in it
 (or their billing lines spread over it, see ``spread``). The conventions:
@@ -42,6 +42,18 @@ The grain is the calendar month: a customer's MRR in a month is the sum of their
     customer's first payment (a free trial) never make a customer.
 ``gross_margin`` = ``1.0``
     Margin in LTV = ARPA × gross_margin / customer churn rate (1 = revenue, not profit).
+``as_of`` = ``None``
+    The month the data ends (a date in it, ``YYYY-MM`` text or an Excel serial; kept as
+    ``YYYY-MM``): the tables run from the first month of the data to this one, and the months
+    after it are left out of the movement table, the revenue cohorts and the workbook's
+    data. None: the month of the last billing row's date (its period column; for a line
+    without one, the month its service starts), or the last month with MRR if that is
+    earlier (lines billed in arrears). Not the last month a service period reaches: an
+    annual plan paid in June is MRR until next May, but an export made in June knows
+    nothing about July yet, so nobody churns because the next invoice is not issued yet. A
+    customer whose last invoice falls in the ``as_of`` month is a customer in that month.
+    An ``as_of`` before the first month of the data is refused; one after the last month
+    extends the table (customers whose rows stopped churn).
 
 For billing lines with a service period (:func:`~retention_xl.subscriptions.spread_ledger`):
 
@@ -51,7 +63,19 @@ For billing lines with a service period (:func:`~retention_xl.subscriptions.spre
     annual invoice is 12 months of equal MRR and its renewal continues it; ``"days"``: the
     amount is split over the calendar months by the days of service in each (revenue
     recognition; months of different length then show small expansion and contraction).
-    Either way the cents of a line add up exactly to its amount.
+
+    In whole cents a line is split two ways (:class:`~retention_xl.subscriptions.Ledger`).
+    Its *amounts billed* per month (``Ledger.cents``) are cumulative floor shares, so they
+    add up exactly to the amount (100.00 over 3 months: 33.33, 33.33, 33.34). Its *MRR* per
+    month (``Ledger.mrr``, what every table reads) is, under ``"months"``, amount / *n*
+    rounded to the cent (half to even) and the same in every month (33.33, 33.33, 33.33): a
+    plan renewed at the same price (1,200.01 a year: 100.00 a month) then shows no
+    expansion or contraction from rounding, and the line's months add up to *n* × that
+    rate, within *n*/2 cents of its amount (the rounding is no recurring revenue); under
+    ``"days"`` the MRR is the amounts billed. Either way a negative line (a credit note) is
+    split as the negation of the positive line, so a credit note over its charge's service
+    period cancels it to exactly 0 in every month, and the movement identity holds to the
+    cent.
 """
 
 from __future__ import annotations
@@ -61,6 +85,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from ..cohorts import as_of_day
 from ..errors import InputError
 from ..periods import Period, parse_period
 from ..settings import Settings
@@ -93,7 +118,11 @@ class SubscriptionConventions(Settings):
     --------
     >>> SubscriptionConventions(period="Quartal", reactivation_gap=2)
     SubscriptionConventions(period='Q', churn_denominator='start', joined_and_left='count', \
-reactivation_gap=2, zero_mrr='churn', gross_margin=1.0)
+reactivation_gap=2, zero_mrr='churn', gross_margin=1.0, as_of=None)
+    >>> SubscriptionConventions(as_of="2024-06-17").as_of
+    '2024-06'
+    >>> SubscriptionConventions(as_of=45444.0).as_of  # an Excel serial: 2024-06-01
+    '2024-06'
     >>> SubscriptionConventions(zero_mrr="skip")
     Traceback (most recent call last):
     ...
@@ -102,7 +131,7 @@ reactivation_gap=2, zero_mrr='churn', gross_margin=1.0)
     Traceback (most recent call last):
     ...
     retention_xl.errors.InputError: unknown convention margin; the conventions are period, \
-churn_denominator, joined_and_left, reactivation_gap, zero_mrr, gross_margin.
+churn_denominator, joined_and_left, reactivation_gap, zero_mrr, gross_margin, as_of.
     """
 
     what: ClassVar[str] = "convention"
@@ -113,6 +142,7 @@ churn_denominator, joined_and_left, reactivation_gap, zero_mrr, gross_margin.
     reactivation_gap: int = 1
     zero_mrr: str = "churn"
     gross_margin: float = 1.0
+    as_of: Any = None
 
     def __post_init__(self) -> None:
         unit = parse_period(self.period)
@@ -142,6 +172,7 @@ churn_denominator, joined_and_left, reactivation_gap, zero_mrr, gross_margin.
             "reactivation_gap": int(gap),
             "zero_mrr": _choice("zero_mrr", self.zero_mrr, ZERO_MRR),
             "gross_margin": margin,
+            "as_of": _month_text(self.as_of),
         }
         for name, value in checked.items():
             object.__setattr__(self, name, value)
@@ -155,6 +186,20 @@ churn_denominator, joined_and_left, reactivation_gap, zero_mrr, gross_margin.
     def months(self) -> int:
         """Months in one reporting period (1, 3 or 12)."""
         return MONTHS_PER[self.period]
+
+    @property
+    def as_of_month(self) -> int | None:
+        """``as_of`` as a month number (months since 1970-01), or None.
+
+        Examples
+        --------
+        >>> SubscriptionConventions(as_of="2024-06").as_of_month
+        653
+        """
+        if self.as_of is None:
+            return None
+        year, month = self.as_of.split("-")
+        return (int(year) - 1970) * 12 + int(month) - 1
 
     def describe(self, lang: str = "en") -> list[str]:
         """The conventions as sentences, to print above a table.
@@ -172,6 +217,9 @@ churn_denominator, joined_and_left, reactivation_gap, zero_mrr, gross_margin.
             text("conventions.rates", lang, denominator=denominator),
             text("conventions.reactivated", lang, gap=self.reactivation_gap),
             text("conventions.zero_mrr", lang) + text(f"conventions.zero_mrr.{zero}", lang),
+            text("conventions.as_of", lang, month=self.as_of)
+            if self.as_of
+            else text("conventions.as_of_default", lang),
         ]
         if self.months > 1:
             both = "count" if self.joined_and_left == "count" else "ignore"
@@ -187,6 +235,29 @@ def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
     if text not in allowed:
         raise InputError(f"{name} must be one of {', '.join(allowed)}; got {value!r}.")
     return str(text)
+
+
+def _month_text(value: Any) -> str | None:
+    """``as_of`` (a date in the month, ISO text, ``YYYY-MM``, an Excel serial) as ``YYYY-MM``;
+    None stays None."""
+    if value is None:
+        return None
+    refused = InputError(
+        "as_of must be a date in the month the data ends (2024-06-30, 2024-06 or an Excel "
+        f"serial); got {value!r}."
+    )
+    if (
+        isinstance(value, (bool, np.bool_))
+        or (isinstance(value, str) and not value.strip())
+        or np.ndim(value) != 0
+    ):
+        raise refused
+    try:
+        day = as_of_day(value, 0)
+    except InputError:
+        raise refused from None
+    month = int(np.datetime64(day, "D").astype("datetime64[M]").astype(np.int64))
+    return f"{1970 + month // 12:04d}-{month % 12 + 1:02d}"
 
 
 def _number(value: Any) -> float | None:

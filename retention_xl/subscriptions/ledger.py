@@ -4,13 +4,18 @@ One idea: a long table (customer, period, MRR) or billing lines with a service p
 reduced to one cell per customer and month holding the sum of its MRR in integer cents, so
 that every later identity holds exactly. Rows of one customer in one month add up; billing
 lines are spread over the months of their service period (``spread``, see
-:mod:`.conventions`). Pure numpy; imports :mod:`retention_xl.cohorts` (its date reading),
+:mod:`.conventions`): a cell then holds the amounts billed for the month (``cents``, whose
+months add up exactly to each line's amount) and the MRR (``mrr``: under ``"months"`` each
+line's monthly rate, the same cents in every month of the line). A ledger also knows the
+month its data ends (``end_month``, the default ``as_of``) and is cut there with
+:meth:`Ledger.until`. Pure numpy; imports :mod:`retention_xl.cohorts` (its date reading),
 :mod:`retention_xl.ids`, :mod:`retention_xl.dates`, :mod:`retention_xl.errors`,
 :mod:`retention_xl.texts` and :mod:`.conventions`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +50,11 @@ class Ledger:
     ``codes``, ``months`` and ``cents`` hold one cell per (customer, month) that had a row,
     sorted by customer code, then month. ``customers[code]`` is the customer's id; months
     count from 1970-01 (``0`` is January 1970); a cell may hold 0 (a zero-MRR row).
+    ``cents`` are the amounts of the cell's rows (a billing line's shares of its months add
+    up exactly to its amount); :attr:`mrr` is the cell's MRR, which the tables read: the
+    same, except for lines spread by months, whose ``rates`` hold each line's monthly rate
+    (amount / months rounded to the cent) in every one of its months (None: ``cents``).
+    ``end`` is the month the data ends (see :attr:`end_month`).
     """
 
     customers: np.ndarray
@@ -54,6 +64,70 @@ class Ledger:
     rows: int
     source: str = ""
     spread: str = ""  # "" for MRR rows; "months" or "days" for spread billing lines
+    rates: np.ndarray | None = None
+    end: int | None = None
+
+    @property
+    def mrr(self) -> np.ndarray:
+        """The MRR of each cell in cents: ``rates`` where they differ from ``cents``.
+
+        Examples
+        --------
+        >>> book = spread_ledger(["a"], [100], ["2024-01-01"], ["2024-03-31"])
+        >>> book.cents.tolist(), book.mrr.tolist()  # billed: every cent; MRR: the rate
+        ([3333, 3333, 3334], [3333, 3333, 3333])
+        """
+        return self.cents if self.rates is None else self.rates
+
+    @property
+    def end_month(self) -> int:
+        """The month the data ends (the default ``as_of``): the month of the last billing
+        row's date, or the last month with a cell if that is earlier (or ``end`` once cut by
+        :meth:`until`; without ``end``, the last month with a cell).
+
+        Examples
+        --------
+        >>> book = spread_ledger(["a"], [1200], ["2024-06-01"], ["2025-05-31"],
+        ...                      periods=["2024-06-01"])
+        >>> month_label(book.end_month), month_label(book.last_month)
+        ('2024-06', '2025-05')
+        """
+        return self.last_month if self.end is None else self.end
+
+    def until(self, month: int) -> Ledger:
+        """The ledger as of ``month``: its cells up to that month (customers with none left
+        out), ending there (:attr:`end_month` is ``month``, also when it is later than the
+        last cell).
+
+        Examples
+        --------
+        >>> book = ledger(["a", "b", "a"], ["2024-01", "2024-02", "2024-03"], [10, 5, 12])
+        >>> cut = book.until(649)  # 2024-02
+        >>> cut.table()[1:], month_label(cut.end_month), cut.customers.tolist()
+        ([['a', '2024-01', 10.0], ['b', '2024-02', 5.0]], '2024-02', ['a', 'b'])
+        >>> book.until(648).customers.tolist()
+        ['a']
+        """
+        keep = self.months <= month
+        rates = self.rates
+        if keep.all():
+            return dataclasses.replace(self, end=month)
+        codes = self.codes[keep]
+        used = np.unique(codes)
+        customers = self.customers
+        if used.size < customers.size:
+            codes, customers = np.searchsorted(used, codes), customers[used]
+        return Ledger(
+            customers,
+            codes,
+            self.months[keep],
+            self.cents[keep],
+            self.rows,
+            self.source,
+            self.spread,
+            None if rates is None else rates[keep],
+            month,
+        )
 
     @property
     def first_month(self) -> int:
@@ -66,7 +140,9 @@ class Ledger:
         return int(self.months.max())
 
     def mrr_by_month(self) -> tuple[np.ndarray, np.ndarray]:
-        """``(months, cents)``: every month from the first to the last, and its total MRR.
+        """``(months, cents)``: every month from the first to the last, and the total of its
+        ``cents`` (the MRR; for lines spread by months the amounts billed, which add up to
+        every cent: their MRR is :attr:`mrr`).
 
         Examples
         --------
@@ -80,7 +156,8 @@ class Ledger:
         return months, totals
 
     def table(self, lang: str = "en") -> list[list[Any]]:
-        """The cells as a labelled table: customer, month (``2024-01``), MRR in currency."""
+        """The cells as a labelled table: customer, month (``2024-01``), MRR in currency (the
+        cell's ``cents``: for lines spread by months the amounts billed; see :attr:`mrr`)."""
         head: list[Any] = [text("ledger.customer", lang), text("ledger.month", lang), "MRR"]
         ids = self.customers[self.codes].tolist()
         labels = _month_labels(self.months)
@@ -203,27 +280,42 @@ def _cells(
     ``bincount`` passes), else by sorting the (customer, month) keys; sums stay exact.
     ``dense`` forces one way (for tests); None chooses.
     """
+    cell_codes, cell_months, (sums,) = _cell_sums(codes, months, (cents,), dense)
+    return cell_codes, cell_months, sums
+
+
+def _cell_sums(
+    codes: np.ndarray,
+    months: np.ndarray,
+    weights: tuple[np.ndarray, ...],
+    dense: bool | None = None,
+) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, ...]]:
+    """:func:`_cells` of several int64 weights at once (the cents and the MRR of the same
+    rows), one cell per (code, month) for all of them; the first decides which cells a
+    grid without a row count may skip."""
     if codes.size == 0:
-        return codes, months, cents
+        return codes, months, weights
     low = int(months.min())
     span = int(months.max()) - low + 1
     keys = codes * span + (months - low)
     grid = (int(codes.max()) + 1) * span
-    exact = float(np.abs(cents).sum(dtype=np.float64)) < 2.0**53
+    exact = all(float(np.abs(w).sum(dtype=np.float64)) < 2.0**53 for w in weights)
     if dense is None:
         dense = exact and grid <= 4 * codes.size + 1_000_000
     if dense and exact:
-        total = np.bincount(keys, weights=cents, minlength=grid)
+        totals = [np.bincount(keys, weights=w, minlength=grid) for w in weights]
         # a cell is present when it has a row; without zero or negative rows, when its sum
         # is not 0 (one pass fewer)
-        has_row = np.bincount(keys, minlength=grid) if (cents <= 0).any() else total
+        has_row = np.bincount(keys, minlength=grid) if (weights[0] <= 0).any() else totals[0]
         present = np.flatnonzero(has_row)
-        return present // span, present % span + low, total[present].astype(np.int64)
+        sums = tuple(total[present].astype(np.int64) for total in totals)
+        return present // span, present % span + low, sums
     order = np.argsort(keys, kind="stable")
     keys = keys[order]
     first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
     unique = keys[first]
-    return unique // span, unique % span + low, np.add.reduceat(cents[order], first)
+    sums = tuple(np.add.reduceat(w[order], first) for w in weights)
+    return unique // span, unique % span + low, sums
 
 
 def _build(
@@ -233,19 +325,29 @@ def _build(
     rows: int,
     source: str,
     spread: str,
+    rates: np.ndarray | None = None,
+    end: int | None = None,
 ) -> Ledger:
-    """The ledger of rows given as (customer codes, customer of each code)."""
+    """The ledger of rows given as (customer codes, customer of each code), their cents
+    and MRR (``rates``; None: the cents), ending at ``end`` or its last cell if earlier."""
     codes, customers = ids
-    codes, months, sums = _cells(codes, months, cents)
-    negative = sums < 0
-    if np.any(negative):
-        at = int(np.flatnonzero(negative)[0])
-        raise InputError(
-            f"mrr: customer {customers[codes[at]].item()!r} has {sums[at] / 100:.2f} in "
-            f"{month_label(int(months[at]))} after adding up its rows; MRR cannot be negative. "
-            "Net refunds and credit notes against that month's charges, or leave them out."
-        )
-    return Ledger(customers, codes, months, sums, rows, source, spread)
+    weights = (cents,) if rates is None else (cents, rates)
+    codes, months, sums = _cell_sums(codes, months, weights)
+    for values in sums:
+        negative = values < 0
+        if np.any(negative):
+            at = int(np.flatnonzero(negative)[0])
+            raise InputError(
+                f"mrr: customer {customers[codes[at]].item()!r} has {values[at] / 100:.2f} in "
+                f"{month_label(int(months[at]))} after adding up its rows; MRR cannot be "
+                "negative. Net refunds and credit notes against that month's charges, or "
+                "leave them out."
+            )
+    mrr = sums[-1] if len(sums) > 1 and not np.array_equal(sums[0], sums[-1]) else None
+    last = int(months.max()) if months.size else None
+    if end is not None and last is not None:
+        end = min(int(end), last)
+    return Ledger(customers, codes, months, sums[0], rows, source, spread, mrr, end)
 
 
 def _ids(
@@ -327,9 +429,13 @@ def ledger_of_cells(
     rows: int,
     source: str = "",
     spread: str = "",
+    rates: Any = None,
+    end: int | None = None,
 ) -> Ledger:
     """A ledger of cells an engine has already added up: integer ``codes`` into
-    ``customers``, month numbers (since 1970-01) and int64 cents, from ``rows`` input rows.
+    ``customers``, month numbers (since 1970-01) and int64 cents, from ``rows`` input rows;
+    ``rates`` the cells' MRR where it differs from the cents (lines spread by months), ``end``
+    the month of the last billing row's date (the ledger ends there or at its last cell).
     Checked as :func:`ledger` checks its rows (no customer with negative MRR in a month).
 
     Examples
@@ -346,6 +452,8 @@ def ledger_of_cells(
         int(rows),
         source,
         spread,
+        None if rates is None else np.asarray(rates, dtype=np.int64).reshape(-1),
+        end,
     )
 
 
@@ -376,10 +484,15 @@ def spread_ledger(
     periods : array_like, optional
         A date per line (the invoice date) used for lines whose service period is missing
         (both start and end empty): their amount counts in that month, as a plain MRR row.
+        The month of the last one (of the last service start for lines without one) is
+        where the data ends (:attr:`Ledger.end_month`, the default ``as_of``).
     spread : {"months", "days"}
         ``"months"`` (default): a line of *n* months (days / 30.436875, rounded, at least 1)
         adds amount / *n* to each calendar month from its start month; ``"days"``: by the days
-        of service in each month. The cents of a line always add up to its amount.
+        of service in each month. The amounts billed (``cents``) of a line always add up to
+        its amount; its MRR (:attr:`Ledger.mrr`) under ``"months"`` is amount / *n* rounded
+        to the cent in every month. A negative line (a credit note) is split as the negation
+        of the positive one.
     source : str, optional
         Where the lines came from, for reports.
 
@@ -399,6 +512,16 @@ def spread_ledger(
     True
     >>> month_label(book.first_month), month_label(book.last_month)
     ('2024-03', '2025-02')
+
+    A credit note over the same service period cancels its charge in every month; a plan of
+    1,200.01 a year is 100.00 of MRR in each of its months (the amounts billed keep the
+    cent, in the last month):
+
+    >>> spread_ledger(["a", "a"], [790, -790], ["2024-01-01"] * 2, ["2024-12-31"] * 2).mrr
+    array([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+    >>> plan = spread_ledger(["a"], [1200.01], ["2024-01-01"], ["2024-12-31"])
+    >>> set(plan.mrr.tolist()), plan.cents[-2:].tolist()
+    ({10000}, [10000, 10001])
     """
     if spread not in SPREADS:
         raise InputError(f"spread must be one of {', '.join(SPREADS)}; got {spread!r}.")
@@ -432,23 +555,41 @@ def spread_ledger(
                 "periods (the invoice dates) to count such lines in their month."
             )
         fallback = _months(np.asarray(periods).reshape(-1)[plain], "periods")
-    line_ids, months, line_cents = _spread(
+    issued = starts
+    if periods is not None:
+        dated, undated = _optional_days(periods, "periods", n)
+        issued = np.where(undated, starts, dated)
+    line_ids, months, line_cents, line_rates = _spread(
         np.flatnonzero(~plain), starts[~plain], ends[~plain], cents[~plain], spread
     )
     if np.any(plain):
         line_ids = np.concatenate([line_ids, np.flatnonzero(plain)])
         months = np.concatenate([months, fallback])
         line_cents = np.concatenate([line_cents, cents[plain]])
-    return _build((codes[line_ids], customers), months, line_cents, n, source, spread)
+        line_rates = np.concatenate([line_rates, cents[plain]])
+    return _build(
+        (codes[line_ids], customers),
+        months,
+        line_cents,
+        n,
+        source,
+        spread,
+        line_rates if spread == "months" else None,
+        int(_month_of_day(np.array([issued.max()]))[0]),
+    )
 
 
 def _spread(
     lines: np.ndarray, starts: np.ndarray, ends: np.ndarray, cents: np.ndarray, spread: str
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per line, the months it covers and its cents in each: (line, month, cents) arrays.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per line, the months it covers, its cents in each and its MRR in each: (line, month,
+    cents, MRR) arrays.
 
-    A line's share of month *k* is ``floor(A·w_≤k / W) − floor(A·w_<k / W)`` for weights
-    *w* (1 per month, or days of service), so the shares add up exactly to the amount *A*.
+    A line's share of month *k* is ``sign(A)·(floor(|A|·w_≤k / W) − floor(|A|·w_<k / W))``
+    for weights *w* (1 per month, or days of service), so the shares add up exactly to the
+    amount *A* and a negative line's are the negation of the positive one's. Its MRR is the
+    share under ``"days"``; under ``"months"`` it is ``sign(A)·round(|A| / n)`` (half to
+    even, in integers) in each of its *n* months.
     """
     first = _month_of_day(starts)
     if spread == "months":
@@ -469,9 +610,14 @@ def _spread(
         weight_before = begin - starts[owner]
         weight_upto = np.minimum(month_next - 1, ends[owner]) - starts[owner] + 1
         whole = ends[owner] - starts[owner] + 1
-    amount = cents[owner]
-    share = amount * weight_upto // whole - amount * weight_before // whole
-    return lines[owner], months, share
+    sign, size = np.sign(cents), np.abs(cents)
+    amount = size[owner]
+    share = sign[owner] * (amount * weight_upto // whole - amount * weight_before // whole)
+    if spread != "months":
+        return lines[owner], months, share, share
+    rate, left = np.divmod(size, count)
+    rate += (2 * left > count) | ((2 * left == count) & (rate % 2 == 1))
+    return lines[owner], months, share, (sign * rate)[owner]
 
 
 def ledger_from_orders(

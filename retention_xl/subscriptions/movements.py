@@ -26,7 +26,7 @@ from ..texts import TEXTS
 from .conventions import SubscriptionConventions
 from .ledger import Ledger, ledger
 from .metrics import gross_revenue_retention, net_revenue_retention, quick_ratio
-from .timeline import Timeline, timeline
+from .timeline import Timeline, observed_span, timeline
 
 __all__ = [
     "COLUMNS",
@@ -209,12 +209,13 @@ def mrr_movements(
         The conventions, each with its default (see :mod:`retention_xl.subscriptions.
         conventions`): ``period="M"``, ``churn_denominator="start"``,
         ``joined_and_left="count"``, ``reactivation_gap=1``, ``zero_mrr="churn"``,
-        ``gross_margin=1.0``.
+        ``gross_margin=1.0``, ``as_of=None``.
 
     Returns
     -------
     MrrMovements
-        One entry per period from the first month of the data to the last.
+        One entry per period from the first month of the data to ``as_of`` (default: the
+        last month of the data).
 
     Notes
     -----
@@ -253,7 +254,9 @@ def mrr_movements(
 def movements_from_ledger(
     book: Ledger, conventions: SubscriptionConventions | None = None
 ) -> MrrMovements:
-    """:func:`mrr_movements` of a :class:`~.ledger.Ledger` (long table or spread lines).
+    """:func:`mrr_movements` of a :class:`~.ledger.Ledger` (long table or spread lines),
+    from its first month to ``as_of`` (default: :attr:`~.ledger.Ledger.end_month`, the month
+    of the last billing row's date).
 
     Examples
     --------
@@ -262,9 +265,21 @@ def movements_from_ledger(
     ...                        ["2024-12-31", "2025-12-31"])
     >>> int(movements_from_ledger(annual).churn.sum())  # paid once a year, never churned
     0
+
+    An export made in March 2024, with a monthly plan invoiced on the 1st and an annual plan
+    paid in January, ends in March; nobody churns in April:
+
+    >>> book = spread_ledger(
+    ...     ["m", "m", "m", "y"], [10, 10, 10, 120],
+    ...     ["2024-01-01", "2024-02-01", "2024-03-01", "2024-01-01"],
+    ...     ["2024-01-31", "2024-02-29", "2024-03-31", "2024-12-31"],
+    ...     periods=["2024-01-01", "2024-02-01", "2024-03-01", "2024-01-01"])
+    >>> table = movements_from_ledger(book)
+    >>> table.labels, (table.mrr_end / 100).tolist(), int(table.churn.sum())
+    (['2024-01', '2024-02', '2024-03'], [20.0, 20.0, 20.0], 0)
     """
     chosen = conventions or SubscriptionConventions()
-    span = (book.first_month, book.last_month)
+    span = observed_span(book.first_month, book.end_month, chosen)
     return finish_movements(movement_sums(book, chosen, span), chosen, span, book.source)
 
 
@@ -294,7 +309,8 @@ def movement_sums(
     book: Ledger, options: SubscriptionConventions, span: tuple[int, int]
 ) -> MovementSums:
     """The sums of the customers in ``book`` over the months ``span`` (first, last) of the
-    whole data, under ``options`` (:func:`~.conventions.conventions`).
+    whole data, under ``options`` (:func:`~.conventions.conventions`); cells after the last
+    month of ``span`` (the ``as_of`` month, :func:`~.timeline.observed_span`) are left out.
 
     Examples
     --------
@@ -303,6 +319,8 @@ def movement_sums(
     >>> s.sums["mrr_end"].tolist(), s.sums["churn"].tolist()
     ([1000, 1200, 0], [0, 0, 1200])
     """
+    if book.codes.size and book.last_month > span[1]:
+        book = book.until(span[1])
     return MovementSums(
         _movements(timeline(book, options, span), options),
         book.rows,

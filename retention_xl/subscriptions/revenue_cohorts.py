@@ -22,7 +22,7 @@ from ..periods import Period
 from ..texts import text
 from .conventions import SubscriptionConventions
 from .ledger import Ledger, month_label, month_start
-from .timeline import timeline
+from .timeline import observed, timeline
 
 __all__ = ["MAX_CELLS", "REVENUE_VALUES", "RevenueCohortTable", "revenue_cohorts"]
 
@@ -68,7 +68,8 @@ def revenue_cohorts(
         What a cell shows (see :data:`REVENUE_VALUES`).
     conventions : SubscriptionConventions, optional
         The conventions of :mod:`.conventions` (``period``, ``zero_mrr``,
-        ``reactivation_gap`` change cohorts; the others do not).
+        ``reactivation_gap`` and ``as_of`` change cohorts; the others do not). Months after
+        ``as_of`` (default: the month the data ends) are left out.
 
     Returns
     -------
@@ -96,7 +97,8 @@ def revenue_cohorts(
     if value not in REVENUE_VALUES:
         raise InputError(f"value must be one of {', '.join(REVENUE_VALUES)}; got {value!r}.")
     chosen = conventions or SubscriptionConventions()
-    spells = timeline(book, chosen)
+    book = observed(book, chosen)
+    spells = timeline(book, chosen, (book.first_month, book.end_month))
     k = chosen.months
     low, high = spells.first // k, spells.last // k
     n = high - low + 1
@@ -116,7 +118,7 @@ def revenue_cohorts(
     flat = cohort_of[codes] * n + (period_of[at] - cohort_of[codes])
     mrr = np.bincount(flat, weights=spells.cents[at] / 100, minlength=n * n).reshape(n, n)
     active = np.bincount(flat, minlength=n * n).reshape(n, n).astype("float64")
-    observed = (np.arange(n)[None, :] <= (n - 1 - np.arange(n))[:, None]) & (sizes[:, None] > 0)
+    reached = (np.arange(n)[None, :] <= (n - 1 - np.arange(n))[:, None]) & (sizes[:, None] > 0)
     start = mrr[:, 0]
     with np.errstate(invalid="ignore", divide="ignore"):
         table = {
@@ -126,7 +128,7 @@ def revenue_cohorts(
             "retention": active / np.maximum(sizes, 1)[:, None],
         }[value]
     weights = start if value == "mrr_retention" else sizes.astype("float64")
-    usable = observed & np.isfinite(table)
+    usable = reached & np.isfinite(table)
     table = np.where(usable, table, np.nan)
     weighted, unweighted = _averages(
         table, usable, weights, mrr if value == "mrr_retention" else None

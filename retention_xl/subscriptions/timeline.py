@@ -5,7 +5,10 @@ One idea: apply the ``zero_mrr`` and ``reactivation_gap`` conventions to a
 at 0, or away for fewer than ``reactivation_gap`` months (held at 0) — grouped in unbroken
 *spells*. A spell's first month is a new customer (the customer's first spell) or a
 reactivation; the month after its last is churn. Everything else (movement tables, revenue
-cohorts) reads these spells. Pure numpy; imports :mod:`.ledger` and :mod:`.conventions`.
+cohorts) reads these spells. Before that the ledger is cut where its data ends
+(:func:`observed`: the ``as_of`` convention), so that service paid in advance beyond the
+export is not read as MRR of months the export has not seen. Pure numpy; imports
+:mod:`.ledger`, :mod:`.conventions` and :mod:`retention_xl.errors`.
 """
 
 from __future__ import annotations
@@ -14,10 +17,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import InputError
 from .conventions import SubscriptionConventions
-from .ledger import Ledger
+from .ledger import Ledger, month_label
 
-__all__ = ["CustomerMonths", "Timeline", "customer_months", "timeline"]
+__all__ = [
+    "CustomerMonths",
+    "Timeline",
+    "customer_months",
+    "observed",
+    "observed_span",
+    "timeline",
+]
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,56 @@ class Timeline:
     last: int
 
 
+def observed_span(first: int, end: int, options: SubscriptionConventions) -> tuple[int, int]:
+    """The months a table reports on: from the data's ``first`` month to ``options.as_of``,
+    or to ``end`` (the month the data ends, :attr:`~.ledger.Ledger.end_month`) without one.
+
+    Raises
+    ------
+    InputError
+        When ``as_of`` is before the first month of the data.
+
+    Examples
+    --------
+    >>> from .conventions import SubscriptionConventions
+    >>> observed_span(648, 653, SubscriptionConventions())  # 2024-01 to 2024-06
+    (648, 653)
+    >>> observed_span(648, 653, SubscriptionConventions(as_of="2023-12-31"))
+    Traceback (most recent call last):
+    ...
+    retention_xl.errors.InputError: as_of 2023-12 is before the first month of the data \
+(2024-01); give a month from 2024-01 on, or leave as_of out to end at the last billing row.
+    """
+    month = options.as_of_month
+    if month is None:
+        return first, end
+    if month < first:
+        raise InputError(
+            f"as_of {options.as_of} is before the first month of the data "
+            f"({month_label(first)}); give a month from {month_label(first)} on, or leave "
+            "as_of out to end at the last billing row."
+        )
+    return first, month
+
+
+def observed(book: Ledger, options: SubscriptionConventions) -> Ledger:
+    """The ledger as of ``options.as_of`` (default: the month its data ends): its cells up
+    to that month, ending there (:meth:`~.ledger.Ledger.until`).
+
+    Examples
+    --------
+    >>> from .conventions import SubscriptionConventions
+    >>> from .ledger import month_label, spread_ledger
+    >>> book = spread_ledger(["a"], [1200], ["2024-06-01"], ["2025-05-31"],
+    ...                      periods=["2024-06-01"])
+    >>> cut = observed(book, SubscriptionConventions())  # exported in June 2024
+    >>> month_label(cut.last_month), cut.mrr.tolist()
+    ('2024-06', [10000])
+    """
+    _, last = observed_span(book.first_month, book.end_month, options)
+    return book.until(last)
+
+
 def _starts(codes: np.ndarray, months: np.ndarray, gap: int) -> np.ndarray:
     """True where a new spell begins: a new customer, or ``gap`` or more empty months."""
     start = np.ones(codes.size, dtype=bool)
@@ -52,7 +113,9 @@ def timeline(
 ) -> Timeline:
     """Resolve a ledger into spells under ``options`` (``zero_mrr``, ``reactivation_gap``).
 
-    Rules, in order: (1) under ``zero_mrr="churn"`` zero-MRR cells are dropped (no row);
+    Reads the ledger's MRR (:attr:`~.ledger.Ledger.mrr`) as it is: cut it first
+    (:func:`observed`). Rules, in order: (1) under ``zero_mrr="churn"`` zero-MRR cells are
+    dropped (no row);
     under ``"pause"`` they are kept. (2) Cells of one customer split into spells wherever
     ``reactivation_gap`` or more months are empty. (3) Each spell begins at its first paying
     month (zero cells before it, e.g. a free trial or a zero row after churn, are dropped; a
@@ -67,7 +130,7 @@ def timeline(
     >>> (t.months - t.first).tolist(), (t.cents // 100).tolist(), t.spell_start.tolist()
     ([0, 1, 2, 3], [10, 10, 0, 12], [True, False, False, False])
     """
-    codes, months, cents = book.codes, book.months, book.cents
+    codes, months, cents = book.codes, book.months, book.mrr
     if options.zero_mrr == "churn":
         paying = cents > 0
         if not paying.all():
@@ -116,16 +179,17 @@ class CustomerMonths:
 
     codes: np.ndarray
     months: np.ndarray
-    cents: np.ndarray  # the input's MRR of the month (0 for a held month without a row)
+    cents: np.ndarray  # the ledger's MRR of the month (0 for a held month without a row)
     subscribed: np.ndarray  # a customer in that month under the conventions
     in_input: np.ndarray  # the month has a row in the input
 
 
 def customer_months(book: Ledger, options: SubscriptionConventions) -> CustomerMonths:
-    """The ledger's cells and the spells' months, merged.
+    """The ledger's cells and the spells' months, merged, as of ``options.as_of``
+    (:func:`observed`).
 
-    Summing ``cents`` of the months that are a period's snapshot month gives its MRR end;
-    counting the ``subscribed`` ones gives its customers at the end.
+    Summing ``cents`` (the MRR) of the months that are a period's snapshot month gives its
+    MRR end; counting the ``subscribed`` ones gives its customers at the end.
 
     Examples
     --------
@@ -137,6 +201,7 @@ def customer_months(book: Ledger, options: SubscriptionConventions) -> CustomerM
     >>> (rows.months - rows.months[0]).tolist(), rows.subscribed.tolist(), rows.in_input.tolist()
     ([0, 1, 2, 3], [True, True, True, True], [True, True, False, True])
     """
+    book = observed(book, options)
     spells = timeline(book, options)
     span = int(book.months.max()) - int(book.months.min()) + 1
     low = int(book.months.min())
@@ -144,7 +209,7 @@ def customer_months(book: Ledger, options: SubscriptionConventions) -> CustomerM
     spell_keys = spells.codes * span + (spells.months - low)
     keys = np.union1d(ledger_keys, spell_keys)
     cents = np.zeros(keys.size, dtype=np.int64)
-    cents[np.searchsorted(keys, ledger_keys)] = book.cents
+    cents[np.searchsorted(keys, ledger_keys)] = book.mrr
     return CustomerMonths(
         codes=keys // span,
         months=keys % span + low,

@@ -59,6 +59,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "conventions.zero_mrr": ("Zero MRR of a paying customer: ", "MRR 0 eines zahlenden Kunden: "),
     "conventions.zero_mrr.pause": ("a pause (still a customer).", "Pause (bleibt Kunde)."),
     "conventions.zero_mrr.churn": ("churn.", "Abwanderung."),
+    "conventions.as_of": (
+        "Data as of {month} (as_of): later months are left out.",
+        "Daten bis {month} (as_of): spätere Monate bleiben außer Betracht.",
+    ),
+    "conventions.as_of_default": (
+        "Data up to the month of the last billing row (as_of): service periods paid in "
+        "advance end there.",
+        "Daten bis zum Monat der letzten Rechnungszeile (as_of): im Voraus bezahlte "
+        "Leistungszeiträume enden dort.",
+    ),
     "conventions.joined_and_left": (
         "Customers who start and stop within one period: ",
         "Kunden, die innerhalb einer Periode beginnen und enden: ",

@@ -405,8 +405,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "subscription_workbook.check.data_rows": ("Rows of the Data sheet", "Zeilen des Datenblatts"),
     "subscription_workbook.check.span": (
-        "Periods from the first to the last data month",
-        "Perioden vom ersten bis zum letzten Datenmonat",
+        "Periods from the first data month to as_of, no data after it",
+        "Perioden vom ersten Datenmonat bis as_of, keine Daten danach",
     ),
     "subscription_workbook.check.every": ("Every per-period check", "Alle Prüfungen je Periode"),
     "subscription_workbook.check.all": ("All checks", "Gesamt"),

@@ -280,7 +280,7 @@ def _write_cohorts(ws: Worksheet, lang: str, table: RevenueCohortTable | None) -
         )
         ws["A2"] = _t("empty", lang)
         return
-    for offset, line in enumerate(table.conventions(lang)[:5]):
+    for offset, line in enumerate(table.conventions(lang)[:6]):
         ws.cell(2 + offset, 1, line)
     rows = table.rows(lang)
     unweighted = table.rows(lang, average="unweighted")[-1]
@@ -434,10 +434,9 @@ def _write_checks(
             ws.cell(t, col, formula)
     k = m.conventions.months
     month_index = "(YEAR({0})*12+MONTH({0})-1)"
-    span = (
-        f"INT({month_index.format(f'MAX({month_col})')}/{k})"
-        f"-INT({month_index.format(f'MIN({month_col})')}/{k})+1"
-    )
+    as_of = f"$B${last_check}"  # the last snapshot: the as_of month
+    first_month = month_index.format(f"MIN({month_col})")
+    span = f"INT({month_index.format(as_of)}/{k})-INT({first_month}/{k})+1"
     summary = [
         (
             _t("check.input_rows", lang),
@@ -449,7 +448,8 @@ def _write_checks(
         ),
         (
             _t("check.span", lang),
-            f"=IF(COUNTA({mv}!$A${HEADER_ROW + 1}:$A${HEADER_ROW + n})={span},{ok},{fail})",
+            f"=IF(AND(COUNTA({mv}!$A${HEADER_ROW + 1}:$A${HEADER_ROW + n})={span},"
+            f"MAX({month_col})<={as_of}),{ok},{fail})",
         ),
         (
             _t("check.every", lang),
