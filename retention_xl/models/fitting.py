@@ -83,6 +83,13 @@ def _at_bound(theta: np.ndarray) -> list[bool]:
     ]
 
 
+def _flat(negative: Callable[[np.ndarray], tuple[float, np.ndarray]], best: Any) -> bool:
+    """True when the gradient at ``best`` is below 1e-5 of the log-likelihood per log
+    parameter: no step can improve it by more than rounding."""
+    value, gradient = negative(np.asarray(best.x, dtype="float64"))
+    return bool(np.max(np.abs(gradient)) <= 1e-5 * max(1.0, abs(value)))
+
+
 def maximize(
     model: str,
     names: Sequence[str],
@@ -136,13 +143,19 @@ def maximize(
             polish.success = bool(polish.success or best.success)
             best = polish
         method = "L-BFGS-B"
+        if not best.success and best.fun < 1e300 and _flat(negative, best):
+            # the line search stopped where the gradient is nil to the precision of the
+            # likelihood (a flat optimum, such as a, b → ∞ in BG/NBD): converged; a
+            # derivative-free search from there only spends thousands of evaluations
+            best.success, method = True, "L-BFGS-B, stopped at a flat optimum"
         if not best.success or best.fun >= 1e300:
             fallback = minimize(
                 lambda t: negative(t)[0],
                 best.x,
                 method="Nelder-Mead",
                 bounds=bounds,
-                options={"maxiter": 4000, "xatol": 1e-10, "fatol": 1e-10},
+                # bounded: on a large base each evaluation costs milliseconds
+                options={"maxiter": 4000, "maxfev": 2000, "xatol": 1e-10, "fatol": 1e-10},
             )
             iterations += int(fallback.nit)
             if fallback.fun <= best.fun:
