@@ -4,20 +4,29 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-stamp
+# Two installs in the one virtual environment: `make demo` needs only the package and its
+# dependencies; `make test` (and lint, docs, dist …) adds the test and lint extras.
+DEMO_STAMP := $(VENV)/.demo-stamp
+TEST_STAMP := $(VENV)/.test-stamp
 
-.PHONY: demo test test-fast lint templates docs images clean
+.PHONY: demo test test-fast lint templates docs images dist clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
-	touch $(STAMP)
 
-demo: $(STAMP)
+$(DEMO_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
+	touch $@
+
+demo: $(DEMO_STAMP)
 	$(BIN)/retention-xl demo --out-dir demo_output --overwrite
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -28,13 +37,18 @@ test: lint
 # The core in under a minute while developing: ruff's lint only (no format check, no mypy)
 # and every test but the slow, Dask and LibreOffice ones (markers: pyproject.toml,
 # tests/conftest.py). `make test` runs everything before a commit.
-test-fast: $(STAMP)
+test-fast: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -m "not slow and not dask and not libreoffice"
 
+# The wheel and the sdist, as `pip install` takes them, into dist/.
+dist: $(TEST_STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+
 # Regenerate the committed templates and the function reference after changing the
 # definitions table or the template code (a test fails while they are stale).
-templates: $(STAMP)
+templates: $(TEST_STAMP)
 	for kind in kpis cohorts; do for lang in en de; do \
 	  $(BIN)/retention-xl template $$kind --lang $$lang --overwrite \
 	    --out workbook_templates/retention_$${kind}_$$lang.xlsx; \
@@ -46,12 +60,12 @@ templates: $(STAMP)
 	    --out workbook_templates/retention_subscriptions_$$lang.xlsx; \
 	done
 
-docs: $(STAMP)
+docs: $(TEST_STAMP)
 	$(BIN)/retention-xl functions --format markdown > docs/functions.md
 
 # Pictures of the demo workbooks for the README (LibreOffice -> PDF -> pdftoppm).
-images: $(STAMP)
+images: $(TEST_STAMP)
 	$(BIN)/python docs/make_images.py
 
 clean:
-	rm -rf $(VENV) demo_output .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) demo_output .pytest_cache .mypy_cache .ruff_cache dist build
