@@ -8,8 +8,12 @@ BIN    := $(VENV)/bin
 # dependencies; `make test` (and lint, docs, dist …) adds the test and lint extras.
 DEMO_STAMP := $(VENV)/.demo-stamp
 TEST_STAMP := $(VENV)/.test-stamp
+# Downloaded once at install time so that the install test runs with no network
+# (tests/offline.py): the wheels of the package's dependencies.
+WHEELS_DIR    := .wheels
+WHEELS_STAMP  := $(WHEELS_DIR)/.stamp
 
-.PHONY: demo test test-fast lint templates docs images dist clean
+.PHONY: demo test test-fast lint templates docs images dist wheels clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +27,11 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
 	touch $@
 
+$(WHEELS_STAMP): tests/offline.py $(TEST_STAMP)
+	$(BIN)/python tests/offline.py wheels $(WHEELS_DIR)
+
+wheels: $(WHEELS_STAMP)
+
 demo: $(DEMO_STAMP)
 	$(BIN)/retention-xl demo --out-dir demo_output --overwrite
 
@@ -31,7 +40,7 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
+test: lint $(WHEELS_STAMP)
 	$(BIN)/python -m pytest
 
 # The core in under a minute while developing: ruff's lint only (no format check, no mypy)
@@ -68,4 +77,4 @@ images: $(TEST_STAMP)
 	$(BIN)/python docs/make_images.py
 
 clean:
-	rm -rf $(VENV) demo_output .pytest_cache .mypy_cache .ruff_cache dist build
+	rm -rf $(VENV) demo_output .pytest_cache .mypy_cache .ruff_cache $(WHEELS_DIR) dist build
