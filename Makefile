@@ -1,5 +1,6 @@
 # retention_xl — `make demo` and `make test` set up everything on a fresh Linux machine
-# (Python 3.10+ with venv; LibreOffice for the spreadsheet-engine tests: see .ci/run).
+# (Python 3.10+ with venv; LibreOffice for the spreadsheet-engine tests, Node.js and npm for
+# the Pyodide check: see .ci/run).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -8,12 +9,17 @@ BIN    := $(VENV)/bin
 # dependencies; `make test` (and lint, docs, dist …) adds the test and lint extras.
 DEMO_STAMP := $(VENV)/.demo-stamp
 TEST_STAMP := $(VENV)/.test-stamp
-# Downloaded once at install time so that the install test runs with no network
-# (tests/offline.py): the wheels of the package's dependencies.
+# Downloaded once at install time so that the distribution tests run with no network
+# (tests/offline.py): Node's pyodide packages and the wheels they install, and the wheels of
+# the package's dependencies for installing the built wheel into a clean environment.
+PYODIDE_DIR   := .pyodide
+PYODIDE_STAMP := $(PYODIDE_DIR)/manifest.json
 WHEELS_DIR    := .wheels
 WHEELS_STAMP  := $(WHEELS_DIR)/.stamp
+# Without Node.js the Pyodide check is skipped locally (never in CI: .ci/run installs it).
+NODE := $(shell command -v node 2>/dev/null)
 
-.PHONY: demo test test-fast lint templates docs images dist wheels clean
+.PHONY: demo test test-fast lint templates docs images dist pyodide wheels clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +33,13 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
 	touch $@
 
+$(PYODIDE_STAMP): tests/offline.py $(TEST_STAMP)
+	$(BIN)/python tests/offline.py pyodide $(PYODIDE_DIR)
+
 $(WHEELS_STAMP): tests/offline.py $(TEST_STAMP)
 	$(BIN)/python tests/offline.py wheels $(WHEELS_DIR)
+
+pyodide: $(PYODIDE_STAMP)
 
 wheels: $(WHEELS_STAMP)
 
@@ -40,15 +51,15 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint $(WHEELS_STAMP)
+test: lint $(if $(NODE),$(PYODIDE_STAMP)) $(WHEELS_STAMP)
 	$(BIN)/python -m pytest
 
 # The core in under a minute while developing: ruff's lint only (no format check, no mypy)
-# and every test but the slow, Dask and LibreOffice ones (markers: pyproject.toml,
+# and every test but the slow, Dask, LibreOffice and Pyodide ones (markers: pyproject.toml,
 # tests/conftest.py). `make test` runs everything before a commit.
 test-fast: $(TEST_STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -m "not slow and not dask and not libreoffice"
+	$(BIN)/python -m pytest -m "not slow and not dask and not libreoffice and not pyodide"
 
 # The wheel and the sdist, as `pip install` takes them, into dist/.
 dist: $(TEST_STAMP)
@@ -77,4 +88,4 @@ images: $(TEST_STAMP)
 	$(BIN)/python docs/make_images.py
 
 clean:
-	rm -rf $(VENV) demo_output .pytest_cache .mypy_cache .ruff_cache $(WHEELS_DIR) dist build
+	rm -rf $(VENV) demo_output .pytest_cache .mypy_cache .ruff_cache $(PYODIDE_DIR) $(WHEELS_DIR) dist build
