@@ -16,7 +16,6 @@ from __future__ import annotations
 import glob
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -472,12 +471,14 @@ def fill_many(
         for i in runnable:
             done(i, _run(work[i]))
     else:
+        # imported here: multiprocessing is not in xlwings Lite (Pyodide), which imports the
+        # package for its Excel functions
+        from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+
         with ProcessPoolExecutor(max_workers=min(workers, len(runnable))) as pool:
             futures: dict[Future[FillResult], int] = {
                 pool.submit(_run, work[i]): i for i in runnable
             }
-            from concurrent.futures import as_completed
-
             for future in as_completed(futures):
                 done(futures[future], future.result())
     return [r for r in results if r is not None]

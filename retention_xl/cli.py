@@ -376,6 +376,30 @@ def _column_options(parser: argparse.ArgumentParser) -> None:
 def _reading_options(parser: argparse.ArgumentParser) -> None:
     """How to read the file, whatever its columns mean (every command that reads orders)."""
     parser.add_argument(
+        "--status-col", metavar="S", help="order status column (default: the preset's)"
+    )
+    parser.add_argument(
+        "--exclude-status",
+        action="append",
+        metavar="VALUE",
+        help="leave out orders with this status (any case; repeat for more); counted",
+    )
+    parser.add_argument(
+        "--currency-col", metavar="C", help="currency column (default: the preset's)"
+    )
+    parser.add_argument(
+        "--currency",
+        metavar="EUR",
+        help="keep only orders in this currency (the others are counted); a file in several "
+        "currencies is refused without it",
+    )
+    parser.add_argument(
+        "--timezone",
+        metavar="ZONE",
+        help="count timestamps that carry an offset on their day in this zone, e.g. "
+        "Europe/Berlin (default: the day as written)",
+    )
+    parser.add_argument(
         "--sheet", help="workbook sheet to read (default: the first with the columns)"
     )
     parser.add_argument(
@@ -399,9 +423,11 @@ def _reading_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _format_settings(args: argparse.Namespace) -> ReadSettings:
-    """The read settings of the reading flags (file format, not column meaning)."""
+def _format_settings(args: argparse.Namespace, preset: str | None = None) -> ReadSettings:
+    """The read settings of the reading flags (file form, statuses, currency, time zone;
+    not the columns' meaning)."""
     return ReadSettings(
+        preset=preset,
         sheet=getattr(args, "sheet", None),
         delimiter=args.delimiter,
         decimal=args.decimal,
@@ -409,6 +435,11 @@ def _format_settings(args: argparse.Namespace) -> ReadSettings:
         date_format=args.date_format,
         on_error="skip" if args.skip_bad_rows else "raise",
         lang=args.lang,
+        status_col=args.status_col,
+        exclude_status=tuple(args.exclude_status or ()),
+        currency_col=args.currency_col,
+        currency=args.currency,
+        timezone=args.timezone,
     )
 
 
@@ -417,12 +448,11 @@ def _read_settings(args: argparse.Namespace) -> ReadSettings:
     from dataclasses import replace
 
     return replace(
-        _format_settings(args),
+        _format_settings(args, preset=args.preset),
         customer_col=args.customer_col,
         date_col=args.date_col,
         amount_col=args.amount_col or "amount",
         require_amount=args.amount_col is not None,
-        preset=args.preset,
         order_col=args.order_col,
     )
 
@@ -544,9 +574,8 @@ IN_MEMORY_BYTES = 256 * 2**20
 
 
 def _reader_flags(args: argparse.Namespace) -> list[str]:
-    """The flags given that only the order reader reads."""
-    flags = {"--preset": "preset", "--order-col": "order_col", "--sheet": "sheet"}
-    return [flag for flag, name in flags.items() if getattr(args, name, None)]
+    """The flags given that only the order reader reads (ReadSettings.numpy_only)."""
+    return _format_settings(args, preset=getattr(args, "preset", None)).numpy_only
 
 
 def _in_memory(args: argparse.Namespace) -> bool:

@@ -203,7 +203,8 @@ def _text_option(param: Parameter, value: Any) -> str:
         return str(param.default)
     if isinstance(cell, str) and cell.strip().upper() in ERRORS:
         raise ExcelAnswer(cell.strip().upper())
-    if isinstance(cell, float) and cell.is_integer():  # "30" typed as a number for 30 days
+    whole = isinstance(cell, (int, float)) and not isinstance(cell, bool)
+    if whole and float(cell).is_integer():  # 30 typed as a number (Lite sends an int): 30 days
         cell = f"{int(cell)}D"
     return str(cell).strip()
 

@@ -209,6 +209,12 @@ def parse_date(value: Any) -> float | str | Blank:
     (45322.0, 45322.0, 45322.0)
     >>> parse_date("2024-02-30"), parse_date(-1)
     ('#VALUE!', '#NUM!')
+
+    Serial 0 is how older Excel builds send a blank cell (shown as 1900-01-00, never a
+    date): it is a blank.
+
+    >>> parse_date(0) is BLANK, parse_date(0.0) is BLANK
+    (True, True)
     """
     if isinstance(value, (dt.date, dt.datetime)):
         return date_to_serial(value)
@@ -229,6 +235,8 @@ def parse_date(value: Any) -> float | str | Blank:
                 return "#VALUE!"
     number = parse_number(value)
     if isinstance(number, float):
+        if number == 0:
+            return BLANK
         if not 1 <= number < _MAX_SERIAL + 1:
             return "#NUM!"
         return float(math.floor(number))

@@ -43,7 +43,8 @@ class Settings:
         ...
         retention_xl.errors.InputError: unknown read setting date_column; the read settings \
 are customer_col, date_col, amount_col, require_amount, preset, order_col, sheet, delimiter, \
-decimal, encoding, date_format, on_error, lang.
+decimal, encoding, date_format, on_error, lang, status_col, exclude_status, currency_col, \
+currency, timezone.
         """
         names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
         unknown = [name for name in options if name not in names]

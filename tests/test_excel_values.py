@@ -73,7 +73,8 @@ def test_cells_that_are_not_plain_numbers(cell: object, parsed: object) -> None:
         ("45322", 45322.0),
         ("2024-02-30", "#VALUE!"),
         ("31/01/2024", "#VALUE!"),
-        (0, "#NUM!"),
+        (0, BLANK),  # issue 17: older Excel builds send a blank cell as 0 (1900-01-00: no date)
+        (-1, "#NUM!"),
         (3e6, "#NUM!"),
         ("#REF!", "#REF!"),
         (None, BLANK),

@@ -21,10 +21,20 @@ from .orders import Orders, ReadReport
 __all__ = ["orders_from_cells"]
 
 
+def _blank(value: Any) -> bool:
+    """An empty cell as Excel sends it: None, empty text, or 0 (older builds send 0 for a
+    blank cell: an all-zero row of an orders Table is a blank row, never an order of
+    1900-01-00)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return True
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == 0
+
+
 def orders_from_cells(
     customer_ids: list[Any], order_dates: list[Any], amounts: list[Any] | None
 ) -> Orders:
-    """Orders from Excel columns (one cell per order; rows blank in every column are skipped).
+    """Orders from Excel columns (one cell per order; rows blank in every column are skipped,
+    and so are rows of zeros: older Excel builds send a blank cell as 0).
 
     Raises ``DataError`` naming the row (1-based within the range) of the first bad cell.
     """
@@ -39,7 +49,7 @@ def orders_from_cells(
     report = ReadReport("range", decimal=".", has_amounts=amounts is not None)
     for i in range(n):
         cid, date, amount = at(customer_ids, i), at(order_dates, i), at(amounts, i)
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in (cid, date, amount)):
+        if all(_blank(v) for v in (cid, date, amount)):
             report.blank_rows += 1
             continue
         report.rows_read += 1

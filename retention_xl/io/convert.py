@@ -14,7 +14,11 @@ Dates read
     written in the export** — ``2024-01-02 23:30:00 -0800`` is 2 January, with no
     conversion to UTC (a shop reports its day in its own time zone). Slash dates like
     ``03/04/2024`` are refused as ambiguous unless ``date_format`` (a strftime pattern)
-    says how to read them.
+    says how to read them. With a ``timezone`` (a :class:`zoneinfo.ZoneInfo`), timestamps
+    that carry an offset — ISO text with ``Z``, ``UTC`` or ``+01:00``, time-zone-aware
+    timestamps — are instants and count on their calendar day in that zone
+    (``2024-03-31T23:30:00+00:00`` is 1 April in Europe/Berlin); timestamps without an
+    offset stay the day as written.
 Amounts read
     a decimal point, or a decimal comma (``decimal=","``); thousands separators only in
     groups of three (``1.234,56``; ``1.23,4`` is refused, never guessed), currency signs,
@@ -23,6 +27,7 @@ Amounts read
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import numpy as np
@@ -33,12 +38,14 @@ from .arrays import flat, from_bools, to_bools, to_numbers, valid
 
 __all__ = [
     "blank_mask",
+    "has_offsets",
     "serial_to_days",
     "slash_mask",
     "to_amounts",
     "to_codes",
     "to_days",
     "to_text",
+    "zone_days",
 ]
 
 from .patterns import COMMA as _COMMA
@@ -52,6 +59,7 @@ from .patterns import POINT as _POINT
 from .patterns import SERIAL as _SERIAL
 from .patterns import SLASH as _SLASH
 from .patterns import STAMP as _STAMP
+from .patterns import ZONED as _ZONED
 
 _MAX_SERIAL = 2958465  # 9999-12-31
 _EXCEL_EPOCH = 25569  # serial of 1970-01-01
@@ -169,6 +177,103 @@ def _text_days(text: pa.Array, date_format: str | None) -> tuple[np.ndarray, np.
     return days, bad
 
 
+_DAY = 86_400
+_HOUR = 3_600
+#: instants outside 1900–2200 take the zone's offset at the nearer end (lookups only)
+_FIRST, _LAST = -2_208_988_800, 7_258_118_400
+_UNITS = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
+
+
+def _offsets(seconds: np.ndarray, zone: dt.tzinfo) -> np.ndarray:
+    """The UTC offset of ``zone`` (seconds) at each instant, one lookup each."""
+    out = []
+    for t in np.clip(seconds, _FIRST, _LAST).tolist():
+        offset = dt.datetime.fromtimestamp(t, zone).utcoffset()
+        out.append(int(offset.total_seconds()) if offset is not None else 0)
+    return np.array(out, dtype=np.int64)
+
+
+def zone_days(seconds: np.ndarray, zone: dt.tzinfo) -> np.ndarray:
+    """Calendar days (since 1970-01-01) in ``zone`` of instants given as seconds since
+    1970-01-01 UTC.
+
+    A zone's offset changes only at its transitions, so it is looked up once per distinct
+    hour (at the hour's first and last second), and per instant only in the few hours that
+    hold a transition.
+
+    Examples
+    --------
+    >>> from zoneinfo import ZoneInfo
+    >>> stamps = np.array([1711927800, 1711841400])  # 2024-03-31 23:30 and 2024-03-30 23:30 UTC
+    >>> zone_days(stamps, ZoneInfo("Europe/Berlin")).astype("datetime64[D]").astype(str)
+    array(['2024-04-01', '2024-03-31'], dtype='<U28')
+    """
+    seconds = np.asarray(seconds, dtype=np.int64)
+    if seconds.size == 0:
+        return np.zeros(0, np.int64)
+    distinct, inverse = np.unique(np.floor_divide(seconds, _HOUR), return_inverse=True)
+    starts = _offsets(distinct * _HOUR, zone)
+    ends = _offsets(distinct * _HOUR + _HOUR - 1, zone)
+    offsets = starts[inverse.reshape(-1)]
+    inside = np.flatnonzero((starts != ends)[inverse.reshape(-1)])
+    if inside.size:  # the hour of a transition: each instant on its own
+        offsets[inside] = _offsets(seconds[inside], zone)
+    days: np.ndarray = np.floor_divide(seconds + offsets, _DAY)
+    return days
+
+
+def _zone_offset(text: str) -> int:
+    """Seconds east of UTC of an offset as ``ZONED`` matches it (``Z``, ``+01``, ``-0530``)."""
+    if text in ("Z", "UTC"):
+        return 0
+    digits = text[1:].replace(":", "")
+    minutes = int(digits[:2]) * 60 + (int(digits[2:4]) if len(digits) >= 4 else 0)
+    return (-60 if text[0] == "-" else 60) * minutes
+
+
+def _zoned_days(text: pa.Array, zone: dt.tzinfo) -> tuple[np.ndarray, np.ndarray]:
+    """(days in ``zone``, matched) for trimmed text cells holding an ISO timestamp with an
+    offset; other cells are not matched."""
+    parts = pc.extract_regex(text, _ZONED)
+    matched = valid(parts)
+    days = np.zeros(len(text), np.int64)
+    if not matched.any():
+        return days, matched
+    y, m, d = _ints(parts, "y"), _ints(parts, "m"), _ints(parts, "d")
+    hh, mm = _ints(parts, "hh"), _ints(parts, "mm")
+    ss_text = pc.replace_substring_regex(pc.struct_field(parts, "ss"), "^$", "0")
+    ss = to_numbers(pc.cast(ss_text, pa.int64()))
+    zones = pc.dictionary_encode(pc.struct_field(parts, "zone"))
+    table = np.array([_zone_offset(z or "Z") for z in zones.dictionary.to_pylist()], np.int64)
+    offset = table[to_numbers(zones.indices).astype(np.int64)] if table.size else 0
+    local, impossible = _ymd_days(y, m, d)
+    ok = matched & ~impossible & (hh < 24) & (mm < 60) & (ss < 60)
+    instants = local * _DAY + hh * _HOUR + mm * 60 + ss - offset
+    days[ok] = zone_days(instants[ok], zone)
+    return days, ok
+
+
+def has_offsets(column: Any, sample: int = 20_000) -> bool:
+    """Whether a cell among the first ``sample`` is a timestamp carrying its UTC offset (ISO
+    text with ``Z``, ``UTC`` or ``+01:00``; a time-zone-aware timestamp).
+
+    Examples
+    --------
+    >>> has_offsets(pa.array(["2024-03-31 23:30"])), has_offsets(pa.array(["2024-03-31T23:30Z"]))
+    (False, True)
+    """
+    column = flat(column)
+    kind = column.type
+    if pa.types.is_dictionary(kind):
+        return has_offsets(column.dictionary, sample)
+    if pa.types.is_timestamp(kind):
+        return kind.tz is not None
+    if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        return False
+    head = _strings(column.slice(0, sample))
+    return bool(pc.any(pc.match_substring_regex(head, _ZONED)).as_py())
+
+
 def serial_to_days(serials: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Excel serial numbers (1900 system, with its fictitious 29 February 1900) to days."""
     whole = np.floor(np.nan_to_num(serials, nan=0.0, posinf=0.0, neginf=0.0))
@@ -177,8 +282,12 @@ def serial_to_days(serials: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.where(bad, 0, shifted - _EXCEL_EPOCH).astype(np.int64), bad
 
 
-def to_days(column: Any, *, date_format: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+def to_days(
+    column: Any, *, date_format: str | None = None, timezone: dt.tzinfo | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Day numbers (days since 1970-01-01) of a column, and a mask of unreadable cells.
+
+    With ``timezone``, timestamps carrying an offset count on their day in that zone.
 
     Examples
     --------
@@ -190,14 +299,23 @@ def to_days(column: Any, *, date_format: str | None = None) -> tuple[np.ndarray,
     [False, False, False, False, True, True]
     >>> to_days(pa.array(["03/04/2024"]), date_format="%d/%m/%Y")[0].astype("datetime64[D]")
     array(['2024-04-03'], dtype='datetime64[D]')
+    >>> from zoneinfo import ZoneInfo
+    >>> stamps = pa.array(["2024-03-31T23:30:00+00:00", "2024-03-31 23:30", "2024-04-01Z"])
+    >>> to_days(stamps, timezone=ZoneInfo("Europe/Berlin"))[0].astype("datetime64[D]")
+    array(['2024-04-01', '2024-03-31', '2024-04-01'], dtype='datetime64[D]')
     """
     column = flat(column)
     kind = column.type
     if pa.types.is_dictionary(kind):
-        done = _on_dictionary(column, lambda values: to_days(values, date_format=date_format))
+        done = _on_dictionary(
+            column, lambda values: to_days(values, date_format=date_format, timezone=timezone)
+        )
         assert done is not None
         return done
     nulls = ~valid(column)
+    if pa.types.is_timestamp(kind) and kind.tz is not None and timezone is not None:
+        raw = to_numbers(pc.cast(column, pa.int64())).astype(np.int64)
+        return zone_days(np.floor_divide(raw, _UNITS[kind.unit]), timezone), nulls
     if pa.types.is_timestamp(kind):
         if kind.tz is not None:  # the calendar day where the timestamp was written
             column = pc.local_timestamp(column)
@@ -211,6 +329,9 @@ def to_days(column: Any, *, date_format: str | None = None) -> tuple[np.ndarray,
     if pa.types.is_null(kind):
         return np.zeros(len(column), np.int64), np.ones(len(column), bool)
     days, bad = _text_days(column, date_format)
+    if timezone is not None and not date_format:
+        zoned, matched = _zoned_days(_strings(column), timezone)
+        days = np.where(matched & ~bad, zoned, days)
     return days, bad | nulls
 
 

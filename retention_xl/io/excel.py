@@ -172,5 +172,5 @@ def _picked(
     extra = {k.split(":", 1)[1]: v for k, v in columns.items() if k.startswith("extra:")}
     columns = {k: v for k, v in columns.items() if not k.startswith("extra:")}
     shown = {role: header[at].strip() for role, at in found.items()}
-    numbers = {k: v for k, v in numbers.items() if k in ("amount", "date")}
+    numbers = {k: v for k, v in numbers.items() if k in ("amount", "date", "refund", "net")}
     return Picked(columns, shown, locate, report, extra, numbers)

@@ -21,8 +21,60 @@ _TEXT: dict[str, tuple[str, str]] = {
         ", {n} Positionszeilen ihren Bestellungen zugeordnet",
     ),
     "cancelled": (
-        ", {n} cancelled or voided orders left out ({detail})",
-        ", {n} stornierte oder ungültige Bestellungen ausgelassen ({detail})",
+        ", {n} orders left out by status ({detail})",
+        ", {n} Bestellungen wegen ihres Status ausgelassen ({detail})",
+    ),
+    "no_customer": (
+        ", {n} orders without a customer ({column} empty: guest or POS orders) left out",
+        ", {n} Bestellungen ohne Kunden ({column} leer: Gast- oder Kassenbestellungen) ausgelassen",
+    ),
+    "other_currency": (
+        ", {n} orders in other currencies than {currency} left out ({detail})",
+        ", {n} Bestellungen in anderen Währungen als {currency} ausgelassen ({detail})",
+    ),
+    "refunds": (
+        ", refunds subtracted for net revenue: {amount} on {n} orders",
+        ", Erstattungen für den Nettoumsatz abgezogen: {amount} auf {n} Bestellungen",
+    ),
+    "note": ("note: {text}", "Hinweis: {text}"),
+    "utc_days": (
+        "the {preset} export writes its times in UTC, so an order's day is its UTC calendar "
+        "day (an order at 00:30 in Berlin counts on the day before); give the shop's time "
+        "zone with --timezone Europe/Berlin (timezone='Europe/Berlin') to count its own days",
+        "der {preset}-Export schreibt seine Zeiten in UTC, der Tag einer Bestellung ist also "
+        "ihr UTC-Kalendertag (eine Bestellung um 00:30 in Berlin zählt am Vortag); geben Sie "
+        "die Zeitzone des Shops mit --timezone Europe/Berlin (timezone='Europe/Berlin') an, "
+        "um seine eigenen Tage zu zählen",
+    ),
+    "no_status": (
+        "the export has no status column ({wanted}), so orders the shop cancelled cannot be "
+        "told apart and are counted; add the order status to the export or name its column "
+        "with --status-col",
+        "der Export hat keine Statusspalte ({wanted}), stornierte Bestellungen sind also "
+        "nicht zu erkennen und werden mitgezählt; nehmen Sie den Bestellstatus in den Export "
+        "auf oder nennen Sie seine Spalte mit --status-col",
+    ),
+    "currencies": (
+        "{source}: the orders are in {k} currencies ({found}) in column {column!r}, and "
+        "amounts in different currencies cannot be added. Read one of them with --currency "
+        "{first} (currency={first!r}; the others are left out and counted), or split the "
+        "results by it with --by {column!r}.",
+        "{source}: die Bestellungen sind in {k} Währungen ({found}) in Spalte {column!r}, "
+        "und Beträge verschiedener Währungen lassen sich nicht addieren. Lesen Sie eine "
+        "davon mit --currency {first} (currency={first!r}; die anderen werden ausgelassen "
+        "und gezählt) oder teilen Sie die Ergebnisse mit --by {column!r} danach auf.",
+    ),
+    "bad_timezone": (
+        "--timezone / timezone: unknown time zone {name!r}; give an IANA name such as "
+        "Europe/Berlin, America/New_York or UTC.",
+        "--timezone / timezone: unbekannte Zeitzone {name!r}; erwartet wird ein IANA-Name "
+        "wie Europe/Berlin, America/New_York oder UTC.",
+    ),
+    "status_needed": (
+        "--exclude-status / exclude_status needs the column holding the status: name it "
+        "with --status-col (status_col) or read with a --preset that has one.",
+        "--exclude-status / exclude_status braucht die Spalte mit dem Status: nennen Sie sie "
+        "mit --status-col (status_col) oder lesen Sie mit einem --preset, das eine hat.",
     ),
     "more": ("… and {n} more", "… und {n} weitere"),
     "rejected": ("rejected: {problem}", "abgelehnt: {problem}"),

@@ -26,7 +26,10 @@ class ReadReport:
     """What a read did: rows read, used and rejected, and why rows were rejected.
 
     ``problems`` holds the first :data:`MAX_PROBLEMS` rejected rows as messages naming the
-    file, line (or sheet and row), column and value, in the language of the read.
+    file, line (or sheet and row), column and value, in the language of the read. Orders
+    left out on purpose (by status, without a customer, in another currency) are counted
+    apart from rejected rows (:attr:`left_out`); ``notes`` say what the read could not check
+    or decide (UTC days, a missing status column).
     """
 
     source: str
@@ -43,6 +46,23 @@ class ReadReport:
     format: str = ""  #: csv, xlsx, parquet, dataframe, range …
     merged_rows: int = 0  #: line-item rows folded into their order (``order_col``)
     cancelled: dict[str, int] = field(default_factory=dict)  #: left-out orders per status
+    #: orders left out because no row of theirs names a customer (preset reads: guest and
+    #: POS orders without an e-mail), and the column that was empty
+    no_customer: int = 0
+    no_customer_column: str = ""
+    #: orders left out because they are in another currency than ``currency`` (per currency)
+    other_currency: dict[str, int] = field(default_factory=dict)
+    currency: str = ""  #: the one currency of the orders used, when the source names it
+    refunded_orders: int = 0  #: orders whose amount is net of a refund
+    refunded_amount: float = 0.0  #: the refunds subtracted from those orders' totals
+    notes: list[str] = field(default_factory=list)  #: what the reader could not check
+
+    @property
+    def left_out(self) -> int:
+        """Orders read but deliberately not used: by status, without a customer, or in
+        another currency (``rows_read == rows_used + rows_rejected + merged_rows +
+        left_out``)."""
+        return sum(self.cancelled.values()) + self.no_customer + sum(self.other_currency.values())
 
     def reject(self, message: str) -> None:
         """Count one rejected row and keep its message (the first 50 are kept)."""
@@ -75,11 +95,43 @@ class ReadReport:
         if self.cancelled:
             detail = ", ".join(f"{status}: {n}" for status, n in sorted(self.cancelled.items()))
             text += say("cancelled", self.lang, n=sum(self.cancelled.values()), detail=detail)
+        if self.no_customer:
+            text += say(
+                "no_customer", self.lang, n=self.no_customer, column=self.no_customer_column
+            )
+        if self.other_currency:
+            detail = ", ".join(f"{c}: {n}" for c, n in sorted(self.other_currency.items()))
+            text += say(
+                "other_currency",
+                self.lang,
+                n=sum(self.other_currency.values()),
+                currency=self.currency,
+                detail=detail,
+            )
+        if self.refunded_orders:
+            amount = f"{self.refunded_amount:,.2f}"
+            if self.lang == "de":
+                amount = amount.replace(",", " ").replace(".", ",").replace(" ", ".")
+            if self.currency:
+                amount = f"{amount} {self.currency}"
+            text += say("refunds", self.lang, amount=amount, n=self.refunded_orders)
         return text
 
     def lines(self) -> list[str]:
-        """The summary, each kept problem, and how many more there were."""
+        """The summary, the notes, each kept problem, and how many more there were.
+
+        Examples
+        --------
+        >>> r = ReadReport("o.csv", 4, 2, 0, cancelled={"voided": 1}, no_customer=1,
+        ...                no_customer_column="Email", notes=["days are UTC days"])
+        >>> r.left_out, r.lines()[1]
+        (2, '  note: days are UTC days')
+        >>> print(r.summary().replace("), ", "),\\n"))
+        o.csv: 4 rows read, 2 used, 0 rejected, 1 orders left out by status (voided: 1),
+        1 orders without a customer (Email empty: guest or POS orders) left out
+        """
         out = [self.summary()]
+        out += ["  " + say("note", self.lang, text=note) for note in self.notes]
         out += ["  " + say("rejected", self.lang, problem=p) for p in self.problems]
         if self.rows_rejected > len(self.problems):
             out.append("  " + say("more", self.lang, n=self.rows_rejected - len(self.problems)))

@@ -27,6 +27,7 @@ __all__ = [
     "SERIAL",
     "SLASH",
     "STAMP",
+    "ZONED",
 ]
 
 #: ``YYYY-MM-DD``, optionally with a time (``T`` or a space), fractional seconds and an
@@ -46,6 +47,13 @@ STAMP = (
     r"^(?:\d{4}-\d{2}-\d{2}|\d{2}\.\d{2}\.\d{4})"
     r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s?(?:Z|UTC|[+-]\d{2}(?::?\d{2})?))?"
     r"|,?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s?Uhr)?)?$"
+)
+#: An ISO timestamp that carries its offset (``Z``, ``UTC``, ``+01``, ``+0100``, ``+01:00``):
+#: an instant, which a time zone turns into that zone's calendar day; groups year, month,
+#: day, hour, minute, second (optional) and zone.
+ZONED = (
+    r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})[T ](?P<hh>\d{1,2}):(?P<mm>\d{2})"
+    r"(?::(?P<ss>\d{2})(?:[.,]\d+)?)?\s?(?P<zone>Z|UTC|[+-]\d{2}(?::?\d{2})?)$"
 )
 #: ``YYYY-MM``: the first of that month (billing periods); groups year, month.
 MONTH = r"^(?P<y>\d{4})-(?P<m>\d{1,2})$"

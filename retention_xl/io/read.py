@@ -8,12 +8,13 @@ pyarrow and the sibling modules.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import DataError
+from ..errors import DataError, InputError
 from .build import build_orders
 from .csvfile import pick_csv
 from .excel import pick_excel
@@ -64,6 +65,10 @@ def _request(
     extra_dates: Sequence[str],
     lang: str,
     flags: Mapping[str, str] | None = None,
+    status_col: str | None = None,
+    exclude_status: Sequence[str] = (),
+    currency_col: str | None = None,
+    currency: str | None = None,
 ) -> Request:
     def pick(given: str | None, from_preset: tuple[str, ...], default: str) -> tuple[str, ...]:
         if given is not None:
@@ -87,10 +92,25 @@ def _request(
     order = (order_col,) if order_col else (p.order if p else ())
     if order:
         wants["order"] = Want(order, True, "--order-col")
-    if p is not None and p.status:
-        wants["status"] = Want(p.status, False, "--preset")
+    if status_col is not None:
+        wants["status"] = Want((status_col,), True, "--status-col")
+    elif p is not None and p.status:
+        wants["status"] = Want(p.status, bool(exclude_status), "--status-col")
+    elif exclude_status:
+        raise InputError(say("status_needed", lang))
     if p is not None and p.cancelled_when_filled:
         wants["cancelled_at"] = Want(p.cancelled_when_filled, False, "--preset")
+    if p is not None and "amount" in wants:
+        if p.refund:
+            wants["refund"] = Want(p.refund, False, "--preset")
+        if p.net:
+            wants["net"] = Want(p.net, False, "--preset")
+    if currency_col is not None:
+        wants["currency"] = Want((currency_col,), True, "--currency-col")
+    elif p is not None and p.currency:
+        wants["currency"] = Want(p.currency, currency is not None, "--currency-col")
+    elif currency is not None:
+        wants["currency"] = Want(("currency",), True, "--currency-col")
     for role, flag in (flags or {}).items():  # a command's own names for the column options
         if role in wants:
             wants[role] = replace(wants[role], option=flag)
@@ -148,15 +168,17 @@ def read_orders(
     -------
     Orders
         Customer ids as codes into the distinct ids, days as ``datetime64[D]``, amounts.
-        The order's day is the calendar date written in the source: no time-zone
-        conversion.
+        The order's day is the calendar date written in the source, unless the settings
+        name a ``timezone``.
 
     Raises
     ------
     DataError
         Naming file, line (or sheet and row), column and value of the first unreadable row
         (``on_error="raise"``), a missing column (listing the ones found), a wrong sheet, an
-        empty, binary or unreadable file.
+        empty, binary or unreadable file; orders in several currencies.
+    InputError
+        An unknown ``timezone``, ``exclude_status`` without a status column.
 
     Examples
     --------
@@ -167,9 +189,20 @@ def read_orders(
     >>> orders = read_orders(path)
     >>> orders.customer_ids.tolist(), str(orders.order_dates[0]), orders.amounts.tolist()
     (['K1'], '2024-01-31', [1234.5])
+    >>> _ = path.write_text("customer_id,order_date,status,currency\\n"
+    ...                     "K1,2024-03-31T23:30:00Z,paid,EUR\\nK2,2024-04-02,test,EUR\\n"
+    ...                     "K3,2024-04-03,paid,USD\\n")
+    >>> settings = ReadSettings(status_col="status", exclude_status=("Test",),
+    ...                         currency="eur", timezone="Europe/Berlin")
+    >>> orders = read_orders(path, settings)
+    >>> orders.customer_ids.tolist(), str(orders.order_dates[0])
+    (['K1'], '2024-04-01')
+    >>> orders.report.cancelled, orders.report.other_currency
+    ({'test': 1}, {'USD': 1})
     """
     given = settings if settings is not None else ReadSettings()
     lang = given.lang
+    zone = _zone(given.timezone, lang)
     chosen = preset_by_name(given.preset) if given.preset else None
     request = _request(
         preset=chosen,
@@ -182,6 +215,10 @@ def read_orders(
         extra_dates=extra_dates,
         lang=lang,
         flags=flags,
+        status_col=given.status_col,
+        exclude_status=given.exclude_status,
+        currency_col=given.currency_col,
+        currency=given.currency,
     )
     errors: list[tuple[int, str]] = []
     if is_frame(source):
@@ -215,11 +252,29 @@ def read_orders(
                 encoding=given.encoding,
                 report=report,
             )
+    date_format = given.date_format
+    if date_format is None and chosen is not None:
+        date_format = chosen.date_format
     return build_orders(
         picked,
         decimal=given.decimal,
-        date_format=given.date_format,
+        date_format=date_format,
         on_error=given.on_error,
         preset=chosen,
         extra_errors=errors,
+        exclude_status=given.exclude_status,
+        currency=given.currency,
+        timezone=zone,
     )
+
+
+def _zone(name: str | None, lang: str) -> dt.tzinfo | None:
+    """The time zone called ``name`` (IANA), or None; an unknown name is an InputError."""
+    if name is None:
+        return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OSError):
+        raise InputError(say("bad_timezone", lang, name=name)) from None

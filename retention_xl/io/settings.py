@@ -61,6 +61,23 @@ class ReadSettings(Settings):
         Stop at the first unreadable row (default) or leave such rows out and report them.
     lang : {"en", "de"}
         Language of the report and the error messages.
+    status_col : str, optional
+        The column holding each order's status (default: the preset's; ``--status-col``).
+    exclude_status : tuple of str
+        Status values whose orders are left out, compared trimmed and case-insensitive,
+        counted per status in the report like a preset's cancelled orders, whose statuses
+        they add to (``--exclude-status``). Needs ``status_col`` or a preset's status.
+    currency_col : str, optional
+        The column holding each order's currency (default: the preset's;
+        ``--currency-col``). Orders in more than one currency are refused, naming them:
+        amounts in different currencies are never added.
+    currency : str, optional
+        Keep only the orders in this currency (``"EUR"``, any case); the others are left
+        out and counted (``--currency``).
+    timezone : str, optional
+        An IANA time zone (``"Europe/Berlin"``): timestamps carrying an offset count on
+        their calendar day in that zone; without it every order's day is the date written
+        (``--timezone``).
 
     Examples
     --------
@@ -89,10 +106,19 @@ class ReadSettings(Settings):
     date_format: str | None = None
     on_error: str = "raise"
     lang: str = "en"
+    status_col: str | None = None
+    exclude_status: tuple[str, ...] = ()
+    currency_col: str | None = None
+    currency: str | None = None
+    timezone: str | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.delimiter, str) and self.delimiter.strip().lower() in _TABS:
             object.__setattr__(self, "delimiter", "\t")  # a shell passes '\t' as two characters
+        if isinstance(self.exclude_status, str):
+            object.__setattr__(self, "exclude_status", (self.exclude_status,))
+        elif not isinstance(self.exclude_status, tuple):
+            object.__setattr__(self, "exclude_status", tuple(self.exclude_status))
         for field in ("customer_col", "date_col", "amount_col", "order_col", "sheet"):
             _name(getattr(self, field), field)
         if self.on_error not in ("raise", "skip"):
@@ -105,7 +131,9 @@ class ReadSettings(Settings):
             raise InputError(
                 f"delimiter must be one character (such as ';' or a tab); got {self.delimiter!r}."
             )
-        for field in ("encoding", "date_format", "preset"):
+        for field in ("status_col", "currency_col"):
+            _name(getattr(self, field), field)
+        for field in ("encoding", "date_format", "preset", "currency", "timezone"):
             value = getattr(self, field)
             if value is not None and (not isinstance(value, str) or not value.strip()):
                 raise InputError(f"{field} must be a non-empty text; got {value!r}.")
@@ -129,5 +157,14 @@ class ReadSettings(Settings):
     @property
     def numpy_only(self) -> list[str]:
         """The options given that only the in-memory order reader reads (as flags)."""
-        flags = {"preset": "--preset", "order_col": "--order-col", "sheet": "--sheet"}
+        flags = {
+            "preset": "--preset",
+            "order_col": "--order-col",
+            "sheet": "--sheet",
+            "status_col": "--status-col",
+            "exclude_status": "--exclude-status",
+            "currency_col": "--currency-col",
+            "currency": "--currency",
+            "timezone": "--timezone",
+        }
         return [flag for name, flag in flags.items() if getattr(self, name)]

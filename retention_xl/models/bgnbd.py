@@ -22,11 +22,11 @@ from typing import Any
 
 import numpy as np
 from numpy.polynomial.legendre import leggauss
-from scipy.special import digamma, gammaln, hyp2f1, log_expit
 
 from ..errors import InputError
 from ._checks import at_least, positive, whole
 from .fitting import FitResult, maximize
+from .special import digamma, gammaln, hyp2f1, log_expit
 
 __all__ = [
     "bgnbd_fit",

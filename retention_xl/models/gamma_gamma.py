@@ -16,11 +16,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.special import digamma, gammaln
 
 from ..errors import InputError
 from ._checks import floats, positive, whole
 from .fitting import FitResult, maximize
+from .special import digamma, gammaln
 
 __all__ = ["expected_spend", "gamma_gamma_fit", "gamma_gamma_log_likelihood"]
 

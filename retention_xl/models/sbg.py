@@ -23,11 +23,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.special import betaln, digamma
 
 from ..errors import InputError
 from ._checks import at_least, floats, positive
 from .fitting import FitResult, maximize
+from .special import betaln, digamma
 
 __all__ = [
     "sbg_discounted_lifetime",
