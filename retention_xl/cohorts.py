@@ -4,7 +4,7 @@ One idea: :func:`cohort_table` groups customers by the period of their first pur
 counts, for every later period, the distinct customers (never orders) who were active — or
 sums their revenue — leaving cells that the observation end ``as_of`` has not fully seen
 blank (NaN), never 0. Pure numpy; imports :mod:`retention_xl.dates`, :mod:`.ids`,
-:mod:`.periods` and :mod:`.errors`.
+:mod:`.periods`, :mod:`.texts` (its words) and :mod:`.errors`.
 
 It is also the numpy engine of :mod:`retention_xl.engines` and holds what every engine
 shares: the :class:`CohortFrame` (where cohorts and observed cells lie), the small
@@ -45,6 +45,7 @@ from .errors import InputError
 from .ids import factorize, ids_array
 from .periods import Period, parse_period
 from .settings import Settings
+from .texts import text
 
 __all__ = [
     "KINDS",
@@ -116,17 +117,13 @@ class CohortTable:
         >>> t.rows()[1:]
         [['2024-01', 2, 1.0, 0.5], ['2024-02', 0, None, None], ['Average', 2, 1.0, 0.5]]
         """
-        de = lang == "de"
-        head: list[Any] = ["Kohorte" if de else "Cohort", "Kunden" if de else "Customers"]
+        head: list[Any] = [text("cohorts.cohort", lang), text("cohorts.customers", lang)]
         out = [head + [int(k) for k in self.offsets]]
         for label, size, row in zip(self.labels, self.sizes, self.values, strict=True):
             out.append([label, int(size), *(_cell(v) for v in row)])
         mean = self.weighted_average if average == "weighted" else self.unweighted_average
-        name = {
-            "weighted": ("Average", "Durchschnitt"),
-            "unweighted": ("Average (unweighted)", "Durchschnitt (ungewichtet)"),
-        }
-        out.append([name[average][de], int(self.sizes.sum()), *(_cell(v) for v in mean)])
+        name = text(f"cohorts.average.{average}", lang)
+        out.append([name, int(self.sizes.sum()), *(_cell(v) for v in mean)])
         return out
 
 
@@ -146,41 +143,16 @@ def describe_conventions(
     'Periods: calendar months; cohort = period of the first purchase.'
     """
     unit = parse_period(period)
-    de = lang == "de"
-    kind_text = {
-        "on": ("active in exactly period k", "in genau Periode k aktiv"),
-        "on_or_after": ("active in period k or later", "in Periode k oder später aktiv"),
-        "rolling": ("active in every period 1 … k", "in jeder Periode 1 … k aktiv"),
-    }[kind][de]
-    value_text = {
-        "retention": ("share of the cohort's customers", "Anteil der Kunden der Kohorte"),
-        "customers": ("number of distinct customers", "Anzahl verschiedener Kunden"),
-        "revenue": (
-            "revenue in the period (refunds included)",
-            "Umsatz der Periode (inkl. Erstattungen)",
-        ),
-        "revenue_per_customer": (
-            "cumulative revenue per cohort customer",
-            "kumulierter Umsatz je Kunde der Kohorte",
-        ),
-    }[value][de]
-    end = as_of.isoformat() if as_of else ("zur letzten Bestellung" if de else "the last order")
-    if de:
-        lines = [
-            f"Perioden: {unit.describe('de')}; Kohorte = Periode des ersten Kaufs.",
-            f"Werte: {value_text}; gezählt wird, wer {kind_text} ist.",
-            f"Beobachtet bis {end}; leere Zellen sind noch nicht vollständig beobachtet (nicht 0).",
-        ]
-        if not include_incomplete:
-            lines.append("Die laufende, unvollständige Periode ist ausgeschlossen.")
-        return lines
+    kind_text = text(f"cohorts.kind.{kind}", lang)
+    value_text = text(f"cohorts.value.{value}", lang)
+    end = as_of.isoformat() if as_of else text("cohorts.last_order", lang)
     lines = [
-        f"Periods: {unit.describe('en')}; cohort = period of the first purchase.",
-        f"Values: {value_text}; a customer counts when {kind_text}.",
-        f"Observed until {end}; blank cells are not yet fully observed (not 0).",
+        text("cohorts.periods", lang, unit=unit.describe(lang)),
+        text("cohorts.values", lang, value=value_text, kind=kind_text),
+        text("cohorts.observed", lang, end=end),
     ]
     if not include_incomplete:
-        lines.append("The current, incomplete period is excluded.")
+        lines.append(text("cohorts.incomplete", lang))
     return lines
 
 

@@ -4,7 +4,8 @@ One idea: every Excel-facing KPI is described exactly once here — Excel name, 
 parameters with help text in both languages, category, formula, source and the native Excel
 formula the templates write. The Excel functions (:mod:`retention_xl.udfs`), the German
 aliases, ``docs/functions.md``, ``retention-xl functions`` and the KPI template are all
-generated from :data:`DEFINITIONS`. Imports only :mod:`retention_xl.kpis`.
+generated from :data:`DEFINITIONS`. Imports only :mod:`retention_xl.kpis` (and
+:mod:`retention_xl.texts` for its one word outside the table, "Formula").
 
 Native formulas use ``{parameter}`` placeholders that the template replaces with cell
 references; they use only functions of Excel 2019 and LibreOffice 7.4.
@@ -17,6 +18,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from . import cohorts, kpis
+from .errors import InputError
+from .texts import LANGS, text
 
 __all__ = [
     "ALL_DEFINITIONS",
@@ -34,6 +37,13 @@ __all__ = [
 Kind = Literal["number", "date", "choice", "numbers", "dates", "ids", "text"]
 #: How a result is shown: a fraction as percent, money, a plain number or a whole count.
 Unit = Literal["fraction", "money", "number", "count"]
+
+
+def _in(lang: str, english: str, german: str) -> str:
+    """The one of a definition's pair of texts that is in ``lang`` ("en" or "de")."""
+    if lang not in LANGS:
+        raise InputError(f"lang must be 'en' or 'de'; got {lang!r}.")
+    return (english, german)[LANGS.index(lang)]
 
 
 @dataclass(frozen=True)
@@ -58,7 +68,7 @@ class Parameter:
 
     def help(self, lang: str) -> str:
         """Help text in ``lang`` ("en" or "de")."""
-        return self.help_de if lang == "de" else self.help_en
+        return _in(lang, self.help_en, self.help_de)
 
 
 @dataclass(frozen=True)
@@ -87,15 +97,15 @@ class Definition:
 
     def title(self, lang: str) -> str:
         """Short human name in ``lang`` ("en" or "de")."""
-        return self.title_de if lang == "de" else self.title_en
+        return _in(lang, self.title_en, self.title_de)
 
     def summary(self, lang: str) -> str:
         """One-line description in ``lang`` ("en" or "de")."""
-        return self.summary_de if lang == "de" else self.summary_en
+        return _in(lang, self.summary_en, self.summary_de)
 
     def excel_name(self, lang: str) -> str:
         """The Excel function name users type in ``lang``: the English name or the alias."""
-        return self.alias if lang == "de" else self.name
+        return _in(lang, self.name, self.alias)
 
     def signature(self, lang: str = "en") -> str:
         """``NAME(a, b, [c])`` as the function list shows it."""
@@ -104,7 +114,7 @@ class Definition:
 
     def wizard_text(self, lang: str) -> str:
         """The function-wizard description: summary and formula (at most 255 characters)."""
-        label = "Formel" if lang == "de" else "Formula"
+        label = text("definitions.formula", lang)
         return f"{self.summary(lang)} {label}: {self.formula}"
 
 

@@ -2,8 +2,8 @@
 N-day windows.
 
 One idea: map day numbers (days since 1970-01-01, numpy's ``datetime64[D]`` as integers) to
-integer period indexes and back to each period's first day and label. Imports numpy and
-:mod:`retention_xl.errors` only.
+integer period indexes and back to each period's first day and label. Imports numpy,
+:mod:`retention_xl.errors` and :mod:`retention_xl.texts` (the periods' names) only.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import InputError
+from .texts import text
 
 __all__ = ["Period", "parse_period"]
 
@@ -103,25 +104,9 @@ class Period:
 
     def describe(self, lang: str = "en") -> str:
         """Human description of the unit, e.g. "calendar months" or "Kalendermonate"."""
-        en = {
-            "D": "calendar days",
-            "W": "ISO weeks (Monday to Sunday)",
-            "M": "calendar months",
-            "Q": "calendar quarters",
-            "Y": "calendar years",
-        }
-        de = {
-            "D": "Kalendertage",
-            "W": "ISO-Wochen (Montag bis Sonntag)",
-            "M": "Kalendermonate",
-            "Q": "Kalenderquartale",
-            "Y": "Kalenderjahre",
-        }
         if self.rolling:
-            if lang == "de":
-                return f"{self.days}-Tage-Zeiträume ab der ersten Bestellung jedes Kunden"
-            return f"{self.days}-day windows from each customer's first order"
-        return (de if lang == "de" else en)[self.code]
+            return text("periods.rolling", lang, days=self.days)
+        return text("periods." + self.code, lang)
 
 
 def parse_period(period: str | Period) -> Period:

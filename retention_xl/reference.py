@@ -8,13 +8,11 @@ One idea: the text people read about the Excel functions — the terminal listin
 from __future__ import annotations
 
 from .definitions import ALL_DEFINITIONS
+from .texts import LANGS, text
 
 __all__ = ["function_list", "markdown"]
 
-_HEAD = {
-    "en": ("Excel function", "German alias", "what it computes"),
-    "de": ("Excel-Funktion", "englischer Name", "was sie berechnet"),
-}
+_HEAD = ("name", "alias", "summary")  # the texts reference.<key>
 
 
 def function_list(lang: str = "en") -> str:
@@ -25,11 +23,9 @@ def function_list(lang: str = "en") -> str:
     >>> function_list().splitlines()[2].split()[:2]
     ['RETENTION_RATE', 'KUNDENBINDUNGSRATE']
     """
-    rows = [
-        (d.excel_name(lang), d.excel_name("en" if lang == "de" else "de"), d.summary(lang))
-        for d in ALL_DEFINITIONS
-    ]
-    head = _HEAD["de" if lang == "de" else "en"]
+    head = tuple(text("reference." + key, lang) for key in _HEAD)
+    other = LANGS[1 - LANGS.index(lang)]  # the alias column: the other language's name
+    rows = [(d.excel_name(lang), d.excel_name(other), d.summary(lang)) for d in ALL_DEFINITIONS]
     widths = [max(len(r[i]) for r in [*rows, head]) + 2 for i in range(2)]
     lines = [f"{head[0]:<{widths[0]}}{head[1]:<{widths[1]}}{head[2]}"]
     lines.append("-" * (sum(widths) + len(head[2])))

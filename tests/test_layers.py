@@ -40,8 +40,9 @@ LAYERS = """
     -> definitions | reference
     -> io | engines
     -> kpis | cohorts | models | subscriptions
-    -> settings | texts
+    -> settings
     -> periods | ids | dates | names | samples
+    -> texts
     -> errors
 """
 

@@ -78,9 +78,21 @@ def test_the_walk_finds_the_doors() -> None:
         assert door in names
 
 
+#: Functions whose keywords are the ``{placeholders}`` of a text of the texts table, not
+#: options: which fields each text takes is checked per key in both languages by
+#: tests/test_texts.py, and a missing one is an InputError naming it.
+TEXT_FILLERS = {
+    "retention_xl.texts.text",
+    "retention_xl.io.messages.say",
+    "retention_xl.workbook.cohort_template.phrase",
+}
+
+
 def test_no_public_function_takes_kwargs() -> None:
     offenders = []
     for name, function in _public_callables():
+        if name in TEXT_FILLERS:
+            continue
         try:
             parameters = inspect.signature(function).parameters.values()
         except (TypeError, ValueError):  # a builtin without a signature

@@ -553,7 +553,7 @@ def _describe(source: OrderSource, row: dict[str, Any], lang: str) -> str:
 
     where = str(row["filename"])
     if row["row"] is not None:
-        where += f", {'Zeile' if lang == 'de' else 'row'} {int(row['row'])}"
+        where += f", {say('word.row', lang)} {int(row['row'])}"
     if row["no_id"]:
         return f"{where}: " + say("empty_id", lang, column=source.customer_col)
     dates = [(source.date_col, row["x_d"])] if row["no_date"] else []

@@ -3,12 +3,15 @@
 One idea: :class:`EngineReport` travels with every result of :mod:`retention_xl.engines`,
 so a command can print on stderr which engine ran, why it was chosen, and how many rows
 were read, used and rejected; its :class:`OrderTotals` give a workbook's summary what the
-triangle does not hold, without the orders. Imports the standard library only.
+triangle does not hold, without the orders. Imports the standard library and
+:mod:`retention_xl.texts` (its lines' words) only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from ..texts import text
 
 __all__ = ["EngineReport", "OrderTotals"]
 
@@ -52,28 +55,45 @@ class EngineReport:
         if len(self.problems) < _MAX_PROBLEMS:
             self.problems.append(message)
 
-    def choice(self) -> str:
-        """One line saying which engine ran and why, for stderr."""
+    def choice(self, lang: str = "en") -> str:
+        """One line saying which engine ran and why, for stderr, in ``lang``."""
         extra = ", ".join(f"{k} {v}" for k, v in self.settings.items())
-        return f"engine {self.engine}: {self.reason}" + (f" ({extra})" if extra else "")
+        line = text("engine.choice", lang, engine=self.engine, reason=self.reason)
+        return line + (f" ({extra})" if extra else "")
 
-    def summary(self) -> str:
-        """One line: rows read, used, rejected (and blank rows skipped)."""
-        text = (
-            f"{self.source}: {self.rows_read} rows read, {self.rows_used} used, "
-            f"{self.rows_rejected} rejected"
+    def summary(self, lang: str = "en") -> str:
+        """One line: rows read, used, rejected (and blank rows skipped), in ``lang``."""
+        line = text(
+            "reader.summary",
+            lang,
+            source=self.source,
+            read=self.rows_read,
+            used=self.rows_used,
+            rejected=self.rows_rejected,
         )
         if self.blank_rows:
-            text += f", {self.blank_rows} blank rows skipped"
-        return text
+            line += text("reader.blank_rows", lang, n=self.blank_rows)
+        return line
 
-    def lines(self) -> list[str]:
-        """What a command prints on stderr: the engine and why, the rows, the first
-        rejected rows and how many more there were."""
-        out = [self.choice(), self.summary()]
-        out += [f"  rejected: {problem}" for problem in self.problems]
+    def lines(self, lang: str = "en") -> list[str]:
+        """What a command prints on stderr, in ``lang`` ("en" or "de"): the engine and why,
+        the rows, the first rejected rows and how many more there were.
+
+        Examples
+        --------
+        >>> r = EngineReport("numpy", "asked for", "a.csv", rows_read=3, rows_used=2,
+        ...                  rows_rejected=2, problems=["a.csv, Zeile 3: kein Datum"])
+        >>> print("\\n".join(r.lines("de")))
+        Engine numpy: asked for
+        a.csv: 3 Zeilen gelesen, 2 verwendet, 2 abgelehnt
+          abgelehnt: a.csv, Zeile 3: kein Datum
+          … und 1 weitere
+        """
+        out = [self.choice(lang), self.summary(lang)]
+        out += ["  " + text("reader.rejected", lang, problem=problem) for problem in self.problems]
         if self.rows_rejected > len(self.problems):
-            out.append(f"  … and {self.rows_rejected - len(self.problems)} more")
+            more = self.rows_rejected - len(self.problems)
+            out.append("  " + text("reader.more", lang, n=more))
         return out
 
 

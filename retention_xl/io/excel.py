@@ -141,8 +141,7 @@ def pick_excel(path: Path, request: Request, *, sheet: str | None, report: ReadR
 
 
 def _word(key: str, lang: str) -> str:
-    words = {"table": ("table", "Tabelle"), "sheet": ("sheet", "Blatt"), "row": ("row", "Zeile")}
-    return words[key][1 if lang == "de" else 0]
+    return say("word." + key, lang)
 
 
 def _picked(

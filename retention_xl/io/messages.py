@@ -1,173 +1,25 @@
-"""The words of the order reader, in English and German.
+"""The words of the order reader, in English and German: a door to :mod:`retention_xl.texts`.
 
 One idea: every message a read can produce — a rejected row, an unreadable file, a missing
-column, the one-line summary — is a template here, keyed by a short name and filled with
-``str.format``; the reader passes ``lang`` and never writes English text of its own.
-Imports nothing.
+column, the one-line summary — is a template of the texts table under ``reader.``, keyed by a
+short name and filled with ``str.format``; the reader passes ``lang`` and never writes English
+text of its own. Imports only :mod:`retention_xl.texts`.
 """
 
 from __future__ import annotations
 
-__all__ = ["say"]
+from ..texts import text
 
-_TEXT: dict[str, tuple[str, str]] = {
-    "summary": (
-        "{source}: {read} rows read, {used} used, {rejected} rejected",
-        "{source}: {read} Zeilen gelesen, {used} verwendet, {rejected} abgelehnt",
-    ),
-    "blank_rows": (", {n} blank rows skipped", ", {n} leere Zeilen übersprungen"),
-    "merged": (
-        ", {n} line-item rows merged into their orders",
-        ", {n} Positionszeilen ihren Bestellungen zugeordnet",
-    ),
-    "cancelled": (
-        ", {n} orders left out by status ({detail})",
-        ", {n} Bestellungen wegen ihres Status ausgelassen ({detail})",
-    ),
-    "no_customer": (
-        ", {n} orders without a customer ({column} empty: guest or POS orders) left out",
-        ", {n} Bestellungen ohne Kunden ({column} leer: Gast- oder Kassenbestellungen) ausgelassen",
-    ),
-    "other_currency": (
-        ", {n} orders in other currencies than {currency} left out ({detail})",
-        ", {n} Bestellungen in anderen Währungen als {currency} ausgelassen ({detail})",
-    ),
-    "refunds": (
-        ", refunds subtracted for net revenue: {amount} on {n} orders",
-        ", Erstattungen für den Nettoumsatz abgezogen: {amount} auf {n} Bestellungen",
-    ),
-    "note": ("note: {text}", "Hinweis: {text}"),
-    "utc_days": (
-        "the {preset} export writes its times in UTC, so an order's day is its UTC calendar "
-        "day (an order at 00:30 in Berlin counts on the day before); give the shop's time "
-        "zone with --timezone Europe/Berlin (timezone='Europe/Berlin') to count its own days",
-        "der {preset}-Export schreibt seine Zeiten in UTC, der Tag einer Bestellung ist also "
-        "ihr UTC-Kalendertag (eine Bestellung um 00:30 in Berlin zählt am Vortag); geben Sie "
-        "die Zeitzone des Shops mit --timezone Europe/Berlin (timezone='Europe/Berlin') an, "
-        "um seine eigenen Tage zu zählen",
-    ),
-    "no_status": (
-        "the export has no status column ({wanted}), so orders the shop cancelled cannot be "
-        "told apart and are counted; add the order status to the export or name its column "
-        "with --status-col",
-        "der Export hat keine Statusspalte ({wanted}), stornierte Bestellungen sind also "
-        "nicht zu erkennen und werden mitgezählt; nehmen Sie den Bestellstatus in den Export "
-        "auf oder nennen Sie seine Spalte mit --status-col",
-    ),
-    "currencies": (
-        "{source}: the orders are in {k} currencies ({found}) in column {column!r}, and "
-        "amounts in different currencies cannot be added. Read one of them with --currency "
-        "{first} (currency={first!r}; the others are left out and counted), or split the "
-        "results by it with --by {column!r}.",
-        "{source}: die Bestellungen sind in {k} Währungen ({found}) in Spalte {column!r}, "
-        "und Beträge verschiedener Währungen lassen sich nicht addieren. Lesen Sie eine "
-        "davon mit --currency {first} (currency={first!r}; die anderen werden ausgelassen "
-        "und gezählt) oder teilen Sie die Ergebnisse mit --by {column!r} danach auf.",
-    ),
-    "bad_timezone": (
-        "--timezone / timezone: unknown time zone {name!r}; give an IANA name such as "
-        "Europe/Berlin, America/New_York or UTC.",
-        "--timezone / timezone: unbekannte Zeitzone {name!r}; erwartet wird ein IANA-Name "
-        "wie Europe/Berlin, America/New_York oder UTC.",
-    ),
-    "status_needed": (
-        "--exclude-status / exclude_status needs the column holding the status: name it "
-        "with --status-col (status_col) or read with a --preset that has one.",
-        "--exclude-status / exclude_status braucht die Spalte mit dem Status: nennen Sie sie "
-        "mit --status-col (status_col) oder lesen Sie mit einem --preset, das eine hat.",
-    ),
-    "more": ("… and {n} more", "… und {n} weitere"),
-    "rejected": ("rejected: {problem}", "abgelehnt: {problem}"),
-    "fix_row": (
-        "Fix the row or read with on_error='skip' (--skip-bad-rows) to leave it out and report it.",
-        "Korrigieren Sie die Zeile oder lesen Sie mit --skip-bad-rows (on_error='skip'), "
-        "um sie auszulassen und zu melden.",
-    ),
-    "empty_id": (
-        "column {column!r} is empty; every order needs a customer id",
-        "Spalte {column!r} ist leer; jede Bestellung braucht eine Kunden-ID",
-    ),
-    "bad_date": (
-        "column {column!r}: cannot read {value!r} as a date; {help}",
-        "Spalte {column!r}: {value!r} ist kein lesbares Datum; {help}",
-    ),
-    "date_help": (
-        "use YYYY-MM-DD (a time and offset may follow), DD.MM.YYYY, YYYY-MM or an Excel "
-        "serial number",
-        "erwartet werden JJJJ-MM-TT (auch mit Uhrzeit und Zeitzone), TT.MM.JJJJ, JJJJ-MM oder "
-        "eine Excel-Seriennummer",
-    ),
-    "slash_date": (
-        "column {column!r}: {value!r} could be day/month or month/day; give the pattern with "
-        "--date-format (date_format), e.g. %d/%m/%Y or %m/%d/%Y",
-        "Spalte {column!r}: {value!r} kann Tag/Monat oder Monat/Tag sein; geben Sie das Muster "
-        "mit --date-format (date_format) an, z. B. %d/%m/%Y oder %m/%d/%Y",
-    ),
-    "format_help": (
-        "the pattern given with --date-format is {pattern!r}",
-        "das mit --date-format angegebene Muster ist {pattern!r}",
-    ),
-    "bad_amount": (
-        "column {column!r}: cannot read {value!r} as an amount (decimal separator "
-        "{decimal!r}; set --decimal if that is wrong)",
-        "Spalte {column!r}: {value!r} ist kein lesbarer Betrag (Dezimaltrennzeichen "
-        "{decimal!r}; mit --decimal ändern, falls falsch)",
-    ),
-    "fields": (
-        "has {actual} fields; the header has {expected}",
-        "hat {actual} Felder; die Kopfzeile hat {expected}",
-    ),
-    "no_column": (
-        "{source}: no column {wanted!r}; found {found}. Name the right one with {option}.",
-        "{source}: keine Spalte {wanted!r}; vorhanden sind {found}. Geben Sie die richtige "
-        "mit {option} an.",
-    ),
-    "empty_file": (
-        "{source}: the file is empty; expected a header row with column names.",
-        "{source}: die Datei ist leer; erwartet wird eine Kopfzeile mit Spaltennamen.",
-    ),
-    "cannot_open": (
-        "{source}: cannot read the file ({reason}).",
-        "{source}: die Datei kann nicht gelesen werden ({reason}).",
-    ),
-    "binary": (
-        "{source}: this is not a table of orders (binary content{kind}); give a CSV, "
-        "gzip CSV, .xlsx/.xlsm, .xls or Parquet file.",
-        "{source}: das ist keine Bestelltabelle (Binärdaten{kind}); erwartet wird eine CSV-, "
-        "gzip-CSV-, .xlsx/.xlsm-, .xls- oder Parquet-Datei.",
-    ),
-    "no_sheet": (
-        "{source}: no sheet {sheet!r}; the workbook has {found}. Choose one with --sheet.",
-        "{source}: kein Blatt {sheet!r}; die Arbeitsmappe hat {found}. Wählen Sie eines mit "
-        "--sheet.",
-    ),
-    "bad_workbook": (
-        "{source}: cannot read the workbook ({reason}); save it again from Excel as .xlsx.",
-        "{source}: die Arbeitsmappe ist nicht lesbar ({reason}); speichern Sie sie in Excel "
-        "erneut als .xlsx.",
-    ),
-    "no_parquet": (
-        "{source}: no Parquet files in this folder.",
-        "{source}: in diesem Ordner liegen keine Parquet-Dateien.",
-    ),
-    "bad_parquet": (
-        "{source}: cannot read it as Parquet ({reason}).",
-        "{source}: als Parquet nicht lesbar ({reason}).",
-    ),
-    "missing_pyarrow": (
-        "reading files needs pyarrow: pip install pyarrow",
-        "zum Lesen von Dateien wird pyarrow gebraucht: pip install pyarrow",
-    ),
-}
+__all__ = ["say"]
 
 
 def say(key: str, lang: str = "en", **values: object) -> str:
-    """The message ``key`` in ``lang`` ("en" or "de"), filled with ``values``.
+    """The message ``key`` in ``lang`` ("en" or "de"), filled with ``values``: the text
+    ``"reader." + key`` of :data:`retention_xl.texts.TEXTS`.
 
     Examples
     --------
     >>> say("blank_rows", "de", n=2)
     ', 2 leere Zeilen übersprungen'
     """
-    english, german = _TEXT[key]
-    return (german if lang == "de" else english).format(**values)
+    return text("reader." + key, lang, **values)

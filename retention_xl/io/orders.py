@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..texts import number
 from .messages import say
 
 __all__ = ["MAX_PROBLEMS", "Orders", "ReadReport"]
@@ -109,9 +110,7 @@ class ReadReport:
                 detail=detail,
             )
         if self.refunded_orders:
-            amount = f"{self.refunded_amount:,.2f}"
-            if self.lang == "de":
-                amount = amount.replace(",", " ").replace(".", ",").replace(" ", ".")
+            amount = number(self.refunded_amount, self.lang, 2)
             if self.currency:
                 amount = f"{amount} {self.currency}"
             text += say("refunds", self.lang, amount=amount, n=self.refunded_orders)

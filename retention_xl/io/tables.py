@@ -114,7 +114,7 @@ def pick_parquet(path: Path, request: Request, *, report: ReadReport) -> Picked:
     columns = {role: table.column(header[at]) for role, at in found.items()}
 
     def locate(rows: np.ndarray) -> list[str]:
-        word = "Zeile" if lang == "de" else "row"
+        word = say("word.row", lang)
         return [f"{path}, {word} {i + 1}" for i in rows.tolist()]
 
     main, extra, shown = _split(columns, found, header)

@@ -5,7 +5,7 @@ the logarithms of the (positive) parameters within bounds, from several start va
 an analytic gradient (L-BFGS-B) and a derivative-free fallback (Nelder-Mead); it returns a
 :class:`FitResult` holding the parameters, the log-likelihood, a convergence flag and a
 message — as statsmodels' ``GenericLikelihoodModel.fit`` does — and never raises because an
-optimiser stopped early. Imports numpy and scipy.optimize.
+optimiser stopped early. Imports numpy, scipy.optimize and :mod:`retention_xl.texts`.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from ..texts import text
+
 __all__ = ["LOG_BOUNDS", "FitResult", "maximize"]
 
 #: Bounds of every parameter, on the log scale: 1e-8 … 1e8.
@@ -24,11 +26,6 @@ LOG_BOUNDS = (float(np.log(1e-8)), float(np.log(1e8)))
 
 #: ``f(log_params) -> (log-likelihood, gradient with respect to log_params)``
 Objective = Callable[[np.ndarray], tuple[float, np.ndarray]]
-
-_LABELS = {
-    "log_likelihood": ("log_likelihood", "Log-Likelihood"),
-    "converged": ("converged", "konvergiert"),
-}
 
 
 @dataclass(frozen=True)
@@ -61,10 +58,9 @@ class FitResult:
     def rows(self, lang: str = "en") -> list[list[Any]]:
         """The labelled two-column table an Excel function spills: parameters, the
         log-likelihood and the convergence flag."""
-        de = lang == "de"
         out: list[list[Any]] = [[name, value] for name, value in self.params.items()]
-        out.append([_LABELS["log_likelihood"][de], self.log_likelihood])
-        out.append([_LABELS["converged"][de], self.converged])
+        out.append([text("fit.log_likelihood", lang), self.log_likelihood])
+        out.append([text("fit.converged", lang), self.converged])
         return out
 
 

@@ -2,7 +2,7 @@
 
 One idea: condense a customer's orders into the numbers the buy-till-you-die models and the
 RFM segments need, in a chosen time unit. Pure numpy; imports :mod:`retention_xl.dates`,
-:mod:`.ids` and :mod:`.errors`.
+:mod:`.ids`, :mod:`.errors` and :mod:`retention_xl.texts` (the header's words).
 
 Conventions (as the CDNOW summary of Fader, Hardie & Lee 2005 is built):
 
@@ -34,6 +34,7 @@ import numpy as np
 from ..cohorts import amounts_array, as_of_day, day_numbers
 from ..errors import InputError
 from ..ids import factorize, ids_array
+from ..texts import text
 
 __all__ = [
     "UNIT_DAYS",
@@ -49,10 +50,7 @@ __all__ = [
 _MONEY_DECIMALS = 6  # sums of money are kept to the millionth (finish_summary)
 #: Days per time unit.
 UNIT_DAYS: dict[str, float] = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
-_HEAD = {
-    "en": ("Customer", "Frequency", "Recency", "Age (T)", "Monetary"),
-    "de": ("Kunde", "Frequenz", "Recency", "Alter (T)", "Monetaerer Wert"),
-}
+_HEAD = ("customer", "frequency", "recency", "age", "monetary")  # texts rfm.<key>
 
 
 @dataclass(frozen=True)
@@ -97,7 +95,7 @@ class RFMSummary:
         >>> s.rows()[1:]
         [['a', 1, 2.0, 4.0, 30.0], ['b', 0, 0.0, 3.0, 0.0]]
         """
-        out: list[list[Any]] = [list(_HEAD["de" if lang == "de" else "en"])]
+        out: list[list[Any]] = [[text("rfm." + key, lang) for key in _HEAD]]
         money = self.monetary
         for i, cid in enumerate(self.customer_ids.tolist()):
             out.append(

@@ -2,7 +2,8 @@
 
 One idea: score every customer 1–5 on recency (R), frequency (F) and monetary value (M) by
 the quintiles of the customer base, and name the segment of each (R, F) pair with the map
-marketers use. Pure numpy; imports :mod:`.rfm`.
+marketers use. Pure numpy; imports :mod:`.rfm` and :mod:`retention_xl.texts` (the segments'
+names).
 
 Scores: the cut points are the 20th, 40th, 60th and 80th percentiles of the customers'
 values (the observed values themselves: ``numpy.quantile(..., method="inverted_cdf")``). A
@@ -37,6 +38,7 @@ from typing import Any
 
 import numpy as np
 
+from ..texts import TEXTS, text
 from .rfm import RFMSummary, rfm_summary
 
 __all__ = [
@@ -51,17 +53,20 @@ __all__ = [
 
 #: Segment keys in display order, with English and German names.
 SEGMENTS: dict[str, tuple[str, str]] = {
-    "champions": ("Champions", "Champions"),
-    "loyal": ("Loyal", "Treue Kunden"),
-    "potential_loyalist": ("Potential loyalist", "Potenziell treu"),
-    "new": ("New", "Neukunden"),
-    "promising": ("Promising", "Vielversprechend"),
-    "need_attention": ("Need attention", "Brauchen Aufmerksamkeit"),
-    "about_to_sleep": ("About to sleep", "Drohen einzuschlafen"),
-    "at_risk": ("At risk", "Gefährdet"),
-    "cant_lose": ("Can't lose", "Nicht verlieren"),
-    "hibernating": ("Hibernating", "Schlafend"),
-    "lost": ("Lost", "Verloren"),
+    key: TEXTS["segment." + key]
+    for key in (
+        "champions",
+        "loyal",
+        "potential_loyalist",
+        "new",
+        "promising",
+        "need_attention",
+        "about_to_sleep",
+        "at_risk",
+        "cant_lose",
+        "hibernating",
+        "lost",
+    )
 }
 
 #: SEGMENT_GRID[R − 1][F − 1] is the segment key of scores R and F.
@@ -119,8 +124,8 @@ class RFMSegments:
 
     def names(self, lang: str = "en") -> list[str]:
         """Segment name of every customer in ``lang``."""
-        de = lang == "de"
-        return [SEGMENTS[key][de] for key in self.segments.tolist()]
+        names = {key: text("segment." + key, lang) for key in SEGMENTS}
+        return [names[key] for key in self.segments.tolist()]
 
     def counts(self) -> dict[str, int]:
         """Customers per segment, in the order of :data:`SEGMENTS` (empty ones included)."""
@@ -136,8 +141,14 @@ class RFMSegments:
         >>> s.rows()[1:]
         [['a', 3, 1, 0, '310', 'About to sleep'], ['b', 5, 1, 0, '510', 'New']]
         """
-        de = lang == "de"
-        head = ["Kunde" if de else "Customer", "R", "F", "M", "RFM", "Segment"]
+        head = [
+            text("segments.customer", lang),
+            "R",
+            "F",
+            "M",
+            "RFM",
+            text("segments.segment", lang),
+        ]
         out: list[list[Any]] = [head]
         for cid, r, f, m, name in zip(
             self.summary.customer_ids.tolist(),

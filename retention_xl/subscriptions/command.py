@@ -4,7 +4,7 @@ One idea: what the command prints, apart from reading the file — so the comman
 thin parser and this package needs no reader. Takes the result of the order reader
 (``customer_ids``, ``order_dates``, ``amounts``, optional ``extra_dates``; duck-typed, nothing
 imported), prints the table (CSV or aligned text) and the conventions. Imports
-:mod:`.ledger` and :mod:`.movements`.
+:mod:`.ledger`, :mod:`.movements` and :mod:`retention_xl.texts`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from typing import Any, TextIO
 
+from ..texts import text
 from .conventions import BillingSettings, SubscriptionConventions
 from .ledger import ledger_from_orders
 from .movements import MrrMovements, movements_from_ledger
@@ -74,16 +75,18 @@ def print_movements(
     for line in movements.conventions.describe(lang):
         print(line, file=err)
     counts = (movements.rows, movements.cells, movements.customers, len(movements.labels))
-    if lang == "de":
-        rows, cells, customers, periods = (f"{n:,}".replace(",", ".") for n in counts)
-        print(
-            f"{rows} Zeilen, {cells} Kundenmonate, {customers} Kunden, {periods} Perioden", file=err
-        )
-    else:
-        rows, cells, customers, periods = (f"{n:,}" for n in counts)
-        print(
-            f"{rows} rows, {cells} customer-months, {customers} customers, {periods} periods",
-            file=err,
-        )
+    thousands = text("number.thousands", lang)
+    rows, cells, customers, periods = (f"{n:,}".replace(",", thousands) for n in counts)
+    print(
+        text(
+            "subscriptions.counts",
+            lang,
+            rows=rows,
+            cells=cells,
+            customers=customers,
+            periods=periods,
+        ),
+        file=err,
+    )
     out.write(movements.csv(lang) if fmt == "csv" else movements.text(lang))
     return 0

@@ -4,7 +4,8 @@ One idea: billing tools (ChartMogul, Baremetrics, ProfitWell, spreadsheets) sile
 on a few edge cases; here each one is an argument with a documented default, validated once
 and described in words for the sheets and the command line. Every engine (this package's
 numpy engine, and any other that computes the same tables) is a translation of these
-statements. Imports numpy, :mod:`retention_xl.periods` and :mod:`retention_xl.errors`.
+statements. Imports numpy, :mod:`retention_xl.periods`, :mod:`retention_xl.texts` and
+:mod:`retention_xl.errors`.
 
 The grain is the calendar month: a customer's MRR in a month is the sum of their rows in it
 (or their billing lines spread over it, see ``spread``). The conventions:
@@ -63,6 +64,7 @@ import numpy as np
 from ..errors import InputError
 from ..periods import Period, parse_period
 from ..settings import Settings
+from ..texts import text
 
 __all__ = [
     "CHURN_DENOMINATORS",
@@ -162,54 +164,20 @@ churn_denominator, joined_and_left, reactivation_gap, zero_mrr, gross_margin.
         >>> SubscriptionConventions().describe()[0]
         'Periods: calendar months; MRR per customer and month (rows of one month add up).'
         """
-        de = lang == "de"
         unit = self.unit.describe(lang)
-        denominator = {
-            "start": ("customers or MRR at the start", "Kunden bzw. MRR zu Beginn"),
-            "start_plus_new": (
-                "customers or MRR at the start plus new and reactivated",
-                "Kunden bzw. MRR zu Beginn plus neue und reaktivierte",
-            ),
-            "average": ("the mean of start and end", "Mittel aus Beginn und Ende"),
-        }[self.churn_denominator][de]
-        gap = self.reactivation_gap
-        if de:
-            lines = [
-                f"Perioden: {unit}; MRR je Kunde und Monat (Zeilen eines Monats addiert).",
-                f"Abwanderungsraten geteilt durch {denominator}; NRR und GRR durch den MRR "
-                "zu Beginn (GRR je Kunde höchstens sein MRR zu Beginn).",
-                f"Reaktiviert ist, wer nach mindestens {gap} leeren Monat(en) zurückkehrt; "
-                "nach kürzerer Pause war der Kunde weiter Kunde (Kontraktion, dann Expansion).",
-                "MRR 0 eines zahlenden Kunden: "
-                + ("Pause (bleibt Kunde)." if self.zero_mrr == "pause" else "Abwanderung."),
-            ]
-            if self.months > 1:
-                lines.append(
-                    "Kunden, die innerhalb einer Periode beginnen und enden: "
-                    + (
-                        "zählen als neu und abgewandert."
-                        if self.joined_and_left == "count"
-                        else "nicht gezählt (Vergleich der Periodenenden)."
-                    )
-                )
-            return lines
+        denominator = text(f"conventions.denominator.{self.churn_denominator}", lang)
+        zero = "pause" if self.zero_mrr == "pause" else "churn"
         lines = [
-            f"Periods: {unit}; MRR per customer and month (rows of one month add up).",
-            f"Churn rates divide by {denominator}; NRR and GRR by the MRR at the start "
-            "(GRR counts each customer at most at their starting MRR).",
-            f"Reactivated: back after at least {gap} empty month(s); after a shorter gap the "
-            "customer was continuing (contraction, then expansion).",
-            "Zero MRR of a paying customer: "
-            + ("a pause (still a customer)." if self.zero_mrr == "pause" else "churn."),
+            text("conventions.periods", lang, unit=unit),
+            text("conventions.rates", lang, denominator=denominator),
+            text("conventions.reactivated", lang, gap=self.reactivation_gap),
+            text("conventions.zero_mrr", lang) + text(f"conventions.zero_mrr.{zero}", lang),
         ]
         if self.months > 1:
+            both = "count" if self.joined_and_left == "count" else "ignore"
             lines.append(
-                "Customers who start and stop within one period: "
-                + (
-                    "counted as new and churned."
-                    if self.joined_and_left == "count"
-                    else "not counted (period-end snapshots)."
-                )
+                text("conventions.joined_and_left", lang)
+                + text(f"conventions.joined_and_left.{both}", lang)
             )
         return lines
 

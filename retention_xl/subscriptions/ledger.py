@@ -5,8 +5,8 @@ reduced to one cell per customer and month holding the sum of its MRR in integer
 that every later identity holds exactly. Rows of one customer in one month add up; billing
 lines are spread over the months of their service period (``spread``, see
 :mod:`.conventions`). Pure numpy; imports :mod:`retention_xl.cohorts` (its date reading),
-:mod:`retention_xl.ids`, :mod:`retention_xl.dates`, :mod:`retention_xl.errors` and
-:mod:`.conventions`.
+:mod:`retention_xl.ids`, :mod:`retention_xl.dates`, :mod:`retention_xl.errors`,
+:mod:`retention_xl.texts` and :mod:`.conventions`.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from ..cohorts import day_numbers
 from ..dates import to_serial_days
 from ..errors import InputError
 from ..ids import factorize, ids_array
+from ..texts import text
 from .conventions import SPREADS
 
 __all__ = [
@@ -80,8 +81,7 @@ class Ledger:
 
     def table(self, lang: str = "en") -> list[list[Any]]:
         """The cells as a labelled table: customer, month (``2024-01``), MRR in currency."""
-        de = lang == "de"
-        head: list[Any] = ["Kunde" if de else "Customer", "Monat" if de else "Month", "MRR"]
+        head: list[Any] = [text("ledger.customer", lang), text("ledger.month", lang), "MRR"]
         ids = self.customers[self.codes].tolist()
         labels = _month_labels(self.months)
         money = (self.cents / 100).tolist()

@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from .. import texts
+from ..texts import TEXTS
 from .conventions import SubscriptionConventions
 from .ledger import Ledger, ledger
 from .metrics import gross_revenue_retention, net_revenue_retention, quick_ratio
@@ -37,32 +39,36 @@ __all__ = [
     "mrr_movements",
 ]
 
-#: The columns of the movement table: key, English header, German header, kind
-#: ("label", "money", "count", "fraction", "number"). The first eight are the issue's.
-COLUMNS: tuple[tuple[str, str, str, str], ...] = (
-    ("period", "Period", "Periode", "label"),
-    ("mrr_start", "MRR start", "MRR Beginn", "money"),
-    ("new", "New", "Neu", "money"),
-    ("expansion", "Expansion", "Expansion", "money"),
-    ("contraction", "Contraction", "Kontraktion", "money"),
-    ("churn", "Churn", "Abwanderung", "money"),
-    ("reactivation", "Reactivation", "Reaktivierung", "money"),
-    ("mrr_end", "MRR end", "MRR Ende", "money"),
-    ("customers_start", "Customers start", "Kunden Beginn", "count"),
-    ("new_customers", "New customers", "Neukunden", "count"),
-    ("reactivated_customers", "Reactivated customers", "Reaktivierte Kunden", "count"),
-    ("churned_customers", "Churned customers", "Abgewanderte Kunden", "count"),
-    ("customers_end", "Customers end", "Kunden Ende", "count"),
-    ("customer_churn_rate", "Customer churn rate", "Kundenabwanderungsrate", "fraction"),
-    ("gross_revenue_churn", "Gross revenue churn", "Brutto-Umsatzabwanderung", "fraction"),
-    ("net_revenue_churn", "Net revenue churn", "Netto-Umsatzabwanderung", "fraction"),
-    ("nrr", "NRR", "NRR", "fraction"),
-    ("grr", "GRR", "GRR", "fraction"),
-    ("nrr_12m", "NRR 12 months", "NRR 12 Monate", "fraction"),
-    ("grr_12m", "GRR 12 months", "GRR 12 Monate", "fraction"),
-    ("quick_ratio", "Quick ratio", "Quick Ratio", "number"),
-    ("arpa", "ARPA", "ARPA", "money"),
-    ("ltv", "LTV", "LTV", "money"),
+#: The columns of the movement table: key, English header, German header (the texts
+#: ``movements.<key>``), kind ("label", "money", "count", "fraction", "number"). The first
+#: eight are the issue's.
+COLUMNS: tuple[tuple[str, str, str, str], ...] = tuple(
+    (key, *TEXTS["movements." + key], kind)
+    for key, kind in (
+        ("period", "label"),
+        ("mrr_start", "money"),
+        ("new", "money"),
+        ("expansion", "money"),
+        ("contraction", "money"),
+        ("churn", "money"),
+        ("reactivation", "money"),
+        ("mrr_end", "money"),
+        ("customers_start", "count"),
+        ("new_customers", "count"),
+        ("reactivated_customers", "count"),
+        ("churned_customers", "count"),
+        ("customers_end", "count"),
+        ("customer_churn_rate", "fraction"),
+        ("gross_revenue_churn", "fraction"),
+        ("net_revenue_churn", "fraction"),
+        ("nrr", "fraction"),
+        ("grr", "fraction"),
+        ("nrr_12m", "fraction"),
+        ("grr_12m", "fraction"),
+        ("quick_ratio", "number"),
+        ("arpa", "money"),
+        ("ltv", "money"),
+    )
 )
 #: The movement amounts, in cents in :class:`MrrMovements`.
 MONEY_COLUMNS = ("mrr_start", "new", "expansion", "contraction", "churn", "reactivation", "mrr_end")
@@ -123,7 +129,7 @@ class MrrMovements:
 
     def headers(self, lang: str = "en") -> list[str]:
         """The header row in ``lang`` ("en" or "de")."""
-        return [de if lang == "de" else en for _, en, de, _ in COLUMNS]
+        return [texts.text("movements." + key, lang) for key, *_ in COLUMNS]
 
     def rows_table(self, lang: str = "en") -> list[list[Any]]:
         """The labelled table: the header row, then one row per period (blanks are None).

@@ -4,7 +4,8 @@ One idea: group customers by the period of their first payment and follow the co
 at the end of every later period, as a :class:`~retention_xl.cohorts.CohortTable` (the same
 rows, labels, sizes and averages as the customer triangle, so sheets and the command line
 show it unchanged). MRR retention may exceed 100 % when the cohort expands. Pure numpy;
-imports :mod:`retention_xl.cohorts`, :mod:`retention_xl.periods` and this package's
+imports :mod:`retention_xl.cohorts`, :mod:`retention_xl.periods`, :mod:`retention_xl.texts`
+and this package's
 :mod:`.ledger`, :mod:`.timeline`, :mod:`.conventions`.
 """
 
@@ -18,6 +19,7 @@ import numpy as np
 from ..cohorts import CohortTable
 from ..errors import InputError
 from ..periods import Period
+from ..texts import text
 from .conventions import SubscriptionConventions
 from .ledger import Ledger, month_label, month_start
 from .timeline import timeline
@@ -44,30 +46,9 @@ class RevenueCohortTable(CohortTable):
 
     def conventions(self, lang: str = "en") -> list[str]:
         """What the cells mean and the conventions behind them, one sentence each."""
-        de = lang == "de"
         unit = self.period.describe(lang)
-        shown = {
-            "mrr_retention": (
-                "MRR of the cohort at the end of period k / its MRR at the end of its first "
-                "period (may exceed 100 %); average weighted by starting MRR",
-                "MRR der Kohorte am Ende von Periode k / ihr MRR am Ende der ersten Periode "
-                "(kann 100 % übersteigen); Durchschnitt gewichtet mit dem Start-MRR",
-            ),
-            "mrr": ("MRR of the cohort at the end of period k", "MRR der Kohorte am Ende von k"),
-            "customers": (
-                "customers of the cohort who are customers at the end of period k",
-                "Kunden der Kohorte, die am Ende von Periode k Kunden sind",
-            ),
-            "retention": (
-                "share of the cohort's customers who are customers at the end of period k",
-                "Anteil der Kunden der Kohorte, die am Ende von Periode k Kunden sind",
-            ),
-        }[self.value][de]
-        head = (
-            f"Perioden: {unit}; Kohorte = Periode der ersten Zahlung; Werte: {shown}."
-            if de
-            else f"Periods: {unit}; cohort = period of the first payment; values: {shown}."
-        )
+        shown = text(f"revenue_cohorts.value.{self.value}", lang)
+        head = text("revenue_cohorts.head", lang, unit=unit, shown=shown)
         return [head, *self.subscription.describe(lang)[1:]]
 
 

@@ -29,10 +29,13 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..cohorts import CohortSpec, CohortTable, describe_conventions
+from ..definitions import by_name
 from ..errors import TemplateError
 from ..io import Orders
 from ..names import safe_sheet_name
 from ..results import CohortResult
+from ..texts import LANGS
+from ..texts import text as _text  # `text` is a common local name here
 from .files import save_atomically
 from .parts import (
     MAX_TEXT,
@@ -43,7 +46,7 @@ from .parts import (
     insert_rows,
     resize_table,
 )
-from .styles import GUIDE_COST, MAX_COLUMNS, MAX_ROWS, fit_to_page, head
+from .styles import MAX_COLUMNS, MAX_ROWS, fit_to_page, head
 from .xlsm import mark_dynamic_arrays, xlwings_base
 
 __all__ = [
@@ -73,32 +76,15 @@ HEADER_ROW = 8
 _XLSM_ROWS, _XLSM_COLUMNS = 400, 120  # the block the spilled COHORT_TABLE is formatted for
 LATEST = 6  #: how many of the newest cohorts the chart shows beside the average
 
-_T: dict[str, tuple[str, str]] = {
-    "cohorts": ("Cohorts", "Kohorten"),
-    "summary": ("Summary", "Übersicht"),
-    "orders": ("Orders", "Bestellungen"),
-    "help": ("Instructions", "Anleitung"),
-    "title": ("Cohort analysis", "Kohortenanalyse"),
-    "axis": ("Periods since the first purchase →", "Perioden seit dem ersten Kauf →"),
-    "weighted": ("Average (weighted)", "Durchschnitt (gewichtet)"),
-    "unweighted": ("Average (unweighted)", "Durchschnitt (ungewichtet)"),
-    "chart": (
-        "Retention curves: average and newest cohorts",
-        "Bindungskurven: Durchschnitt und neueste Kohorten",
-    ),
-    "period": ("Period", "Periode"),
-    "curves": (
-        "Chart data (average and newest cohorts)",
-        "Diagrammdaten (Durchschnitt und neueste Kohorten)",
-    ),
-    "kpi": ("KPI", "Kennzahl"),
-    "value": ("Value", "Wert"),
-    "meaning": ("What it means", "Bedeutung"),
-}
-TABLE_NAME = {"en": "Orders", "de": "Bestellungen"}
+#: The Orders table's name and columns in each language (formulas name them).
+TABLE_NAME = {lang: _text("cohort_workbook.table", lang) for lang in LANGS}
 COLUMNS = {
-    "en": ("customer_id", "order_date", "amount"),
-    "de": ("Kunden_ID", "Bestelldatum", "Betrag"),
+    lang: (
+        _text("cohort_workbook.column.customer_id", lang),
+        _text("cohort_workbook.column.order_date", lang),
+        _text("cohort_workbook.column.amount", lang),
+    )
+    for lang in LANGS
 }
 FORMATS = {
     "retention": "0.0%",
@@ -113,9 +99,10 @@ def quoted(title: str) -> str:
     return "'" + title.replace("'", "''") + "'"
 
 
-def phrase(key: str, lang: str) -> str:
-    """One of the workbook's short texts (sheet names, titles, labels) in ``lang``."""
-    return _T[key][1 if lang == "de" else 0]
+def phrase(key: str, lang: str, **fields: object) -> str:
+    """One of the workbook's short texts (sheet names, titles, labels) in ``lang``: the text
+    ``cohort_workbook.<key>`` of :mod:`retention_xl.texts`."""
+    return _text("cohort_workbook." + key, lang, **fields)
 
 
 @dataclass(frozen=True)
@@ -129,65 +116,38 @@ class SummaryRow:
     number_format: str
 
 
-#: The summary KPIs: key → (label en, label de, meaning en, meaning de, number format). The
-#: .xlsx shows them as values, the .xlsm as formulas, user templates take them as rx_<key>.
+def _kpi(name: str, number_format: str, k: int = 0) -> tuple[str, str, str, str, str]:
+    label, meaning = f"cohort_workbook.kpi.{name}", f"cohort_workbook.kpi.{name}.meaning"
+    return (
+        _text(label, "en", k=k),
+        _text(label, "de", k=k),
+        _text(meaning, "en"),
+        _text(meaning, "de"),
+        number_format,
+    )
+
+
+#: The summary KPIs: key → (label en, label de, meaning en, meaning de, number format) (the
+#: texts ``cohort_workbook.kpi.<key>`` and ``….meaning``). The .xlsx shows them as values, the
+#: .xlsm as formulas, user templates take them as rx_<key>.
 SUMMARY: dict[str, tuple[str, str, str, str, str]] = {
-    "customers": (
-        "Customers in the cohorts",
-        "Kunden in den Kohorten",
-        "sum of the cohort sizes",
-        "Summe der Kohortengrößen",
-        "#,##0",
-    ),
-    "cohorts": (
-        "Cohorts",
-        "Kohorten",
-        "complete first-purchase periods",
-        "vollständige Perioden des Erstkaufs",
-        "0",
-    ),
-    **{
-        f"retention_{k}": (
-            f"Retention after {k} periods",
-            f"Bindung nach {k} Perioden",
-            "weighted average over the cohorts observed that long",
-            "gewichteter Durchschnitt der so lange beobachteten Kohorten",
-            "0.0%",
-        )
-        for k in (1, 3, 6, 12)
-    },
-    "repeat_customer_rate": (
-        "Repeat-customer rate",
-        "Wiederholungskundenrate",
-        "customers with 2+ purchases / customers",
-        "Kunden mit 2+ Käufen / Kunden",
-        "0.0%",
-    ),
-    "average_order_value": (
-        "Average order value",
-        "Durchschnittlicher Bestellwert",
-        "net revenue (refunds deducted) / purchases",
-        "Nettoumsatz (nach Erstattungen) / Käufe",
-        "#,##0.00",
-    ),
-    "purchase_frequency": (
-        "Purchase frequency",
-        "Kaufhäufigkeit",
-        "purchases / customers",
-        "Käufe / Kunden",
-        "0.00",
-    ),
+    "customers": _kpi("customers", "#,##0"),
+    "cohorts": _kpi("cohorts", "0"),
+    **{f"retention_{k}": _kpi("retention", "0.0%", k) for k in (1, 3, 6, 12)},
+    "repeat_customer_rate": _kpi("repeat_customer_rate", "0.0%"),
+    "average_order_value": _kpi("average_order_value", "#,##0.00"),
+    "purchase_frequency": _kpi("purchase_frequency", "0.00"),
 }
 
 
 def summary_row(key: str, value: float | None, lang: str) -> SummaryRow:
     """The row of :data:`SUMMARY` ``key`` in ``lang``, with ``value`` (NaN and inf: blank)."""
     label_en, label_de, meaning_en, meaning_de, number_format = SUMMARY[key]
-    de = lang == "de"
+    at = LANGS.index(lang)
     if value is not None and not np.isfinite(value):
         value = None
     return SummaryRow(
-        key, label_de if de else label_en, value, meaning_de if de else meaning_en, number_format
+        key, (label_en, label_de)[at], value, (meaning_en, meaning_de)[at], number_format
     )
 
 
@@ -361,7 +321,7 @@ def _write_spilling_triangle(
     ws: Worksheet, summary: Worksheet, lang: str, period: str, kind: str, value: str
 ) -> None:
     """xlsm: one spilling COHORT_TABLE formula; helper rows on the summary sheet."""
-    name = "KOHORTENTABELLE" if lang == "de" else "COHORT_TABLE"
+    name = by_name("COHORT_TABLE").excel_name(lang)
     table, (ids, dates, amounts) = TABLE_NAME[lang], COLUMNS[lang]
     formula = (
         f'={name}({table}[{ids}],{table}[{dates}],{table}[{amounts}],"{period}","{kind}","{value}")'
@@ -380,7 +340,7 @@ def _write_spilling_triangle(
     sheet = quoted(ws.title)
     labels = f"{sheet}!$A${HEADER_ROW}:$A${HEADER_ROW + _XLSM_ROWS}"
     grid = f"{sheet}!$C${HEADER_ROW}:${last_col}${HEADER_ROW + _XLSM_ROWS}"
-    average = "Durchschnitt" if lang == "de" else "Average"
+    average = _text("cohorts.average.weighted", lang)  # the spilled table's average row
     top = 20
     summary.cell(top, 1, phrase("curves", lang)).font = Font(bold=True)
     summary.cell(top + 1, 1, "row")
@@ -420,7 +380,7 @@ def write_summary(ws: Worksheet, lang: str, rows: list[SummaryRow]) -> None:
 def _xlsm_summary(lang: str, cohorts_title: str) -> list[tuple[SummaryRow, str]]:
     """Summary rows of the xlsm: live formulas over the spilled table and the Orders table."""
     table, (ids, _, amounts) = TABLE_NAME[lang], COLUMNS[lang]
-    average = "Durchschnitt" if lang == "de" else "Average"
+    average = _text("cohorts.average.weighted", lang)  # the spilled table's average row
     sheet = quoted(cohorts_title)
     labels = f"{sheet}!$A${HEADER_ROW}:$A${HEADER_ROW + _XLSM_ROWS}"
     avg_row = f'MATCH("{average}",{labels},0)'
@@ -447,75 +407,29 @@ def _xlsm_summary(lang: str, cohorts_title: str) -> list[tuple[SummaryRow, str]]
 
 
 def _write_instructions(ws: Worksheet, lang: str, xlsm: bool) -> None:
-    de = lang == "de"
     table, columns = TABLE_NAME[lang], ", ".join(COLUMNS[lang])
     if xlsm:
-        how = (
-            f"Bestellungen in die Tabelle '{table}' ({columns}) einfügen; die Kohortentabelle "
-            "rechnet live mit =KOHORTENTABELLE(...) (xlwings-Add-in: einmal Import "
-            "Functions, Excel 365 für das Überlaufen)."
-            if de
-            else f"Paste orders into the table '{table}' ({columns}); the cohort sheet computes "
-            "live with =COHORT_TABLE(...) (xlwings add-in: Import Functions once; Excel 365 "
-            "spills the result)."
-        )
+        how = phrase("how_xlsm", lang, table=table, columns=columns)
     else:
-        how = (
-            "Die Zahlen wurden von retention_xl aus den Bestellungen berechnet und als Werte "
-            "eingetragen; sie gelten für alle Programme ohne Add-in. Für neue Bestellungen die "
-            "Arbeitsmappe neu füllen (retention-xl) oder die .xlsm-Vorlage verwenden."
-            if de
-            else "The numbers were computed by retention_xl from the orders and written as "
-            "values, so they show in any spreadsheet program without an add-in. For new "
-            "orders fill the workbook again (retention-xl) or use the .xlsm template."
-        )
+        how = phrase("how_values", lang)
     write_instructions(ws, instruction_lines(lang, [(how, False)]))
 
 
 def instruction_lines(lang: str, how: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
     """The instructions sheet as (text, bold) lines: the title, ``how`` (what is particular
     to the variant), then how to read the cohort table and the guides' cost ratio."""
-    de = lang == "de"
     return [
-        ("Anleitung" if de else "How to use this workbook", True),
+        (_text("workbook.howto", lang), True),
         *how,
         ("", False),
-        ("So liest man die Kohortentabelle" if de else "Reading the cohort table", True),
-        (
-            "Jede Zeile ist eine Kohorte: die Kunden, die in dieser Periode zum ersten Mal "
-            "gekauft haben. Spalte k zeigt, wie viele davon k Perioden später wieder gekauft "
-            "haben. Gezählt werden Kunden, nie Bestellungen."
-            if de
-            else "Each row is a cohort: the customers whose first purchase fell in that period. "
-            "Column k shows how many of them bought again k periods later. Customers are "
-            "counted, never orders.",
-            False,
-        ),
-        (
-            "Leere Zellen sind noch nicht vollständig beobachtet – sie sind nicht 0 und fließen "
-            "nicht in die Durchschnitte ein."
-            if de
-            else "Blank cells are not yet fully observed — they are not 0 and do not enter the "
-            "averages.",
-            False,
-        ),
-        (
-            "Gewichteter Durchschnitt: nach Kohortengröße; ungewichtet: jede Kohorte zählt gleich."
-            if de
-            else "Weighted average: by cohort size; unweighted: every cohort counts the same.",
-            False,
-        ),
-        (
-            "Negative Beträge sind Erstattungen: Sie mindern den Umsatz ihrer Periode, machen "
-            "einen Kunden aber nicht aktiv."
-            if de
-            else "Negative amounts are refunds: they reduce their period's revenue but do not "
-            "make a customer active.",
-            False,
-        ),
+        (phrase("reading", lang), True),
+        (phrase("each_row", lang), False),
+        (phrase("blank_cells", lang), False),
+        (phrase("averages", lang), False),
+        (phrase("refunds", lang), False),
         ("", False),
-        ("Aus den Leitfäden zur Kundenbindung" if de else "From the retention guides", True),
-        (GUIDE_COST[de], False),
+        (_text("workbook.guides", lang), True),
+        (_text("workbook.guide_cost", lang), False),
     ]
 
 
@@ -598,11 +512,7 @@ def _build(
     cohorts_ws["A1"].data_type = "s"  # a segment name is data: never a formula
     if result is not None and table is not None:
         rejected, source = result.rows_rejected, result.source
-        note = (
-            f"{source}: {table.orders_used:,} Bestellungen in der Tabelle, {rejected:,} abgelehnt"
-            if lang == "de"
-            else f"{source}: {table.orders_used:,} orders in the table, {rejected:,} rejected"
-        )
+        note = phrase("note", lang, source=source, used=table.orders_used, rejected=rejected)
         conventions_block(cohorts_ws, table.conventions(lang), note)
         deferred = _write_triangle(cohorts_ws, lang, table, defer=fast_rows)
         write_summary(summary_ws, lang, summary_rows(result.summary, lang))
@@ -622,11 +532,7 @@ def _build(
             head(
                 cohorts_ws,
                 HEADER_ROW,
-                [
-                    "Kohorte" if lang == "de" else "Cohort",
-                    "Kunden" if lang == "de" else "Customers",
-                    0,
-                ],
+                [_text("cohorts.cohort", lang), _text("cohorts.customers", lang), 0],
             )
             write_summary(summary_ws, lang, [])
     cohorts_ws.column_dimensions["A"].width = 24

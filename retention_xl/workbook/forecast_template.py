@@ -29,9 +29,11 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import TemplateError
+from ..texts import LANGS, TEXTS
+from ..texts import text as _text
 from .files import save_atomically
 from .parts import MAX_TEXT, Edit, check_text, excel_text, insert_rows, resize_table
-from .styles import GUIDE_COST, MAX_ROWS, fit_to_page, head
+from .styles import MAX_ROWS, fit_to_page, head
 
 if TYPE_CHECKING:  # the models import scipy: not needed to lay a forecast out
     from ..models.forecast import Forecast
@@ -43,65 +45,33 @@ __all__ = [
     "write_forecast_workbook",
 ]
 
-TABLE_NAME = {"en": "Customers", "de": "Kunden"}
-#: The Customers table's columns (key, English header, German header, number format).
-COLUMNS: tuple[tuple[str, str, str, str], ...] = (
-    ("customer_id", "Customer", "Kunde", "@"),
-    ("segment", "Segment", "Segment", "@"),
-    ("r", "R", "R", "0"),
-    ("f", "F", "F", "0"),
-    ("m", "M", "M", "0"),
-    ("frequency", "Repeat purchases", "Wiederholungskäufe", "0"),
-    ("recency", "Recency", "Recency", "0.00"),
-    ("age", "Age", "Alter", "0.00"),
-    ("monetary", "Avg repeat spend", "Ø Wiederholungsumsatz", "#,##0.00"),
-    ("revenue", "Revenue", "Umsatz", "#,##0.00"),
-    ("p_alive", "P(alive)", "P(aktiv)", "0.0%"),
-    ("purchases", "Expected purchases", "Erwartete Käufe", "0.00"),
-    ("spend", "Expected spend", "Erwarteter Bestellwert", "#,##0.00"),
-    ("clv", "CLV", "Kundenwert", "#,##0.00"),
+TABLE_NAME = {lang: _text("forecast_workbook.table", lang) for lang in LANGS}
+#: The Customers table's columns (key, English header, German header, number format); the
+#: headers are the texts ``forecast_workbook.column.<key>``.
+COLUMNS: tuple[tuple[str, str, str, str], ...] = tuple(
+    (key, *TEXTS["forecast_workbook.column." + key], number_format)
+    for key, number_format in (
+        ("customer_id", "@"),
+        ("segment", "@"),
+        ("r", "0"),
+        ("f", "0"),
+        ("m", "0"),
+        ("frequency", "0"),
+        ("recency", "0.00"),
+        ("age", "0.00"),
+        ("monetary", "#,##0.00"),
+        ("revenue", "#,##0.00"),
+        ("p_alive", "0.0%"),
+        ("purchases", "0.00"),
+        ("spend", "#,##0.00"),
+        ("clv", "#,##0.00"),
+    )
 )
 _COL = {key: i + 1 for i, (key, *_rest) in enumerate(COLUMNS)}
-_UNIT_NAMES = {
-    "D": ("days", "Tage"),
-    "W": ("weeks", "Wochen"),
-    "M": ("months (30.44 days)", "Monate (30,44 Tage)"),
-}
-_T: dict[str, tuple[str, str]] = {
-    "customers": ("Customers", "Kunden"),
-    "segments": ("Segments", "Segmente"),
-    "model": ("Model", "Modell"),
-    "help": ("Instructions", "Anleitung"),
-    "segments_title": ("Customers by RFM segment", "Kunden nach RFM-Segment"),
-    "segment": ("Segment", "Segment"),
-    "count": ("Customers", "Kunden"),
-    "share": ("Share", "Anteil"),
-    "revenue": ("Revenue", "Umsatz"),
-    "p_alive": ("Average P(alive)", "Durchschnitt P(aktiv)"),
-    "purchases": ("Expected purchases", "Erwartete Käufe"),
-    "clv": ("CLV", "Kundenwert"),
-    "total": ("Total", "Summe"),
-    "model_title": ("Forecast model", "Prognosemodell"),
-    "setting": ("Setting", "Einstellung"),
-    "value": ("Value", "Wert"),
-    "all": ("All orders (forecasts)", "Alle Bestellungen (Prognose)"),
-    "calibration": ("Calibration (holdout check)", "Kalibrierung (Holdout-Test)"),
-    "period": ("Period from", "Periode ab"),
-    "actual": ("Actual", "Tatsächlich"),
-    "expected": ("Expected", "Erwartet"),
-    "cum_actual": ("Cumulative actual", "Kumuliert tatsächlich"),
-    "cum_expected": ("Cumulative expected", "Kumuliert erwartet"),
-    "in_holdout": ("Holdout", "Holdout"),
-    "tracking": (
-        "Repeat purchases per period of the customers of the calibration period",
-        "Wiederholungskäufe je Periode der Kunden des Kalibrierungszeitraums",
-    ),
-    "cumulative_chart": ("Cumulative repeat purchases", "Kumulierte Wiederholungskäufe"),
-}
 
 
-def _t(key: str, lang: str) -> str:
-    return _T[key][1 if lang == "de" else 0]
+def _t(key: str, lang: str, **fields: object) -> str:
+    return _text("forecast_workbook." + key, lang, **fields)
 
 
 def _quoted(title: str) -> str:
@@ -151,8 +121,7 @@ def _customer_rows(result: Any, lang: str) -> list[list[Any]]:
 def _write_customers(ws: Worksheet, lang: str, rows: list[list[Any]]) -> list[list[Any]]:
     """Header and first row through openpyxl (they set the styles); the rest is returned
     to be inserted as XML in those styles."""
-    de = lang == "de"
-    head(ws, 1, [c[2] if de else c[1] for c in COLUMNS])
+    head(ws, 1, [_t("column." + c[0], lang) for c in COLUMNS])
     for col, value in enumerate(rows[0], start=1):
         cell = ws.cell(2, col, value)
         cell.number_format = COLUMNS[col - 1][3] if value is not None else "General"
@@ -179,8 +148,10 @@ def _write_customers(ws: Worksheet, lang: str, rows: list[list[Any]]) -> list[li
             end_color="63BE7B",
         ),
     )
-    for col, (_, en, de_name, _f) in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = max(10, len(de_name if de else en) + 3)
+    for col, (key, *_rest) in enumerate(COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = max(
+            10, len(_t("column." + key, lang)) + 3
+        )
     ws.column_dimensions["B"].width = 24
     ws.freeze_panes = "C2"
     ws.page_setup.orientation = "landscape"
@@ -195,14 +166,9 @@ def _write_customers(ws: Worksheet, lang: str, rows: list[list[Any]]) -> list[li
 def _write_segments(ws: Worksheet, lang: str, result: Any, customers: str, last: int) -> None:
     from ..models import SEGMENTS
 
-    de = lang == "de"
     ws["A1"] = _t("segments_title", lang)
     ws["A1"].font = Font(bold=True, size=16)
-    ws["A2"] = (
-        "Werte sind Formeln über die Tabelle auf dem Blatt Kunden; Regeln siehe Anleitung."
-        if de
-        else "Values are formulas over the table on the Customers sheet; rules: Instructions."
-    )
+    ws["A2"] = _t("segments_note", lang)
     ws["A2"].font = Font(italic=True, color="555555")
     has_money = result.summary.revenue is not None
     heads = ["segment", "count", "share", "revenue", "p_alive", "purchases", "clv"]
@@ -215,7 +181,7 @@ def _write_segments(ws: Worksheet, lang: str, result: Any, customers: str, last:
     seg = column("segment")
     first, final = 5, 5 + len(SEGMENTS) - 1
     for r, key in enumerate(SEGMENTS, start=first):
-        ws.cell(r, 1, SEGMENTS[key][de])
+        ws.cell(r, 1, _text("segment." + key, lang))
         ws.cell(r, 2, f"=COUNTIF({seg},$A{r})").number_format = "#,##0"
         ws.cell(r, 3, f'=IF($B${final + 1}=0,"",$B{r}/$B${final + 1})').number_format = "0.0%"
         if has_money:
@@ -256,10 +222,9 @@ def _write_segments(ws: Worksheet, lang: str, result: Any, customers: str, last:
 def _fit_block(
     ws: Worksheet, row: int, lang: str, title: str, fits: list[Any], names: list[str]
 ) -> int:
-    de = lang == "de"
     head(ws, row, [title, *[_t(k, lang) for k in ("all", "calibration")][: len(fits)]])
-    labels = [*names, "log_likelihood" if not de else "Log-Likelihood"]
-    labels += ["converged" if not de else "konvergiert", "message" if not de else "Meldung"]
+    labels = [*names, _text("fit.log_likelihood", lang)]
+    labels += [_text("fit.converged", lang), _text("fit.message", lang)]
     for offset, label in enumerate(labels, start=1):
         ws.cell(row + offset, 1, label)
         for col, fit in enumerate(fits, start=2):
@@ -277,34 +242,33 @@ def _fit_block(
 
 
 def _write_model(ws: Worksheet, lang: str, result: Any, orders_used: int) -> None:
-    de = lang == "de"
     ws["A1"] = _t("model_title", lang)
     ws["A1"].font = Font(bold=True, size=16)
     tracking = result.tracking
-    unit = _UNIT_NAMES[result.unit][de]
+    unit = _t("unit." + result.unit, lang)
     settings: list[tuple[str, Any, str]] = [
-        ("Beobachtet bis" if de else "Observed until", result.summary.as_of, "yyyy-mm-dd"),
-        ("Zeiteinheit" if de else "Time unit", unit, "@"),
-        ("Prognosezeitraum" if de else "Forecast horizon", f"{result.horizon:g} {unit}", "@"),
-        ("Bruttomarge" if de else "Gross margin", result.gross_margin, "0.0%"),
+        (_t("setting.as_of", lang), result.summary.as_of, "yyyy-mm-dd"),
+        (_t("setting.unit", lang), unit, "@"),
+        (_t("setting.horizon", lang), f"{result.horizon:g} {unit}", "@"),
+        (_t("setting.gross_margin", lang), result.gross_margin, "0.0%"),
         (
-            "Diskontierungszins p. a." if de else "Discount rate per year",
+            _t("setting.annual_discount_rate", lang),
             result.annual_discount_rate,
             "0.0%",
         ),
         (
-            "Diskontierungszins je Einheit" if de else "Discount rate per unit",
+            _t("setting.discount_rate", lang),
             result.discount_rate,
             "0.000%",
         ),
-        ("Kunden" if de else "Customers", len(result.summary), "#,##0"),
-        ("Bestellungen verwendet" if de else "Orders used", orders_used, "#,##0"),
-        ("Holdout-Anteil" if de else "Holdout share", result.holdout, "0%"),
+        (_t("setting.customers", lang), len(result.summary), "#,##0"),
+        (_t("setting.orders_used", lang), orders_used, "#,##0"),
+        (_t("setting.holdout", lang), result.holdout, "0%"),
     ]
     if tracking is not None:
         settings.append(
             (
-                "Kalibrierung bis" if de else "Calibration until",
+                _t("setting.calibration_end", lang),
                 tracking.calibration_end,
                 "yyyy-mm-dd",
             )
@@ -325,9 +289,7 @@ def _write_model(ws: Worksheet, lang: str, result: Any, orders_used: int) -> Non
     row = _fit_block(ws, row, lang, "Gamma-Gamma", [result.spend_fit], ["p", "q", "gamma"])
     ws.cell(row - 1, 1, result.spend_note).font = Font(italic=True, color="555555")
     if tracking is None:
-        ws.cell(
-            row, 1, "Kein Holdout-Test (holdout = 0)." if de else "No holdout check (holdout = 0)."
-        )
+        ws.cell(row, 1, _t("no_holdout", lang))
     else:
         _write_tracking(ws, row, lang, tracking)
     for letter, width in zip("ABCDEF", (36, 24, 24, 21, 21, 10), strict=True):
@@ -336,18 +298,13 @@ def _write_model(ws: Worksheet, lang: str, result: Any, orders_used: int) -> Non
 
 
 def _write_tracking(ws: Worksheet, row: int, lang: str, tracking: Any) -> None:
-    de = lang == "de"
     checks = [
         (
-            "Wiederholungskäufe im Holdout: tatsächlich"
-            if de
-            else "Repeat purchases in the holdout: actual",
+            _t("holdout_actual", lang),
             tracking.holdout_actual,
         ),
         (
-            "erwartet (bedingt, FHL 2005 Gl. 10)"
-            if de
-            else "expected (conditional, FHL 2005 eq. 10)",
+            _t("holdout_expected", lang),
             tracking.holdout_expected,
         ),
     ]
@@ -389,68 +346,20 @@ def _write_tracking(ws: Worksheet, row: int, lang: str, tracking: Any) -> None:
 
 
 def _write_instructions(ws: Worksheet, lang: str, result: Any) -> None:
-    from ..models import SEGMENT_GRID, SEGMENTS
+    from ..models import SEGMENT_GRID
 
-    de = lang == "de"
-    unit = _UNIT_NAMES[result.unit][de]
+    unit = _t("unit." + result.unit, lang)
     lines: list[tuple[str, bool]] = [
-        ("Anleitung" if de else "How to use this workbook", True),
-        (
-            "Die Zahlen wurden von retention_xl aus den Bestellungen berechnet und als Werte "
-            "eingetragen (die Segmentübersicht rechnet mit Formeln über die Kundentabelle). "
-            "Für neue Bestellungen die Arbeitsmappe neu schreiben: retention-xl forecast."
-            if de
-            else "The numbers were computed by retention_xl from the orders and written as "
-            "values (the Segments sheet sums the Customers table with formulas). For new "
-            "orders write the workbook again: retention-xl forecast.",
-            False,
-        ),
+        (_text("workbook.howto", lang), True),
+        (_t("how", lang), False),
         ("", False),
-        ("Kunden" if de else "Customers", True),
-        (
-            f"Je Kunde: Wiederholungskäufe (Kauftage nach dem ersten; Käufe eines Tages zählen "
-            f"einmal), Recency (erster bis letzter Kauf) und Alter (erster Kauf bis "
-            f"Beobachtungsende) in {unit}; P(aktiv) = Wahrscheinlichkeit, dass der Kunde noch "
-            f"kauft (BG/NBD); erwartete Käufe und erwarteter Bestellwert (Gamma-Gamma) im "
-            f"Prognosezeitraum; Kundenwert = Käufe × Bestellwert × Marge, diskontiert. "
-            "Nach Kundenwert sortiert; der Filter im Tabellenkopf wählt Segmente aus."
-            if de
-            else f"Per customer: repeat purchases (purchase days after the first; orders of "
-            f"one day count once), recency (first to last purchase) and age (first purchase "
-            f"to the end of observation) in {unit}; P(alive) = probability that the customer "
-            f"still buys (BG/NBD); expected purchases and spend per purchase (Gamma-Gamma) "
-            f"over the horizon; CLV = purchases × spend × margin, discounted. Sorted by "
-            "CLV; the filter in the header selects segments.",
-            False,
-        ),
-        (
-            "Wer noch nie wieder gekauft hat, ist im BG/NBD-Modell sicher aktiv (P = 100 %: "
-            "Abwandern ist dort nur nach einem Kauf möglich), erwartet aber wenige Käufe."
-            if de
-            else "A customer who never bought again is alive for sure in the BG/NBD model "
-            "(P = 100 %: it drops customers only after a purchase) but expects few purchases.",
-            False,
-        ),
-        (
-            "Erstattungen (negative Beträge) sind keine Käufe: Sie mindern den Wert des "
-            "letzten Kaufs davor."
-            if de
-            else "Refunds (negative amounts) are not purchases: they reduce the value of the "
-            "latest purchase before them.",
-            False,
-        ),
+        (_t("customers_head", lang), True),
+        (_t("per_customer", lang, unit=unit), False),
+        (_t("never_again", lang), False),
+        (_t("refunds", lang), False),
         ("", False),
-        ("RFM-Segmente" if de else "RFM segments", True),
-        (
-            "R (wie kürzlich), F (wie oft), M (Umsatz) sind Werte 1–5 nach Quintilen: 1 plus "
-            "die Zahl der 20/40/60/80-%-Grenzen unter dem Wert (bei R umgekehrt). Das Segment "
-            "folgt aus R und F:"
-            if de
-            else "R (how recently), F (how often), M (revenue) score 1–5 by quintiles: 1 plus "
-            "the number of 20/40/60/80 % cut points below the value (reversed for R). The "
-            "segment follows from R and F:",
-            False,
-        ),
+        (_t("rfm_head", lang), True),
+        (_t("rfm", lang), False),
     ]
     for r, (text, bold) in enumerate(lines, start=1):
         cell = ws.cell(r, 1, text)
@@ -462,25 +371,14 @@ def _write_instructions(ws: Worksheet, lang: str, result: Any) -> None:
         ws.cell(grid_top + 1 + i, 1, f"R = {r_score}").font = Font(bold=True)
         for f_score in range(1, 6):
             key = SEGMENT_GRID[r_score - 1][f_score - 1]
-            ws.cell(grid_top + 1 + i, 1 + f_score, SEGMENTS[key][de])
+            ws.cell(grid_top + 1 + i, 1 + f_score, _text("segment." + key, lang))
     notes = [
         ("", False),
-        ("Modelle" if de else "Models", True),
-        (
-            "BG/NBD (Fader, Hardie & Lee 2005) für Käufe und Abwanderung, Gamma-Gamma (Fader "
-            "& Hardie 2013) für den Bestellwert. Das Blatt Modell zeigt die Parameter und den "
-            "Holdout-Test: das Modell wird auf die ersten Perioden geschätzt und sagt die "
-            "restlichen voraus – tatsächliche und erwartete Wiederholungskäufe je Periode."
-            if de
-            else "BG/NBD (Fader, Hardie & Lee 2005) for purchases and dropout, Gamma-Gamma "
-            "(Fader & Hardie 2013) for spend. The Model sheet shows the parameters and the "
-            "holdout check: the model is fitted on the first periods and predicts the rest — "
-            "actual against expected repeat purchases per period.",
-            False,
-        ),
+        (_t("models_head", lang), True),
+        (_t("models", lang), False),
         ("", False),
-        ("Aus den Leitfäden zur Kundenbindung" if de else "From the retention guides", True),
-        (GUIDE_COST[de], False),
+        (_text("workbook.guides", lang), True),
+        (_text("workbook.guide_cost", lang), False),
     ]
     rows = list(enumerate(lines, start=1)) + list(enumerate(notes, start=grid_top + 6))
     for r, (text, bold) in rows[len(lines) :]:

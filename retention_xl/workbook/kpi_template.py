@@ -27,9 +27,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .. import kpis
 from ..definitions import DEFINITIONS, SUBSCRIPTION_DEFINITIONS, Definition, Parameter
 from ..errors import TemplateError
+from ..texts import text as _text
 from .files import save_atomically
 from .parts import check_text, excel_text
-from .styles import GUIDE_COST, INPUT_FILL, fit_to_page, head
+from .styles import INPUT_FILL, fit_to_page, head
 from .xlsm import xlwings_base
 
 __all__ = [
@@ -69,14 +70,7 @@ class InputRow:
         raise TemplateError(f"input {self.key!r} is no parameter of any KPI definition")
 
 
-_SECTIONS = {
-    "customers": ("Customers", "Kunden"),
-    "orders": ("Orders and revenue", "Bestellungen und Umsatz"),
-    "mrr": ("Subscriptions (MRR)", "Abonnements (MRR)"),
-    "value": ("Customer value", "Kundenwert"),
-    "budget": ("Budget rule", "Budgetregel"),
-    "list": ("Customer list settings", "Einstellungen Kundenliste"),
-}
+_UNITS = ("day", "week", "month", "year")  # the choices of a "unit" input (texts unit.<key>)
 
 #: The input block, top to bottom.
 INPUTS: tuple[InputRow, ...] = (
@@ -160,39 +154,6 @@ EXAMPLE: dict[str, Any] = {
     ],
 }
 
-_T = {
-    "title": ("Retention KPI calculator", "Kennzahlen-Rechner Kundenbindung"),
-    "intro": (
-        "Type your numbers into the yellow cells; every KPI on the right is a formula and "
-        "needs no add-in. Results are shown as percentages or amounts.",
-        "Tragen Sie Ihre Zahlen in die gelben Zellen ein; jede Kennzahl rechts ist eine "
-        "Formel und braucht kein Add-in. Ergebnisse erscheinen als Prozent oder Betrag.",
-    ),
-    "intro_xlsm": (
-        "Type your numbers into the yellow cells; the KPIs on the right call the retention_xl "
-        "Excel functions (xlwings add-in: Import Functions once).",
-        "Tragen Sie Ihre Zahlen in die gelben Zellen ein; die Kennzahlen rechts rufen die "
-        "retention_xl-Funktionen auf (xlwings-Add-in: einmal Import Functions).",
-    ),
-    "inputs": ("Input", "Eingabe"),
-    "value": ("Value", "Wert"),
-    "kpi": ("KPI", "Kennzahl"),
-    "result": ("Result", "Ergebnis"),
-    "function": ("With the add-in", "Mit dem Add-in"),
-    "formula": ("Formula", "Formel"),
-    "meaning": ("What it means", "Bedeutung"),
-    "list": (
-        "Customer list (for loyal and active customers)",
-        "Kundenliste (für Treue- und aktive Kunden)",
-    ),
-    "customer": ("Customer", "Kunde"),
-    "orders": ("Orders", "Bestellungen"),
-    "last_order": ("Last order", "Letzte Bestellung"),
-    "sheet": ("KPIs", "Kennzahlen"),
-    "help_sheet": ("Instructions", "Anleitung"),
-    "sum_of": ("Sum of the two rows above.", "Summe der beiden Zeilen darüber."),
-}
-
 _FORMATS = {
     "count": "#,##0.##",
     "money": "#,##0.00",
@@ -211,7 +172,7 @@ _RESULT_FORMATS = {
 
 
 def _t(key: str, lang: str) -> str:
-    return _T[key][1 if lang == "de" else 0]
+    return _text("kpi_workbook." + key, lang)
 
 
 @dataclass
@@ -283,21 +244,17 @@ def _write_inputs(
         "date": DataValidation("date", operator="greaterThan", formula1="1"),
         "unit": DataValidation(
             "list",
-            formula1='"Tag,Woche,Monat,Jahr"' if lang == "de" else '"day,week,month,year"',
+            formula1='"' + ",".join(_t("unit." + unit, lang) for unit in _UNITS) + '"',
         ),
     }
     for validation in validations.values():
-        validation.error = (
-            "Bitte einen gültigen Wert eingeben (siehe Kommentar der Zelle)."
-            if lang == "de"
-            else "Please enter a valid value (see the cell's comment)."
-        )
+        validation.error = _t("invalid", lang)
         validation.showErrorMessage = True
         ws.add_data_validation(validation)
     for item in INPUTS:
         if item.section != section:
             section = item.section
-            ws.cell(row, 1, _SECTIONS[section][1 if lang == "de" else 0]).font = Font(bold=True)
+            ws.cell(row, 1, _t("section." + section, lang)).font = Font(bold=True)
             row += 1
         param = item.parameter()
         ws.cell(row, 1, param.help(lang).rstrip("."))
@@ -310,10 +267,8 @@ def _write_inputs(
         else:
             cell.fill = INPUT_FILL
             value = values.get(item.key)
-            if item.kind == "unit" and isinstance(value, str) and lang == "de":
-                value = {"day": "Tag", "week": "Woche", "month": "Monat", "year": "Jahr"}.get(
-                    value, value
-                )
+            if item.kind == "unit" and isinstance(value, str) and value in _UNITS:
+                value = _t("unit." + value, lang)
             cell.value = value
             cell.comment = Comment(param.help(lang), "retention_xl", width=260, height=80)
             validations[item.kind].add(cell)
@@ -374,68 +329,25 @@ def _write_kpis(ws: Worksheet, lang: str, layout: _Layout, xlsm: bool) -> None:
 
 
 def _write_instructions(ws: Worksheet, lang: str, xlsm: bool) -> None:
-    de = lang == "de"
     lines = [
-        ("Anleitung" if de else "How to use this workbook", True),
+        (_text("workbook.howto", lang), True),
         (_t("intro_xlsm" if xlsm else "intro", lang), False),
         ("", False),
-        ("Aus den Leitfäden zur Kundenbindung" if de else "From the retention guides", True),
+        (_text("workbook.guides", lang), True),
         (
-            GUIDE_COST[de],
+            _text("workbook.guide_cost", lang),
             False,
         ),
-        (
-            "Monatlich prüfen: Kundenbindungsrate, Abwanderungsrate, Wiederholungskundenrate, "
-            "Bestellwert, Kaufhäufigkeit, Kundenwert."
-            if de
-            else "Review monthly: retention rate, churn rate, repeat-customer rate, order value, "
-            "purchase frequency, customer lifetime value.",
-            False,
-        ),
+        (_t("review", lang), False),
         ("", False),
-        ("Konventionen" if de else "Conventions", True),
-        (
-            "Kundenbindungsrate: Neukunden und reaktivierte Kunden zählen nicht als gehalten."
-            if de
-            else "Retention rate: new and reactivated customers do not count as retained.",
-            False,
-        ),
-        (
-            "Abwanderungsrate: verlorene Kunden / Kunden zu Beginn "
-            "(mit Neukunden-Argument: / (S+N))."
-            if de
-            else "Churn rate: customers lost / customers at the start (with the "
-            "new_customers argument: / (S + N)).",
-            False,
-        ),
-        (
-            "Kundenwert: 'Wiederholungskaufrate' = erwartete Käufe je Kunde im Zeitraum."
-            if de
-            else "CLV: the guides' 'repeat purchase rate' is the expected number of "
-            "purchases per customer over the horizon.",
-            False,
-        ),
-        (
-            "Kundenwert im Abo: Zahlung zu Beginn jeder Periode; Zins und Abwanderung je Periode."
-            if de
-            else "Subscription CLV: payment at the start of each period; discount and churn "
-            "rates per period.",
-            False,
-        ),
-        (
-            "Aktive Kunden: letzte Bestellung in den window_days Tagen bis einschließlich as_of."
-            if de
-            else "Active customers: last order within the window_days days up to and "
-            "including as_of.",
-            False,
-        ),
+        (_t("conventions", lang), True),
+        (_t("retention", lang), False),
+        (_t("churn", lang), False),
+        (_t("clv", lang), False),
+        (_t("subscription_clv", lang), False),
+        (_t("active", lang), False),
         ("", False),
-        (
-            "Budgetregel (Verkäufe je Woche → Anteil)"
-            if de
-            else "Budget rule (sales per week → share)",
-            True,
-        ),
+        (_t("budget", lang), True),
     ]
     lower = 0.0
     for bound, share in kpis.BUDGET_BANDS:

@@ -39,6 +39,7 @@ from ..cohorts import CohortSpec, describe_conventions
 from ..errors import TemplateError
 from ..io import Orders
 from ..names import safe_sheet_name
+from ..texts import text as _text
 from .cohort_template import (
     COLUMNS,
     LATEST,
@@ -103,80 +104,18 @@ _AS_OF_CELL, _KIND_CELL = "B3", "B4"
 _CALC_ROW = 15  # summary sheet: the settings in effect (named cells)
 _CHART_ROWS = 22  # rows the chart covers below the triangle (its data block follows)
 
-_LIVE: dict[str, tuple[str, str]] = {
-    "as_of": ("Observed until", "Beobachtet bis"),
-    "as_of_hint": (
-        "blank: the last order date; or type a date",
-        "leer: das letzte Bestelldatum; oder ein Datum eintragen",
-    ),
-    "kind": ("Counting", "Zählweise"),
-    "kind_hint": (
-        "on: bought in exactly period k (classic triangle) · on_or_after: in period k or later",
-        "on: in genau Periode k gekauft (klassisch) · on_or_after: in Periode k oder später",
-    ),
-    "in_effect": ("Settings in effect", "Geltende Einstellungen"),
-    "first_cohort": ("First cohort", "Erste Kohorte"),
-    "last_month": ("Last complete month", "Letzter vollständiger Monat"),
-    "cohort_count": ("Complete cohorts", "Vollständige Kohorten"),
-    "capacity": (
-        "More than {} orders: recalculating gets slow (see Instructions). Use "
-        "`retention-xl fill` (numbers as values) or the .xlsm (xlwings) instead.",
-        "Mehr als {} Bestellungen: das Neuberechnen wird langsam (siehe Anleitung). Besser "
-        "`retention-xl fill` (Zahlen als Werte) oder die .xlsm (xlwings) nutzen.",
-    ),
-    "outside": (
-        " rows below the Orders table are not in it: extend the table over them "
-        "(Table Design › Resize Table).",
-        " Zeilen unter der Tabelle Bestellungen gehören nicht dazu: Tabelle erweitern "
-        "(Tabellenentwurf › Tabellengröße ändern).",
-    ),
-    "no_date": (
-        " rows with a customer id have no date (text instead of a date?) and are left out.",
-        " Zeilen mit Kunden-ID haben kein Datum (Text statt Datum?) und fehlen.",
-    ),
-    "amount": (
-        " amounts are text, not numbers, and count as 0.",
-        " Beträge sind Text statt Zahl und zählen als 0.",
-    ),
-    "kind_bad": (
-        "Counting must be on or on_or_after; on is used.",
-        "Zählweise muss on oder on_or_after sein; on wird verwendet.",
-    ),
-    "as_of_bad": (
-        "Observed until is not a date: type a date or leave it blank.",
-        "Beobachtet bis ist kein Datum: ein Datum eintragen oder leer lassen.",
-    ),
-    "empty": (
-        "Paste orders into the table on the sheet Orders; the triangle fills by itself.",
-        "Bestellungen in die Tabelle auf dem Blatt Bestellungen einfügen; die "
-        "Kohortentabelle füllt sich von selbst.",
-    ),
-    "counted": (
-        " orders in the table; new orders go into the first empty table row.",
-        " Bestellungen in der Tabelle; neue Bestellungen in die erste leere Tabellenzeile.",
-    ),
-}
 
-
-def _l(key: str, lang: str) -> str:
-    return _LIVE[key][1 if lang == "de" else 0]
+def _l(key: str, lang: str, **fields: object) -> str:
+    return _text("live_workbook." + key, lang, **fields)
 
 
 def _number(value: int, lang: str) -> str:
     """A whole number with the language's thousands separator."""
-    return f"{value:,}".replace(",", "." if lang == "de" else ",")
+    return f"{value:,}".replace(",", _text("number.thousands", lang))
 
 
 def _months_text(months: int, lang: str) -> str:
-    if lang == "de":
-        return (
-            f"Mehr als {months} vollständige Monate: dieses Blatt zeigt {months}. "
-            "`retention-xl fill --live` passt das Blatt an die Daten an."
-        )
-    return (
-        f"More than {months} complete months: this sheet shows {months}. "
-        "`retention-xl fill --live` sizes the sheet to the data."
-    )
+    return _l("months", lang, months=months)
 
 
 def _check_options(kind: str, period: str, value: str, include_incomplete: bool) -> None:
@@ -249,7 +188,7 @@ def _write_cohort_sheet(
     ws["A1"].font = Font(bold=True, size=16)
     texts = {key: _l(key, lang) for key in ("outside", "no_date", "amount", "empty")}
     texts |= {
-        "capacity": _l("capacity", lang).format(_number(capacity, lang)),
+        "capacity": _l("capacity", lang, orders=_number(capacity, lang)),
         "kind": _l("kind_bad", lang),
         "as_of": _l("as_of_bad", lang),
         "months": _months_text(months, lang),
@@ -276,8 +215,7 @@ def _write_cohort_sheet(
     for index in range(len(lines["on"][0])):
         ws.cell(5 + index, 1, conventions_formula(names, lines, index))
 
-    de = lang == "de"
-    head(ws, HEADER_ROW, ["Kohorte" if de else "Cohort", "Kunden" if de else "Customers"])
+    head(ws, HEADER_ROW, [_text("cohorts.cohort", lang), _text("cohorts.customers", lang)])
     head(ws, HEADER_ROW, list(range(months)), col=3)
     last = FIRST_ROW + months - 1
     sizes = f"$B${FIRST_ROW}:$B${last}"
@@ -383,70 +321,20 @@ def _write_chart(ws: Worksheet, names: LiveNames, lang: str, months: int) -> Non
 
 
 def _instructions(lang: str, spare: int, capacity: int) -> list[tuple[str, bool]]:
-    de = lang == "de"
     table, columns = TABLE_NAME[lang], ", ".join(COLUMNS[lang])
     seconds = ", ".join(
         f"{_number(n, lang)}: {t} s"
         if t < 60
-        else f"{_number(n, lang)}: " + f"{t / 60:.1f} min".replace(".", "," if de else ".")
+        else f"{_number(n, lang)}: "
+        + f"{t / 60:.1f} min".replace(".", _text("number.decimal", lang))
         for n, t in MEASURED.items()
     )
-    if de:
-        how = [
-            f"Bestellungen in die Tabelle '{table}' auf dem Blatt Bestellungen einfügen "
-            f"({columns}; eine Zeile je Bestellung, Erstattungen mit negativem Betrag), ab der "
-            f"ersten leeren Tabellenzeile – {_number(spare, lang)} leere Zeilen stehen bereit; "
-            "Excel erweitert die Tabelle, wenn man direkt darunter tippt oder einfügt "
-            "(LibreOffice nicht: dort die Tabelle über Daten › Bereich festlegen erweitern "
-            "und die grauen Formeln nach unten kopieren). Kohortentabelle, Durchschnitte, "
-            "Übersicht und Diagramm rechnen mit Formeln von Excel 2019 (MINIFS, MAXIFS, "
-            "COUNTIFS, MATCH) – ohne Add-in und ohne Makros; getestet mit LibreOffice 7.4, "
-            "Google Sheets kennt dieselben Funktionen, ist aber nicht getestet.",
-            "Einstellungen oben auf dem Blatt Kohorten: 'Beobachtet bis' (leer: das letzte "
-            "Bestelldatum) und die Zählweise: on (in genau Periode k gekauft, die klassische "
-            "Kohortentabelle) oder on_or_after (in Periode k oder später). Perioden sind "
-            "Kalendermonate; Zellen, deren Monat noch nicht vorbei ist, bleiben leer.",
-            "Die grauen Spalten der Tabelle rechnen selbst (nicht überschreiben): Kunden_Nr "
-            "(Zeile, in der der Kunde zuerst steht), Käufer (Kunden_Nr bei Käufen bis zum "
-            "Stichtag; Erstattungen machen nicht aktiv), Erstkauf, Kohorte (Monat des "
-            "Erstkaufs), Periode (Monate seit der Kohorte), Kunde_Monat, Erster_in_Periode "
-            "(die Periode, nur in der ersten Zeile je Kunde und Monat: so werden Kunden "
-            "gezählt, nicht Bestellungen), Käufe und Letzte_Periode (je Kunde).",
-            "Grenzen: Jede Änderung rechnet die ganze Tabelle neu – neue Bestellungen am "
-            "besten auf einmal einfügen. Gemessene Rechenzeit in LibreOffice 7.4 (2 Kerne; "
-            f"Bestellungen: Zeit) – {seconds}. Über {_number(capacity, lang)} Bestellungen "
-            "zeigt das Blatt Kohorten einen Hinweis: dann `retention-xl fill` (Zahlen als "
-            "Werte, Sekunden für eine Million Bestellungen) oder die .xlsm nutzen. Kunden-IDs "
-            "werden wie in jeder Tabellenkalkulation ohne Groß-/Kleinschreibung verglichen "
-            "('abc' und 'ABC' sind ein Kunde).",
-        ]
-    else:
-        how = [
-            f"Paste orders into the table '{table}' on the sheet Orders ({columns}; one row per "
-            f"order, refunds as negative amounts), starting at its first empty row — {spare:,} "
-            "empty rows are ready; Excel extends the table when you type or paste right below "
-            "it (LibreOffice does not: extend it with Data › Define Range and copy the grey "
-            "formulas down). The triangle, averages, summary and chart compute with formulas "
-            "of Excel 2019 (MINIFS, MAXIFS, COUNTIFS, MATCH) — no add-in, no macros; tested "
-            "in LibreOffice 7.4; Google Sheets has the same functions but was not tested.",
-            "Settings at the top of the sheet Cohorts: 'Observed until' (blank: the last order "
-            "date) and Counting: on (bought in exactly period k, the classic triangle) or "
-            "on_or_after (in period k or later). Periods are calendar months; cells whose "
-            "month has not ended stay blank.",
-            "The grey table columns compute by themselves (do not type over them): "
-            "customer_no (the row where the customer first appears), buyer (customer_no on "
-            "purchases up to the as-of date; refunds never make a customer active), "
-            "first_purchase, cohort (month of the first purchase), period (months since the "
-            "cohort), customer_month, first_in_period (the period, on the first row of each "
-            "customer and month only: customers are counted, never orders), purchases and "
-            "last_period (per customer).",
-            "Limits: every change recalculates the whole table, so paste new orders in one "
-            "go. Measured recalculation time in LibreOffice 7.4 (2 cores; orders: time) — "
-            f"{seconds}. Above {capacity:,} orders the sheet Cohorts says so: then use "
-            "`retention-xl fill` (numbers as values, seconds for a million orders) or the "
-            ".xlsm. Customer ids are compared as every spreadsheet compares text, ignoring "
-            "case ('abc' and 'ABC' are one customer).",
-        ]
+    how = [
+        _l("how_paste", lang, table=table, columns=columns, spare=_number(spare, lang)),
+        _l("how_settings", lang),
+        _l("how_helpers", lang),
+        _l("how_limits", lang, seconds=seconds, capacity=_number(capacity, lang)),
+    ]
     return instruction_lines(lang, [(line, False) for line in how])
 
 

@@ -4,7 +4,8 @@ One idea: a correct triangle (distinct customers, refunds never active, unobserv
 blank, kpi-spec §2 with monthly periods and kind ``on`` or ``on_or_after``) from formulas
 that Excel 2019, LibreOffice 7.4 and Google Sheets share — MATCH, MINIFS, MAXIFS, COUNTIF(S),
 SUMIFS, SUMPRODUCT, INDEX, DATE — with no dynamic arrays and no VBA. This module only builds
-formula text (no openpyxl); :mod:`.live_cohorts` lays it out. Imports nothing of the package.
+formula text (no openpyxl); :mod:`.live_cohorts` lays it out. Imports only
+:mod:`retention_xl.texts` of the package (the names of its columns and defined names).
 
 How the Orders table computes (one calculated column each, per row):
 
@@ -38,6 +39,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..texts import text as _text
+
 __all__ = [
     "HELPERS",
     "KIND_CHOICES",
@@ -70,18 +73,6 @@ HELPERS: tuple[str, ...] = (
 )
 KIND_CHOICES = ("on", "on_or_after")  #: the kinds of retention the formulas compute
 _MONTH_KEY = 100_000  # customer_month = customer_no * _MONTH_KEY + year * 12 + month
-
-_HELPER_NAMES_DE = {
-    "customer_no": "Kunden_Nr",
-    "buyer": "Käufer",
-    "first_purchase": "Erstkauf",
-    "cohort": "Kohorte",
-    "period": "Periode",
-    "customer_month": "Kunde_Monat",
-    "first_in_period": "Erster_in_Periode",
-    "purchases": "Käufe",
-    "last_period": "Letzte_Periode",
-}
 
 
 @dataclass(frozen=True)
@@ -122,17 +113,21 @@ def live_names(lang: str, table: str, columns: tuple[str, str, str]) -> LiveName
     >>> names.this("cohort"), names.column("amount")
     ('Orders[[#This Row],[cohort]]', 'Orders[amount]')
     """
-    de = lang == "de"
     return LiveNames(
         table,
         *columns,
-        helpers=dict(_HELPER_NAMES_DE) if de else {key: key for key in HELPERS},
-        as_of="Stichtag" if de else "AsOf",
-        kind="Zaehlweise" if de else "Kind",
-        first_cohort="ErsteKohorte" if de else "FirstCohort",
-        last_month="LetzterMonat" if de else "LastMonth",
-        cohort_count="AnzahlKohorten" if de else "CohortCount",
+        helpers={key: _name("helper." + key, lang) for key in HELPERS},
+        as_of=_name("name.as_of", lang),
+        kind=_name("name.kind", lang),
+        first_cohort=_name("name.first_cohort", lang),
+        last_month=_name("name.last_month", lang),
+        cohort_count=_name("name.cohort_count", lang),
     )
+
+
+def _name(key: str, lang: str) -> str:
+    """A helper column's or defined name's name: the text ``live_workbook.<key>``."""
+    return _text("live_workbook." + key, lang)
 
 
 def literal(text: str) -> str:

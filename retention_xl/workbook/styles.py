@@ -1,7 +1,8 @@
 """The look shared by every generated workbook, and Excel's hard limits.
 
-One idea: the few styles, page settings, limits and guide sentences that all sheets use, in
-one place. Imports openpyxl only.
+One idea: the few styles, page settings and limits that all sheets use, in one place (the
+sentences they share are texts ``workbook.`` of :mod:`retention_xl.texts`). Imports openpyxl
+only.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = [
-    "GUIDE_COST",
     "HEAD_FILL",
     "HEAD_FONT",
     "INPUT_FILL",
@@ -28,12 +28,6 @@ MAX_COLUMNS = 16_384  #: columns of an Excel sheet
 HEAD_FILL = PatternFill("solid", fgColor="1F4E78")
 HEAD_FONT = Font(bold=True, color="FFFFFF")
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
-
-#: The guides' cost ratio, in English and German (shown on every instructions sheet).
-GUIDE_COST = (
-    "Winning a new customer costs 5 to 25 times as much as keeping one.",
-    "Einen Neukunden zu gewinnen kostet 5- bis 25-mal so viel, wie einen Kunden zu halten.",
-)
 
 
 def head(ws: Worksheet, row: int, values: Sequence[Any], col: int = 1) -> None:

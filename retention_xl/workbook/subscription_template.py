@@ -31,9 +31,11 @@ from ..errors import TemplateError
 from ..results.subscriptions import SubscriptionBook
 from ..subscriptions import COLUMNS, RevenueCohortTable, SubscriptionConventions
 from ..subscriptions.ledger import month_start
+from ..texts import LANGS, TEXTS
+from ..texts import text as _text
 from .files import save_atomically
 from .parts import MAX_TEXT, Edit, check_text, excel_text, insert_rows
-from .styles import GUIDE_COST, MAX_COLUMNS, MAX_ROWS, fit_to_page, head
+from .styles import MAX_COLUMNS, MAX_ROWS, fit_to_page, head
 
 __all__ = [
     "HEADER_ROW",
@@ -46,41 +48,18 @@ HEADER_ROW = 10  #: header row of the movement table; periods start one row belo
 CHECKS_ROW = 12  #: header row of the per-period checks
 WINDOW = 12  #: periods the waterfall bridges (the last ones)
 
-#: Sheet titles in English and German, in workbook order.
+#: Sheet titles in English and German, in workbook order (the texts
+#: ``subscription_workbook.sheet.<key>``).
 SHEETS: dict[str, tuple[str, str]] = {
-    "overview": ("Overview", "Übersicht"),
-    "movements": ("MRR movements", "MRR-Bewegungen"),
-    "cohorts": ("Revenue cohorts", "Umsatzkohorten"),
-    "checks": ("Checks", "Prüfungen"),
-    "data": ("Data", "Daten"),
-    "help": ("Instructions", "Anleitung"),
-}
-_T: dict[str, tuple[str, str]] = {
-    "title": ("Subscription revenue (MRR)", "Abo-Umsatz (MRR)"),
-    "movements": ("MRR movements per period", "MRR-Bewegungen je Periode"),
-    "cohorts": ("Revenue cohorts", "Umsatzkohorten"),
-    "waterfall": ("MRR bridge", "MRR-Brücke"),
-    "trend": ("Net and gross revenue retention", "Netto- und Brutto-Umsatzbindung"),
-    "quick": ("Quick ratio", "Quick Ratio"),
-    "figure": ("Last period", "Letzte Periode"),
-    "value": ("Value", "Wert"),
-    "base": ("(base)", "(Basis)"),
-    "step": ("MRR", "MRR"),
-    "ok": ("OK", "OK"),
-    "fail": ("FAIL", "FEHLER"),
-    "empty": (
-        "No data yet: fill this workbook with `retention-xl fill billing.csv --template "
-        "subscriptions` (or write_subscription_workbook in Python).",
-        "Noch keine Daten: füllen Sie die Mappe mit `retention-xl fill abrechnung.csv "
-        "--template subscriptions` (oder write_subscription_workbook in Python).",
-    ),
-    "weighted": ("Average (weighted by starting MRR)", "Durchschnitt (gewichtet mit Start-MRR)"),
-    "weighted_size": ("Average (weighted)", "Durchschnitt (gewichtet)"),
-    "unweighted": ("Average (unweighted)", "Durchschnitt (ungewichtet)"),
+    key: TEXTS["subscription_workbook.sheet." + key]
+    for key in ("overview", "movements", "cohorts", "checks", "data", "help")
 }
 DATA_COLUMNS = {
-    "en": ("Customer", "Month", "MRR", "Customer that month", "Row in the input"),
-    "de": ("Kunde", "Monat", "MRR", "Kunde in dem Monat", "Zeile der Eingabe"),
+    lang: tuple(
+        _text("subscription_workbook.data." + key, lang)
+        for key in ("customer", "month", "mrr", "subscribed", "in_input")
+    )
+    for lang in LANGS
 }
 _FORMATS = {
     "label": "@",
@@ -94,12 +73,12 @@ _OK_FILL = PatternFill("solid", fgColor="C6EFCE")
 _FAIL_FILL = PatternFill("solid", fgColor="FFC7CE")
 
 
-def _t(key: str, lang: str) -> str:
-    return _T[key][1 if lang == "de" else 0]
+def _t(key: str, lang: str, **fields: object) -> str:
+    return _text("subscription_workbook." + key, lang, **fields)
 
 
 def _title(key: str, lang: str) -> str:
-    return SHEETS[key][1 if lang == "de" else 0]
+    return _t("sheet." + key, lang)
 
 
 def _ref(title: str) -> str:
@@ -141,7 +120,7 @@ def _check_limits(result: SubscriptionBook) -> None:
 def _write_movements(ws: Worksheet, lang: str, result: SubscriptionBook | None) -> None:
     ws["A1"] = _t("movements", lang)
     ws["A1"].font = Font(bold=True, size=16)
-    head(ws, HEADER_ROW, [de if lang == "de" else en for _, en, de, _ in COLUMNS])
+    head(ws, HEADER_ROW, [_text("movements." + key, lang) for key, *_ in COLUMNS])
     if result is None:
         ws["A2"] = _t("empty", lang)
         lines = SubscriptionConventions().describe(lang)
@@ -149,14 +128,10 @@ def _write_movements(ws: Worksheet, lang: str, result: SubscriptionBook | None) 
         m = result.movements
         source = Path(m.source).name if m.source else "data"
         rows, cells, customers = (
-            f"{n:,}".replace(",", ".") if lang == "de" else f"{n:,}"
+            f"{n:,}".replace(",", _text("number.thousands", lang))
             for n in (m.rows, m.cells, m.customers)
         )
-        ws["A2"] = (
-            f"{source}: {rows} Zeilen, {cells} Kundenmonate, {customers} Kunden"
-            if lang == "de"
-            else f"{source}: {rows} rows, {cells} customer-months, {customers} customers"
-        )
+        ws["A2"] = _t("counts", lang, source=source, rows=rows, cells=cells, customers=customers)
         ws["A2"].data_type = "s"  # a file name is data: never a formula
         lines = m.conventions.describe(lang)
         for offset, row in enumerate(m.rows_table(lang)[1:]):
@@ -181,11 +156,10 @@ def _waterfall(ws: Worksheet, lang: str, movements: str, first: int, last: int) 
     each movement as a step, MRR at its end. Its data block (formulas over the movement
     table) is written at H3:K9 of ``ws``."""
     start = max(first, last - WINDOW + 1)
-    de = lang == "de"
-    labels = ["MRR Beginn" if de else "MRR start"]
+    labels = [_text("movements.mrr_start", lang)]
     steps = [("new", 1), ("reactivation", 1), ("expansion", 1), ("contraction", -1), ("churn", -1)]
-    titles = {key: (de_ if de else en) for key, en, de_, _ in COLUMNS}
-    labels += [titles[key] for key, _ in steps] + ["MRR Ende" if de else "MRR end"]
+    titles = {key: _text("movements." + key, lang) for key, *_ in COLUMNS}
+    labels += [titles[key] for key, _ in steps] + [_text("movements.mrr_end", lang)]
     head(ws, 3, [_t("waterfall", lang), _t("base", lang), _t("step", lang), ""], col=8)
     ws.cell(4, 8, labels[0])
     ws.cell(4, 9, 0)
@@ -253,7 +227,7 @@ def _write_overview(
     first, last = HEADER_ROW + 1, HEADER_ROW + max(n, 1)
     head(ws, 3, [_t("figure", lang), _t("value", lang)])
     figures = ("period", "mrr_end", "customers_end", "nrr", "grr", "nrr_12m", "quick_ratio")
-    names = {key: (de if lang == "de" else en, kind) for key, en, de, kind in COLUMNS}
+    names = {key: (_text("movements." + key, lang), kind) for key, *_, kind in COLUMNS}
     for offset, key in enumerate(figures):
         name, kind = names[key]
         ws.cell(4 + offset, 1, name)
@@ -302,7 +276,7 @@ def _write_cohorts(ws: Worksheet, lang: str, table: RevenueCohortTable | None) -
         head(
             ws,
             top,
-            ["Kohorte" if lang == "de" else "Cohort", "Kunden" if lang == "de" else "Customers", 0],
+            [_text("cohorts.cohort", lang), _text("cohorts.customers", lang), 0],
         )
         ws["A2"] = _t("empty", lang)
         return
@@ -403,37 +377,23 @@ def _write_data(ws: Worksheet, lang: str, result: SubscriptionBook | None) -> li
 def _write_checks(
     ws: Worksheet, lang: str, result: SubscriptionBook | None, titles: dict[str, str]
 ) -> None:
-    de = lang == "de"
     ok, fail = f'"{_t("ok", lang)}"', f'"{_t("fail", lang)}"'
-    ws["A1"] = SHEETS["checks"][de]
+    ws["A1"] = _title("checks", lang)
     ws["A1"].font = Font(bold=True, size=16)
-    ws["A2"] = (
-        "Jede Zelle rechnet mit Formeln nach, die ohne retention_xl funktionieren."
-        if de
-        else "Every cell recomputes with formulas that work without retention_xl."
-    )
-    head(ws, 4, ["Prüfung" if de else "Check", "Ergebnis" if de else "Result", "", ""])
-    heads = (
-        [
-            "Periode",
-            "Stichtagsmonat",
-            "Identität",
-            "Beginn = voriges Ende",
-            "MRR Ende = Daten",
-            "Kunden Ende = Daten",
-            "Kunden-Identität",
-        ]
-        if de
-        else [
-            "Period",
-            "Snapshot month",
-            "Identity",
-            "Start = previous end",
-            "MRR end = data",
-            "Customers end = data",
-            "Customer identity",
-        ]
-    )
+    ws["A2"] = _t("checks_intro", lang)
+    head(ws, 4, [_t("check", lang), _t("result", lang), "", ""])
+    heads = [
+        _t("check." + key, lang)
+        for key in (
+            "period",
+            "snapshot",
+            "identity",
+            "continuity",
+            "mrr_end",
+            "customers_end",
+            "customer_identity",
+        )
+    ]
     head(ws, CHECKS_ROW, heads)
     for letter, width in zip("ABCDEFG", (44, 16, 12, 20, 18, 20, 18), strict=True):
         ws.column_dimensions[letter].width = width
@@ -480,30 +440,26 @@ def _write_checks(
     )
     summary = [
         (
-            "Zeilen der Eingabe im Datenblatt (Kundenmonate)"
-            if de
-            else "Input rows on the Data sheet (customer-months)",
+            _t("check.input_rows", lang),
             f"=IF(SUM({input_col})={m.cells},{ok},{fail})",
         ),
         (
-            "Zeilen des Datenblatts" if de else "Rows of the Data sheet",
+            _t("check.data_rows", lang),
             f"=IF(COUNTA({data}!$A$2:$A${rows_data})={result.months.codes.size},{ok},{fail})",
         ),
         (
-            "Perioden vom ersten bis zum letzten Datenmonat"
-            if de
-            else "Periods from the first to the last data month",
+            _t("check.span", lang),
             f"=IF(COUNTA({mv}!$A${HEADER_ROW + 1}:$A${HEADER_ROW + n})={span},{ok},{fail})",
         ),
         (
-            "Alle Prüfungen je Periode" if de else "Every per-period check",
+            _t("check.every", lang),
             f"=IF(COUNTIF(C{first_check}:G{last_check},{ok})={5 * n},{ok},{fail})",
         ),
     ]
     for offset, (label, formula) in enumerate(summary):
         ws.cell(5 + offset, 1, label)
         ws.cell(5 + offset, 2, formula)
-    ws.cell(10, 1, "Gesamt" if de else "All checks").font = Font(bold=True)
+    ws.cell(10, 1, _t("check.all", lang)).font = Font(bold=True)
     overall = ws.cell(10, 2, f"=IF(COUNTIF(B5:B8,{ok})=4,{ok},{fail})")
     overall.font = Font(bold=True)
     area = f"B5:B10 C{first_check}:G{last_check}"
@@ -517,62 +473,18 @@ def _write_checks(
 
 
 def _write_instructions(ws: Worksheet, lang: str) -> None:
-    de = lang == "de"
     lines: list[tuple[str, bool]] = [
-        ("Anleitung" if de else "How to use this workbook", True),
-        (
-            "Die Zahlen wurden von retention_xl aus einer Abrechnungsliste (Kunde, Monat, MRR; "
-            "oder Rechnungszeilen mit Leistungszeitraum) berechnet und als Werte eingetragen. "
-            "Für neue Daten die Mappe neu füllen: retention-xl fill DATEI --template "
-            "subscriptions."
-            if de
-            else "The numbers were computed by retention_xl from a billing list (customer, "
-            "month, MRR; or invoice lines with a service period) and written as values. For "
-            "new data fill the workbook again: retention-xl fill FILE --template "
-            "subscriptions.",
-            False,
-        ),
+        (_text("workbook.howto", lang), True),
+        (_t("how", lang), False),
         ("", False),
-        ("Die Bewegungen" if de else "The movements", True),
-        (
-            "Neu: erster Monat eines Kunden. Expansion/Kontraktion: mehr/weniger MRR eines "
-            "Kunden vom Periodenbeginn. Abwanderung: MRR eines Kunden, der aufhört. "
-            "Reaktivierung: MRR eines früheren Kunden, der zurückkommt."
-            if de
-            else "New: a customer's first month. Expansion/contraction: more/less MRR from a "
-            "customer of the start. Churn: the MRR of a customer who stops. Reactivation: the "
-            "MRR of a former customer who returns.",
-            False,
-        ),
-        (
-            "MRR Beginn + Neu + Reaktivierung + Expansion − Kontraktion − Abwanderung = MRR "
-            "Ende, in jeder Periode auf den Cent: das Blatt 'Prüfungen' rechnet es nach."
-            if de
-            else "MRR start + new + reactivation + expansion − contraction − churn = MRR end, "
-            "in every period to the cent: the 'Checks' sheet recomputes it.",
-            False,
-        ),
-        (
-            "NRR = (Beginn + Expansion − Kontraktion − Abwanderung) / Beginn; GRR ohne "
-            "Expansion, je Kunde höchstens sein Start-MRR; Quick Ratio = (Neu + Expansion + "
-            "Reaktivierung) / (Kontraktion + Abwanderung); ARPA = MRR Ende / Kunden Ende; LTV "
-            "= ARPA × Marge / Kundenabwanderungsrate."
-            if de
-            else "NRR = (start + expansion − contraction − churn) / start; GRR without "
-            "expansion, each customer at most at their starting MRR; quick ratio = (new + "
-            "expansion + reactivation) / (contraction + churn); ARPA = MRR end / customers "
-            "end; LTV = ARPA × margin / customer churn rate.",
-            False,
-        ),
-        (
-            "Die erste Periode zählt alle, die schon zahlten, als neu: die Daten beginnen dort."
-            if de
-            else "The first period counts everyone already paying as new: the data begins there.",
-            False,
-        ),
+        (_t("movements_head", lang), True),
+        (_t("movements_kinds", lang), False),
+        (_t("identity", lang), False),
+        (_t("rates", lang), False),
+        (_t("first_period", lang), False),
         ("", False),
-        ("Aus den Leitfäden zur Kundenbindung" if de else "From the retention guides", True),
-        (GUIDE_COST[de], False),
+        (_text("workbook.guides", lang), True),
+        (_text("workbook.guide_cost", lang), False),
     ]
     for r, (text, bold) in enumerate(lines, start=1):
         cell = ws.cell(r, 1, text)
