@@ -236,7 +236,8 @@ def test_lite_registers_every_excel_function(
     registered = json.loads(result["steps"][4]["value"])  # "register"
     print("numpy called while importing:", ", ".join(registered["numpy_calls_while_importing"]))
     assert registered["python"] == manifest["versions"][version]["python"]
-    assert "scipy" not in registered["modules"]
+    # installed (openpyxl) or mocked (scipy), and not for the Excel functions to load
+    assert {"scipy", "openpyxl"}.isdisjoint(registered["modules"])
     functions = {f["name"]: f for f in registered["meta"]["functions"]}
     names = {d.name for d in ALL_DEFINITIONS} | {d.alias for d in ALL_DEFINITIONS}
     assert set(functions) == names
