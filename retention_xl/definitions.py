@@ -55,6 +55,8 @@ class Parameter:
     help_de: str
     kind: Kind = "number"
     default: float | str | None = None
+    #: the values a choice takes, offered as a dropdown by xlwings Lite (empty: free text)
+    choices: tuple[str, ...] = ()
 
     @property
     def optional(self) -> bool:
@@ -119,9 +121,14 @@ class Definition:
 
 
 def _p(
-    name: str, en: str, de: str, kind: Kind = "number", default: float | str | None = None
+    name: str,
+    en: str,
+    de: str,
+    kind: Kind = "number",
+    default: float | str | None = None,
+    choices: tuple[str, ...] = (),
 ) -> Parameter:
-    return Parameter(name, en, de, kind, default)
+    return Parameter(name, en, de, kind, default, choices)
 
 
 _S = _p(
@@ -493,6 +500,7 @@ DEFINITIONS: tuple[Definition, ...] = (
                 'Einheit der Verkäufe: "Tag", "Woche", "Monat" oder "Jahr"; Standard "Tag".',
                 "choice",
                 default="day",
+                choices=("day", "week", "month", "year"),
             ),
         ),
         "Budget",
@@ -547,6 +555,7 @@ TABLE_DEFINITIONS: tuple[Definition, ...] = (
                 'Gezählt, wenn aktiv: "on" in Periode k (Standard), "on_or_after", "rolling".',
                 "text",
                 default="on",
+                choices=cohorts.KINDS,
             ),
             _p(
                 "value",
@@ -554,6 +563,7 @@ TABLE_DEFINITIONS: tuple[Definition, ...] = (
                 '"retention" (Standard), "customers", "revenue", "revenue_per_customer".',
                 "text",
                 default="retention",
+                choices=cohorts.VALUES,
             ),
             _p(
                 "as_of",
@@ -622,6 +632,7 @@ _UNIT = _p(
     'Zeiteinheit von Recency und Alter: "W" Wochen (Standard), "D" Tage, "M" Monate.',
     "text",
     default="W",
+    choices=("W", "D", "M"),
 )
 _FREQUENCY = _p(
     "frequency",
@@ -891,6 +902,11 @@ MODEL_DEFINITIONS: tuple[Definition, ...] = (
 # --- subscription revenue (retention_xl.subscriptions; kpi-spec §4) ---------------------
 from .subscriptions import metrics as _mrr  # noqa: E402 - this section's own import
 from .subscriptions import movements as _movements  # noqa: E402
+from .subscriptions.conventions import (  # noqa: E402
+    CHURN_DENOMINATORS,
+    JOINED_AND_LEFT,
+    ZERO_MRR,
+)
 
 _MRR_NEW = _p("mrr_new", "MRR of new customers.", "MRR neuer Kunden.")
 _MRR_EXPANSION = _p(
@@ -995,6 +1011,7 @@ SUBSCRIPTION_DEFINITIONS: tuple[Definition, ...] = (
                 'Berichtsperiode: "M" Monate (Standard), "Q" Quartale, "Y" Jahre.',
                 "text",
                 default="M",
+                choices=("M", "Q", "Y"),
             ),
             _p(
                 "churn_denominator",
@@ -1003,6 +1020,7 @@ SUBSCRIPTION_DEFINITIONS: tuple[Definition, ...] = (
                 '"average".',
                 "text",
                 default="start",
+                choices=CHURN_DENOMINATORS,
             ),
             _p(
                 "reactivation_gap",
@@ -1016,6 +1034,7 @@ SUBSCRIPTION_DEFINITIONS: tuple[Definition, ...] = (
                 'MRR 0 eines zahlenden Kunden: "churn" (Abwanderung, Standard) oder "pause".',
                 "text",
                 default="churn",
+                choices=ZERO_MRR,
             ),
             _p(
                 "joined_and_left",
@@ -1025,6 +1044,7 @@ SUBSCRIPTION_DEFINITIONS: tuple[Definition, ...] = (
                 '(Standard) oder "ignore".',
                 "text",
                 default="count",
+                choices=JOINED_AND_LEFT,
             ),
             _p(
                 "as_of",

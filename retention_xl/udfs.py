@@ -20,7 +20,7 @@ errors propagate cell by cell.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import xlwings as xw
 
@@ -33,8 +33,18 @@ CATEGORY = "retention_xl"
 __all__: list[str] = []
 
 
+#: xlwings Lite and xlwings Server register functions through Office.js, which shows a
+#: ``Literal`` argument as a dropdown (xlwings >= 0.35.3); classic xlwings would read the
+#: annotation as a converter, so it gets none.
+_OFFICE_JS = getattr(xw.func, "__module__", "").endswith("udfs_officejs")
+
+
 def _excel_function(definition: Definition, lang: str) -> Callable[..., Any]:
     function = make_function(definition, lang)
+    if _OFFICE_JS:
+        function.__annotations__ = {
+            p.name: Literal[p.choices] for p in definition.params if p.choices
+        }
     for param in reversed(definition.params):
         function = xw.arg(param.name, ndim=2, err_to_str=True, doc=param.help(lang))(function)
     decorated: Callable[..., Any] = xw.func(category=CATEGORY)(function)

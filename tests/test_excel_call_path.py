@@ -196,3 +196,25 @@ def test_cohort_table_through_office_js() -> None:
 
 def test_cohort_table_bad_dates_are_a_real_error() -> None:
     assert excel_call("KOHORTENTABELLE", [["a"]], [["bald"]]) == [[error("Value")]]
+
+
+def test_choice_arguments_are_dropdowns_in_lite() -> None:
+    # issue 17 item 4: Literal hints become Office.js custom enums (xlwings >= 0.35.3)
+    meta = server.custom_functions_meta(udfs)
+    enums = {enum["id"]: [v["stringValue"] for v in enum["values"]] for enum in meta["enums"]}
+    assert enums["COHORT_TABLE.KIND"] == ["on", "on_or_after", "rolling"]  # cohorts.KINDS
+    assert enums["KOHORTENTABELLE.VALUE"][0] == "customers"  # cohorts.VALUES
+    assert enums["MRR_MOVEMENTS.PERIOD"] == ["M", "Q", "Y"]
+    kind = next(
+        p
+        for f in meta["functions"]
+        if f["name"] == "COHORT_TABLE"
+        for p in f["parameters"]
+        if p["name"] == "kind"
+    )
+    assert kind["customEnumId"] == "COHORT_TABLE.KIND"
+    # a choice from the dropdown arrives as a plain text and computes as typed
+    ids, dates = [["a"], ["a"]], [[45296], [45327]]
+    assert excel_call("COHORT_TABLE", ids, dates, None, None, "on_or_after", "customers") == (
+        excel_call("COHORT_TABLE", ids, dates, None, None, [["on_or_after"]], [["customers"]])
+    )

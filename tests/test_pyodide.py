@@ -253,6 +253,11 @@ def test_lite_registers_every_excel_function(
             assert [bool(p.get("optional")) for p in parameters] == [
                 p.optional for p in definition.params
             ]
-            # ranges in, spilled ranges out (ndim=2 on every argument)
-            assert {p["dimensionality"] for p in parameters} <= {"matrix"}
+            # ranges in, spilled ranges out (ndim=2 on every argument), but a choice: one
+            # text from a dropdown (the definition's choices as an Office.js enum)
+            for shown, param in zip(parameters, definition.params, strict=True):
+                if param.choices:
+                    assert shown["dimensionality"] == "scalar" and "customEnumId" in shown
+                else:
+                    assert shown["dimensionality"] == "matrix"
             assert entry["result"] == {"dimensionality": "matrix", "type": "any"}
