@@ -221,6 +221,39 @@ def _currencies(
     return inverse[raw].astype(np.int64), distinct
 
 
+def _order_sources(
+    columns: dict[str, np.ndarray], data: _Converted, rows: np.ndarray, n: int, report: ReadReport
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Each order's source row per field (``source``; ``n`` where no row of the order has
+    it) and its place (the row it is reported at): the row itself, or for line items
+    (an order column) the first row of the order where the field is filled; merged rows
+    are counted in ``report``."""
+    if "order" not in columns:
+        return {"customer": rows, "date": rows, "amount": rows, "segment": rows}, rows
+    order_codes, _, empty_order = to_codes(columns["order"])
+    own = np.flatnonzero(empty_order)  # an empty order number makes a row its own order
+    order_codes[own] = order_codes.max(initial=-1) + 1 + np.arange(own.size)
+    _, group_of = np.unique(order_codes[rows], return_inverse=True)
+    n_groups = int(group_of.max(initial=-1)) + 1
+    everywhere = np.ones(rows.size, bool)
+    representative = _first_rows(group_of, rows, everywhere, n_groups, n)
+    order = np.argsort(representative, kind="stable")
+    rank = np.empty(n_groups, np.int64)
+    rank[order] = np.arange(n_groups)
+    group_of = rank[group_of]
+    filled = {"customer": ~data.empty_id, "date": ~data.blank_date}
+    for role in ("amount", "segment", "status", "cancelled_at", *MONEY, "currency"):
+        if role in columns:
+            filled[role] = ~blank_mask(columns[role])
+    source = {
+        role: _first_rows(group_of, rows, mask[rows], n_groups, n) for role, mask in filled.items()
+    }
+    for name, (_, _, extra_blank) in data.extra.items():
+        source[f"extra:{name}"] = _first_rows(group_of, rows, ~extra_blank[rows], n_groups, n)
+    report.merged_rows = int(rows.size - n_groups)
+    return source, representative[order]
+
+
 def build_orders(
     picked: Picked,
     *,
@@ -260,33 +293,7 @@ def build_orders(
 
     # where each order's fields come from: its own row, or (line items) the first row of
     # the order where the field is filled
-    source = {"customer": rows, "date": rows, "amount": rows, "segment": rows}
-    if "order" in columns:
-        order_codes, _, empty_order = to_codes(columns["order"])
-        own = np.flatnonzero(empty_order)  # an empty order number makes a row its own order
-        order_codes[own] = order_codes.max(initial=-1) + 1 + np.arange(own.size)
-        _, group_of = np.unique(order_codes[rows], return_inverse=True)
-        n_groups = int(group_of.max(initial=-1)) + 1
-        everywhere = np.ones(rows.size, bool)
-        representative = _first_rows(group_of, rows, everywhere, n_groups, n)
-        order = np.argsort(representative, kind="stable")
-        rank = np.empty(n_groups, np.int64)
-        rank[order] = np.arange(n_groups)
-        group_of = rank[group_of]
-        filled = {"customer": ~data.empty_id, "date": ~data.blank_date}
-        for role in ("amount", "segment", "status", "cancelled_at", *MONEY, "currency"):
-            if role in columns:
-                filled[role] = ~blank_mask(columns[role])
-        source = {
-            role: _first_rows(group_of, rows, mask[rows], n_groups, n)
-            for role, mask in filled.items()
-        }
-        for name, (_, _, extra_blank) in data.extra.items():
-            source[f"extra:{name}"] = _first_rows(group_of, rows, ~extra_blank[rows], n_groups, n)
-        report.merged_rows = int(rows.size - n_groups)
-        place = representative[order]
-    else:
-        place = rows
+    source, place = _order_sources(columns, data, rows, n, report)
     m = place.size
 
     def at(role: str) -> tuple[np.ndarray, np.ndarray]:
