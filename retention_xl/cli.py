@@ -262,6 +262,8 @@ def _write_one(args: argparse.Namespace) -> int:
         )
         _print_engine(report, args.lang)
         result = results[""]
+    for line in kind.notes(result, args.lang) if kind.notes is not None else []:
+        print(line, file=sys.stderr)
     path = kind.write(args.out, args.lang, result, None, args.overwrite)
     print(text("cli.wrote", args.lang, path=path))
     return 0

@@ -123,6 +123,9 @@ class ResultKind:
     per_result_rows : bool
         The batch summary counts each engine result's own rows even for a whole file
         (cohort tables), instead of the engine's read report.
+    notes : callable or None
+        ``notes(result, lang)``: what a reader of the result must know (a forecast's
+        caveats), said by the command line on stderr.
     """
 
     name: str
@@ -140,6 +143,7 @@ class ResultKind:
     command: str = ""
     rows_used: Callable[[Any], int] | None = None
     per_result_rows: bool = False
+    notes: Callable[[Any, str], list[str]] | None = None
 
     def default(self) -> Any:
         """The settings with every default."""
@@ -297,6 +301,12 @@ def _forecast_files(
     from .results.forecast import forecast_results_from_files
 
     return forecast_results_from_files(path, by, settings, read=read, engine=engine)
+
+
+def _forecast_notes(result: Any, lang: str) -> list[str]:
+    from .texts import text
+
+    return [text(f"caveat.{c.key}", lang, **dict(c.values)) for c in result.caveats]
 
 
 def _forecast_write(
@@ -483,6 +493,7 @@ def result_kinds() -> tuple[ResultKind, ...]:
             definitions=MODEL_DEFINITIONS,
             command="write the forecast workbook: RFM segments, P(alive), expected purchases, CLV",
             rows_used=lambda result: int(result.summary.orders_used),
+            notes=_forecast_notes,
         ),
         ResultKind(
             name="subscriptions",

@@ -246,3 +246,16 @@ def test_a_forecast_says_when_it_cannot_be_trusted() -> None:
     tiny = Orders(ids, days, np.array([10.0, 20.0, 5.0, 7.0]), ReadReport("tiny"))
     keys = [c.key for c in forecast_result(tiny, ForecastSettings(holdout=0)).caveats]
     assert keys[0] == "few_repeat_buyers"
+
+
+@pytest.mark.slow  # ~4 s: two forecasts of the sample shop
+def test_the_forecast_command_says_its_caveats(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from retention_xl.cli import main
+
+    sample = str(Path(__file__).resolve().parents[1] / "retention_xl/sample/shop_orders.csv")
+    for lang, word in (("en", "caution: the fit gives every customer"), ("de", "Vorsicht:")):
+        out = tmp_path / f"f_{lang}.xlsx"
+        assert main(["forecast", sample, "--out", str(out), "--lang", lang]) == 0
+        assert word in capsys.readouterr().err  # the sample shop: one dropout rate (above)
