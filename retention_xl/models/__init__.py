@@ -2,9 +2,10 @@
 
 One idea: the customer-base models of Fader and Hardie on top of an RFM summary, computed in
 log space so heavy buyers never overflow — RFM summary and segments, BG/NBD, Pareto/NBD and
-MBG/NBD purchases with P(alive) and the distribution of future purchases, Gamma-Gamma spend,
-discounted CLV (non-contractual), the sBG model of renewals (contractual), and
-:func:`forecast`, all of it for one order history — in memory, or
+MBG/NBD purchases with P(alive) and the distribution of future purchases, BG/BB for discrete
+transaction opportunities, Gamma-Gamma spend, discounted CLV (non-contractual), the sBG and
+beta-discrete-Weibull models of renewals (contractual), and :func:`forecast`, all of it for
+one order history — in memory, or
 (:class:`OrderHistory`) aggregated per customer by an engine from files of any size. numpy
 and scipy; this package is not imported by ``import retention_xl``, so the core stays free of scipy
 until a model is used. Imports point down only: dates, ids, errors.
@@ -21,6 +22,14 @@ Examples
 
 from __future__ import annotations
 
+from .bdw import bdw_fit, bdw_log_likelihood, bdw_retention, bdw_survival
+from .bgbb import (
+    bgbb_expected_purchases,
+    bgbb_fit,
+    bgbb_log_likelihood,
+    bgbb_p_alive,
+    bgbb_purchases_pmf,
+)
 from .bgnbd import (
     bgnbd_fit,
     bgnbd_log_likelihood,
@@ -85,6 +94,15 @@ __all__ = [
     "RFMSummary",
     "Tracking",
     "Transactions",
+    "bdw_fit",
+    "bdw_log_likelihood",
+    "bdw_retention",
+    "bdw_survival",
+    "bgbb_expected_purchases",
+    "bgbb_fit",
+    "bgbb_log_likelihood",
+    "bgbb_p_alive",
+    "bgbb_purchases_pmf",
     "bgnbd_fit",
     "bgnbd_log_likelihood",
     "bgnbd_purchases_pmf",
