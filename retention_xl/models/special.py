@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-__all__ = ["betaln", "digamma", "gammaln", "hyp2f1", "log_expit"]
+__all__ = ["betainc", "betaln", "digamma", "gammaln", "hyp2f1", "log_expit"]
 
 
 @functools.cache
@@ -18,6 +18,11 @@ def _special() -> Any:
     import scipy.special
 
     return scipy.special
+
+
+def betainc(a: Any, b: Any, x: Any) -> Any:
+    """The regularised incomplete beta function I_x(a, b) (scipy.special.betainc)."""
+    return _special().betainc(a, b, x)
 
 
 def betaln(a: Any, b: Any) -> Any:
