@@ -50,7 +50,8 @@ __all__ = [
 ]
 
 _NAMES = ("r", "alpha", "s", "beta")
-_NODES, _WEIGHTS = leggauss(10)  # per panel
+# per panel; unpacked where used: at import numpy may be a stand-in (the Pyodide check)
+_LEGENDRE = leggauss(10)
 _LEVELS = (45.0, 22.0, 10.0, 3.0, 0.5)  # panel ends: where ln of the integrand has fallen by these
 _EVEN = np.linspace(0, 1, 8)[1:-1][None, :]  # and at six points evenly between the outer ends
 _DROP = _LEVELS[0]  # the integrand is cut where it falls below e^−45 of its peak
@@ -112,9 +113,10 @@ def _log_concave_rule(
     ends = np.sort(np.concatenate(edges, axis=1), axis=1)
     half = np.diff(ends, axis=1) / 2
     mids = ends[:, :-1] + half  # (rows, panels)
-    v = (mids[:, :, None] + half[:, :, None] * _NODES).reshape(mids.shape[0], -1)
+    nodes, weights = _LEGENDRE
+    v = (mids[:, :, None] + half[:, :, None] * nodes).reshape(mids.shape[0], -1)
     with np.errstate(divide="ignore"):
-        log_w = np.log((half[:, :, None] * _WEIGHTS).reshape(v.shape)) + phi(v)
+        log_w = np.log((half[:, :, None] * weights).reshape(v.shape)) + phi(v)
     return v, log_w
 
 
